@@ -1,0 +1,197 @@
+#include "cli/commands.hpp"
+
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+
+#include "cli/args.hpp"
+#include "cli/locate.hpp"
+#include "cli/expectations.hpp"
+#include "join/join.hpp"
+#include "model/json_access.hpp"
+#include "run/matrix_run.hpp"
+
+namespace routecheck::cli {
+
+namespace fs = std::filesystem;
+
+Fixtures load_with(const std::vector<std::string>& extra_dirs, bool allow_override) {
+    std::vector<fs::path> roots = {builtin_fixtures()};
+    for (const auto& d : extra_dirs) roots.emplace_back(d);
+    return load_fixtures(roots, allow_override);
+}
+
+std::vector<std::string> check_recordings(const ClientProfile& client) {
+    std::vector<std::string> out;
+    for (const auto& rec : client.recordings) {
+        if (rec.requests.empty()) continue;  // the client sent nothing there (noted in the fixture)
+        std::string base = render_base_url(rec.base_url, 8045, 9);
+        std::vector<std::string> want;
+        for (const auto& r : rec.requests) want.push_back(r);
+        std::vector<std::string> got;
+        for (const auto& s : client.steps) got.push_back(request_line(client, s, base));
+        for (auto& w : want) {
+            auto pos = w.find("{port}");
+            if (pos != std::string::npos) w.replace(pos, 6, "8045");
+        }
+        if (got != want) {
+            std::string g, w;
+            for (const auto& x : got) g += "\n      " + x;
+            for (const auto& x : want) w += "\n      " + x;
+            out.push_back(client.file.string() + ": variant " + rec.variant + " (" + rec.base_url +
+                          "): the join rule gives" + g + "\n    but the client sent" + w);
+        }
+    }
+    return out;
+}
+
+namespace {
+
+const std::set<std::string> kFixtureFlags = {"--fixtures"};
+
+int cmd_help(const std::string& text) {
+    std::cout << text;
+    return 0;
+}
+
+bool wants_help(const std::vector<std::string>& args) {
+    for (const auto& a : args)
+        if (a == "--help" || a == "-h") return true;
+    return false;
+}
+
+}  // namespace
+
+int cmd_paths(const std::vector<std::string>& argv) {
+    if (wants_help(argv))
+        return cmd_help(
+            "usage: routecheck paths --client ID --base-url URL [--fixtures DIR]... [--override]\n"
+            "Prints the final request line of each step of the client profile, in order, as `METHOD /path?query`.\n");
+    Args a(argv, {"--client", "--base-url", "--fixtures"}, {"--override"});
+    Fixtures f = load_with(a.all("--fixtures"), a.has("--override"));
+    std::string id = a.one("--client");
+    const ClientProfile* c = f.client(id);
+    if (!c) {
+        std::string known;
+        for (const auto& x : f.clients) known += " " + x.id;
+        throw UsageError("unknown client '" + id + "' (known:" + known + ")");
+    }
+    std::string base = a.one("--base-url");
+    try {
+        parse_base_url(base);
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(std::string("--base-url: ") + e.what());
+    }
+    for (const auto& s : c->steps) std::cout << request_line(*c, s, base) << "\n";
+    return 0;
+}
+
+int cmd_list_cells(const std::vector<std::string>& argv) {
+    if (wants_help(argv))
+        return cmd_help("usage: routecheck list-cells [--proxy ID]... [--client ID]... [--variant ID]... [--fixtures DIR]...\n");
+    Args a(argv, {"--proxy", "--client", "--variant", "--fixtures"}, {"--override"});
+    Fixtures f = load_with(a.all("--fixtures"), a.has("--override"));
+    MatrixOptions opt;
+    opt.proxies = a.all("--proxy");
+    opt.clients = a.all("--client");
+    opt.variants = a.all("--variant");
+    Plan plan;
+    try {
+        plan = plan_matrix(f, opt);
+    } catch (const PlanError& e) {
+        throw UsageError(e.what());
+    }
+    for (const auto& id : cell_ids(plan)) std::cout << id << "\n";
+    return 0;
+}
+
+int cmd_validate(const std::vector<std::string>& argv) {
+    if (wants_help(argv)) return cmd_help("usage: routecheck validate [--fixtures DIR]... [--override]\n");
+    Args a(argv, {"--fixtures"}, {"--override"});
+    Fixtures f = load_with(a.all("--fixtures"), a.has("--override"));
+    int problems = 0;
+    for (const auto& c : f.clients)
+        for (const auto& p : check_recordings(c)) {
+            std::cerr << p << "\n";
+            ++problems;
+        }
+    std::cout << f.clients.size() << " client profiles, " << f.variants.size() << " variants, " << f.proxies.size()
+              << " proxy profiles, " << f.expected.size() << " expected tables: "
+              << (problems ? std::to_string(problems) + " recordings not reproduced" : std::string("all valid")) << "\n";
+    return problems ? 2 : 0;
+}
+
+int cmd_matrix(const std::vector<std::string>& argv) {
+    if (wants_help(argv))
+        return cmd_help(R"(usage: routecheck matrix [flags]
+Starts a mock upstream and each launched proxy once, replays every client profile at every Base URL variant,
+judges each cell against the expected tables and writes DIR/{matrix.json,summary.md,junit.xml,index.html}.
+
+  --out DIR                 report folder (default: routecheck-report)
+  --proxy ID, --client ID, --variant ID   select (repeatable; default: all)
+  --attach ID=URL           run against a proxy that is already running (no mock upstream, no launch)
+  --api-key K               the running proxy's key (attach mode)
+  --allow-quota             attach mode: also send requests that reach the proxy's upstream model
+  --update-expectations     rewrite fixtures/expected/<proxy>.json from this run (review the diff)
+  --keep-artifacts          keep the temp HOMEs and proxy logs
+  --jobs N                  cells replayed at once per proxy (default 2)
+  --no-fail                 exit 0 when the run completes even if cells are not as expected
+  --fixtures DIR, --override
+If $GITHUB_STEP_SUMMARY is set, summary.md is appended to it.
+)");
+    Args a(argv, {"--out", "--proxy", "--client", "--variant", "--attach", "--api-key", "--jobs", "--fixtures"},
+           {"--allow-quota", "--update-expectations", "--keep-artifacts", "--no-fail", "--override"});
+    Fixtures f = load_with(a.all("--fixtures"), a.has("--override"));
+    MatrixOptions opt;
+    opt.proxies = a.all("--proxy");
+    opt.clients = a.all("--client");
+    opt.variants = a.all("--variant");
+    for (const auto& at : a.all("--attach")) {
+        auto eq = at.find('=');
+        if (eq == std::string::npos || eq == 0) throw UsageError("--attach takes ID=URL, not '" + at + "'");
+        opt.attach.emplace_back(at.substr(0, eq), at.substr(eq + 1));
+    }
+    opt.api_key = a.one_or("--api-key", "");
+    opt.allow_quota = a.has("--allow-quota");
+    opt.keep_artifacts = a.has("--keep-artifacts");
+    opt.jobs = a.integer_or("--jobs", 2, 1, 64);
+    opt.preload = preload_script();
+    fs::path out = a.one_or("--out", "routecheck-report");
+    opt.run_dir = out / "run";
+    Plan plan;
+    try {
+        plan = plan_matrix(f, opt);
+    } catch (const PlanError& e) {
+        throw UsageError(e.what());
+    }
+    std::cerr << "routecheck: " << plan.proxies.size() << " proxies x " << plan.clients.size() << " clients x "
+              << plan.variants.size() << " variants = " << plan.cell_count() << " cells\n";
+    MatrixReport report = run_matrix(f, plan, opt, std::cerr);
+    write_report(report, out);
+    if (const char* gh = std::getenv("GITHUB_STEP_SUMMARY"); gh && *gh) {
+        std::ofstream summary(gh, std::ios::app);
+        summary << summary_markdown(report);
+    }
+    Counts c = count_cells(report.cells);
+    std::cerr << "routecheck: " << report.cells.size() << " cells: " << c.pass << " as expected, " << c.fail
+              << " not as expected, " << c.no_expectation << " without expectation, " << c.skipped << " skipped, "
+              << c.prediction << " predicted; report in " << out.string() << "\n";
+    for (const auto& e : report.errors) std::cerr << "routecheck: error: " << e << "\n";
+    if (a.has("--update-expectations")) {
+        for (const auto& file : update_expectations(f, report)) std::cerr << "routecheck: wrote " << file << "\n";
+        return report.errors.empty() ? 0 : 1;
+    }
+    if (a.has("--no-fail")) return report.errors.empty() ? 0 : 1;
+    return (c.fail || c.no_expectation || !report.errors.empty()) ? 1 : 0;
+}
+
+int dispatch(const std::string& command, const std::vector<std::string>& args) {
+    if (command == "matrix") return cmd_matrix(args);
+    if (command == "paths") return cmd_paths(args);
+    if (command == "list-cells") return cmd_list_cells(args);
+    if (command == "validate") return cmd_validate(args);
+    if (command == "doctor") return cmd_doctor(args);
+    throw UsageError("unknown command '" + command + "' (matrix, paths, doctor, list-cells, validate)");
+}
+
+}  // namespace routecheck::cli

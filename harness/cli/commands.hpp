@@ -1,0 +1,24 @@
+// The `routecheck` commands. Each returns the process exit code; usage problems throw UsageError.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "model/fixtures.hpp"
+
+namespace routecheck::cli {
+
+int dispatch(const std::string& command, const std::vector<std::string>& args);
+
+int cmd_matrix(const std::vector<std::string>& args);
+int cmd_paths(const std::vector<std::string>& args);
+int cmd_list_cells(const std::vector<std::string>& args);
+int cmd_validate(const std::vector<std::string>& args);
+int cmd_doctor(const std::vector<std::string>& args);
+
+// Loads the built-in fixtures plus every --fixtures folder.
+Fixtures load_with(const std::vector<std::string>& extra_dirs, bool allow_override);
+
+// Checks that a profile's join rule reproduces every request it recorded; returns the differences.
+std::vector<std::string> check_recordings(const ClientProfile& client);
+
+}  // namespace routecheck::cli

@@ -1,0 +1,56 @@
+#include "cli/expectations.hpp"
+
+#include <fstream>
+#include <map>
+
+#include "model/json_access.hpp"
+
+namespace routecheck::cli {
+
+namespace fs = std::filesystem;
+
+std::vector<std::string> update_expectations(const Fixtures& f, const MatrixReport& report) {
+    std::map<std::string, nlohmann::json> docs;
+    std::map<std::string, fs::path> files;
+    for (const auto& cell : report.cells) {
+        const std::string& proxy = cell.cell.proxy;
+        if (!cell.cell.error.empty() || cell.verdict == CellVerdict::Skipped) continue;
+        if (!docs.count(proxy)) {
+            auto it = f.expected.find(proxy);
+            const ProxyProfile* p = f.proxy(proxy);
+            fs::path file = it != f.expected.end() ? it->second.file
+                                                   : p->file.parent_path().parent_path() / "expected" / (proxy + ".json");
+            nlohmann::json doc = fs::exists(file) ? read_json_file(file) : nlohmann::json::object();
+            doc["proxy"] = proxy;
+            doc["provenance"] = p->provenance == "source" ? "predicted from source" : "observed";
+            doc["generated_by"] = "routecheck matrix --update-expectations";
+            if (!doc.contains("cells")) doc["cells"] = nlohmann::json::object();
+            docs[proxy] = std::move(doc);
+            files[proxy] = file;
+        }
+        nlohmann::json rows = nlohmann::json::array();
+        for (const auto& s : cell.steps) {
+            if (s.observed.skipped) continue;
+            rows.push_back({{"step", s.observed.step},
+                            {"request", s.observed.request_line()},
+                            {"status", s.observed.status},
+                            {"upstream", s.observed.upstream}});
+        }
+        docs[proxy]["cells"][cell.cell.client][cell.cell.variant] = rows;
+    }
+    std::vector<std::string> written;
+    for (auto& [proxy, doc] : docs) {
+        fs::create_directories(files[proxy].parent_path());
+        fs::path tmp = files[proxy];
+        tmp += ".partial";
+        {
+            std::ofstream out(tmp, std::ios::trunc);
+            out << doc.dump(2) << "\n";
+        }
+        fs::rename(tmp, files[proxy]);
+        written.push_back(files[proxy].string());
+    }
+    return written;
+}
+
+}  // namespace routecheck::cli

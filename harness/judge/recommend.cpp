@@ -1,0 +1,88 @@
+#include "judge/recommend.hpp"
+
+#include <algorithm>
+
+#include "join/join.hpp"
+#include "judge/routes.hpp"
+
+namespace routecheck {
+
+std::vector<const Variant*> candidate_variants(const std::vector<Variant>& variants) {
+    static const std::vector<std::string> order = {"root", "v1", "v1beta", "root-slash", "v1-slash", "v1beta-slash"};
+    std::vector<const Variant*> out;
+    for (const auto& id : order)
+        for (const auto& v : variants)
+            if (v.id == id) out.push_back(&v);
+    for (const auto& v : variants)
+        if (std::find(out.begin(), out.end(), &v) == out.end() && v.base_url.find("{port}") != std::string::npos)
+            out.push_back(&v);
+    return out;
+}
+
+std::vector<std::string> unrouted_steps(const ClientProfile& client, const ProxyProfile& proxy,
+                                        const std::string& base_url) {
+    std::vector<std::string> out;
+    for (const auto& step : client.steps) {
+        if (step.websocket) continue;
+        FinalRequest r = join_request(client.join, base_url, step);
+        if (match_route(proxy.routes, step.method, r.path) != RouteMatch::Route) out.push_back(step.id + " -> " + r.line());
+    }
+    return out;
+}
+
+std::string client_family(const ClientProfile& client) {
+    if (client.provenance.is_object() && client.provenance.contains("family") && client.provenance["family"].is_string())
+        return client.provenance["family"].get<std::string>();
+    // ids are "<client>-<mode>"; the family is everything before a known mode suffix.
+    static const std::vector<std::string> modes = {"-openai-compatible", "-openai", "-anthropic", "-google", "-gemini"};
+    for (const auto& m : modes)
+        if (client.id.size() > m.size() && client.id.compare(client.id.size() - m.size(), m.size(), m) == 0)
+            return client.id.substr(0, client.id.size() - m.size());
+    return client.id;
+}
+
+namespace {
+
+std::string probe_url(const Variant& v) { return render_base_url(v.base_url, 8045, 9); }
+
+const Variant* first_working(const ClientProfile& client, const ProxyProfile& proxy, const Fixtures& fixtures) {
+    for (const Variant* v : candidate_variants(fixtures.variants))
+        if (unrouted_steps(client, proxy, probe_url(*v)).empty()) return v;
+    return nullptr;
+}
+
+}  // namespace
+
+Recommendation recommend(const ClientProfile& client, const ProxyProfile& proxy, const Fixtures& fixtures) {
+    Recommendation r;
+    r.client = client.id;
+    r.proxy = proxy.id;
+    if (const Variant* v = first_working(client, proxy, fixtures)) {
+        r.found = true;
+        r.variant = v->id;
+        r.base_url = v->base_url;
+        return r;
+    }
+    // Name the steps that never land, at the Base URL closest to working.
+    std::size_t best = SIZE_MAX;
+    std::vector<std::string> best_missing;
+    for (const Variant* v : candidate_variants(fixtures.variants)) {
+        auto missing = unrouted_steps(client, proxy, probe_url(*v));
+        if (missing.size() < best) {
+            best = missing.size();
+            best_missing = missing;
+        }
+    }
+    r.note = "no Base URL works: ";
+    for (std::size_t i = 0; i < best_missing.size(); ++i) r.note += (i ? "; " : "") + best_missing[i];
+    r.note += " never lands on a route of " + proxy.name;
+    std::string family = client_family(client);
+    for (const auto& other : fixtures.clients) {
+        if (other.id == client.id || client_family(other) != family) continue;
+        if (const Variant* v = first_working(other, proxy, fixtures)) r.alternatives.push_back(other.id + " at " + v->base_url);
+    }
+    if (!r.alternatives.empty()) r.note += "; use another mode of the client: " + r.alternatives.front();
+    return r;
+}
+
+}  // namespace routecheck

@@ -1,0 +1,33 @@
+// The Base URL a client should use with a proxy: the first candidate variant at which every step of the
+// profile lands on a route of the proxy's table. Replay confirms it where the proxy is launched.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "model/fixtures.hpp"
+
+namespace routecheck {
+
+struct Recommendation {
+    std::string client, proxy;
+    bool found = false;
+    std::string variant;   // variant id, when found
+    std::string base_url;  // template with {port}, when found
+    std::string note;      // why none works, and what would
+    std::vector<std::string> alternatives;  // other modes of the same client family that do work: "id at base"
+};
+
+// Variants tried in this order (the ones people type first).
+std::vector<const Variant*> candidate_variants(const std::vector<Variant>& variants);
+
+// Steps of `client` at `base_url` that do not land on a route of `proxy` (websocket attempts are optional:
+// clients fall back to HTTP when the upgrade is refused).
+std::vector<std::string> unrouted_steps(const ClientProfile& client, const ProxyProfile& proxy,
+                                        const std::string& base_url);
+
+Recommendation recommend(const ClientProfile& client, const ProxyProfile& proxy, const Fixtures& fixtures);
+
+// "kilo-code-openai" -> "kilo-code": profiles of one client in different provider modes share a family.
+std::string client_family(const ClientProfile& client);
+
+}  // namespace routecheck

@@ -1,0 +1,18 @@
+// Matching a request path against a proxy's route table.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "model/fixtures.hpp"
+
+namespace routecheck {
+
+std::vector<std::string> split_path(const std::string& path);  // "/a/b" -> {"a","b"}; "/" -> {}
+
+bool route_path_matches(const std::string& pattern, const std::string& path);
+
+enum class RouteMatch { Route, WrongMethod, NoRoute };
+// Route: method and path match; WrongMethod: the path is a route but not for this method (405).
+RouteMatch match_route(const std::vector<Route>& routes, const std::string& method, const std::string& path);
+
+}  // namespace routecheck

@@ -1,0 +1,341 @@
+#include "launch/process.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <atomic>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <functional>
+#include <future>
+#include <mutex>
+#include <queue>
+#include <condition_variable>
+#include <sstream>
+#include <thread>
+#include <utility>
+
+namespace routecheck::launch {
+namespace {
+
+// ---- registry of live process groups (read from signal handlers, so fixed size and lock-free) ----------
+constexpr std::size_t kMaxGroups = 512;
+std::array<std::atomic<pid_t>, kMaxGroups> g_groups{};
+
+void register_group(pid_t pgid) {
+    for (auto& slot : g_groups) {
+        pid_t empty = 0;
+        if (slot.compare_exchange_strong(empty, pgid)) return;
+    }
+    // Full registry: the child still dies with its parent (PDEATHSIG), only grandchildren could linger.
+}
+
+void unregister_group(pid_t pgid) {
+    for (auto& slot : g_groups) {
+        pid_t expected = pgid;
+        if (slot.compare_exchange_strong(expected, 0)) return;
+    }
+}
+
+// ---- the spawner thread ----------------------------------------------------------------------------------
+// PR_SET_PDEATHSIG fires when the *thread* that forked the child exits, not the process. Forking from
+// whatever thread happens to call start() would kill proxies when a worker thread finishes, so every fork
+// happens on one thread that lives as long as the process.
+class Spawner {
+public:
+    static Spawner& instance() {
+        static Spawner* s = new Spawner();  // leaked on purpose: must outlive every static destructor
+        return *s;
+    }
+    template <class F>
+    auto run(F f) -> decltype(f()) {
+        std::packaged_task<decltype(f())()> task(std::move(f));
+        auto result = task.get_future();
+        {
+            std::lock_guard lock(mutex_);
+            queue_.emplace([&task] { task(); });
+        }
+        cv_.notify_one();
+        return result.get();
+    }
+
+private:
+    Spawner() { std::thread([this] { loop(); }).detach(); }
+    [[noreturn]] void loop() {
+        for (;;) {
+            std::function<void()> job;
+            {
+                std::unique_lock lock(mutex_);
+                cv_.wait(lock, [this] { return !queue_.empty(); });
+                job = std::move(queue_.front());
+                queue_.pop();
+            }
+            job();
+        }
+    }
+    std::mutex mutex_;
+    std::condition_variable cv_;
+    std::queue<std::function<void()>> queue_;
+};
+
+std::string resolve_program(const std::string& program, const Environment& env) {
+    if (program.find('/') != std::string::npos) return program;
+    auto it = env.find("PATH");
+    std::string path = it != env.end() ? it->second : "/usr/local/bin:/usr/bin:/bin";
+    std::stringstream dirs(path);
+    std::string dir;
+    while (std::getline(dirs, dir, ':')) {
+        if (dir.empty()) continue;
+        auto candidate = std::filesystem::path(dir) / program;
+        if (::access(candidate.c_str(), X_OK) == 0) return candidate.string();
+    }
+    throw LaunchError("cannot start '" + program + "': not found in PATH=" + path);
+}
+
+const char* signal_name(int sig) {
+    const char* name = sigabbrev_np(sig);
+    return name ? name : "?";
+}
+
+}  // namespace
+
+Environment minimal_environment() {
+    Environment env;
+    const char* path = std::getenv("PATH");
+    env["PATH"] = path && *path ? path : "/usr/local/bin:/usr/bin:/bin";
+    env["LANG"] = "C.UTF-8";
+    env["NO_COLOR"] = "1";  // colour escapes make log tails in reports unreadable
+    return env;
+}
+
+ChildProcess::~ChildProcess() { stop(); }
+
+ChildProcess::ChildProcess(ChildProcess&& other) noexcept { *this = std::move(other); }
+
+ChildProcess& ChildProcess::operator=(ChildProcess&& other) noexcept {
+    if (this != &other) {
+        stop();
+        pid_ = std::exchange(other.pid_, -1);
+        exited_ = other.exited_;
+        reaped_ = other.reaped_;
+        status_code_ = other.status_code_;
+        status_value_ = other.status_value_;
+        log_file_ = std::move(other.log_file_);
+    }
+    return *this;
+}
+
+void ChildProcess::start(const ProcessSpec& spec) {
+    if (pid_ > 0) throw LaunchError("ChildProcess::start called twice");
+    if (spec.argv.empty()) throw LaunchError("cannot start a process with an empty command");
+
+    // Everything the child needs is prepared here: after fork only async-signal-safe calls are allowed.
+    const std::string program = resolve_program(spec.argv[0], spec.env);
+    std::vector<std::string> env_strings;
+    for (const auto& [k, v] : spec.env) env_strings.push_back(k + "=" + v);
+    std::vector<char*> argv, envp;
+    for (const auto& a : spec.argv) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    for (auto& e : env_strings) envp.push_back(e.data());
+    envp.push_back(nullptr);
+    const std::string cwd = spec.cwd.string();
+
+    int log_fd = ::open(spec.log_file.empty() ? "/dev/null" : spec.log_file.c_str(),
+                        O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (log_fd < 0) throw LaunchError("cannot open log file " + spec.log_file.string() + ": " + std::strerror(errno));
+    int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    int err_pipe[2];
+    if (null_fd < 0 || ::pipe2(err_pipe, O_CLOEXEC) != 0) {
+        int e = errno;
+        ::close(log_fd);
+        if (null_fd >= 0) ::close(null_fd);
+        throw LaunchError(std::string("cannot create pipe: ") + std::strerror(e));
+    }
+
+    const pid_t parent = ::getpid();
+    int fork_errno = 0;
+    pid_t pid = Spawner::instance().run([&]() -> pid_t {
+        pid_t child = ::fork();
+        if (child < 0) fork_errno = errno;  // errno is per thread: record it on the spawner thread
+        if (child != 0) return child;
+        // --- child: async-signal-safe only ---
+        auto fail = [&](int stage) {
+            int payload[2] = {stage, errno};
+            ssize_t ignored = ::write(err_pipe[1], payload, sizeof payload);
+            (void)ignored;
+            ::_exit(127);
+        };
+        if (::setpgid(0, 0) != 0) fail(1);
+        if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) fail(2);
+        if (::getppid() != parent) ::_exit(127);  // the harness died before prctl took effect
+        sigset_t none;
+        sigemptyset(&none);
+        ::sigprocmask(SIG_SETMASK, &none, nullptr);  // the harness may block signals in its threads
+        for (int sig : {SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGCHLD}) ::signal(sig, SIG_DFL);
+        if (::dup2(null_fd, 0) < 0 || ::dup2(log_fd, 1) < 0 || ::dup2(log_fd, 2) < 0) fail(3);
+        // Descriptors other threads opened without O_CLOEXEC (sockets, files) must not leak into the proxy.
+        int keep = err_pipe[1];
+        if (keep > 3) ::syscall(SYS_close_range, 3u, static_cast<unsigned>(keep - 1), 0u);
+        ::syscall(SYS_close_range, static_cast<unsigned>(keep + 1), ~0u, 0u);
+        if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) fail(4);
+        ::execve(program.c_str(), argv.data(), envp.data());
+        fail(5);
+        return -1;
+    });
+    ::close(log_fd);
+    ::close(null_fd);
+    ::close(err_pipe[1]);
+    if (pid < 0) {
+        ::close(err_pipe[0]);
+        throw LaunchError(std::string("fork failed: ") + std::strerror(fork_errno));
+    }
+    // The group exists from the child's setpgid on; also set it from here so there is no window in which a
+    // kill(-pgid) could miss it (the classic double-setpgid idiom; EACCES after exec is fine).
+    ::setpgid(pid, pid);
+    register_group(pid);
+    pid_ = pid;
+    exited_ = reaped_ = false;
+    log_file_ = spec.log_file;
+
+    int payload[2] = {0, 0};
+    ssize_t n;
+    do n = ::read(err_pipe[0], payload, sizeof payload); while (n < 0 && errno == EINTR);
+    ::close(err_pipe[0]);
+    if (n == static_cast<ssize_t>(sizeof payload)) {
+        static const char* stages[] = {"?", "setpgid", "prctl", "redirect output", "chdir", "exec"};
+        std::string what = payload[0] == 4 ? "chdir to " + cwd : stages[payload[0] >= 0 && payload[0] < 6 ? payload[0] : 0];
+        stop(std::chrono::milliseconds(0));
+        throw LaunchError("cannot start " + program + ": " + what + " failed: " + std::strerror(payload[1]));
+    }
+}
+
+void ChildProcess::poll_exit() {
+    if (pid_ <= 0 || exited_) return;
+    siginfo_t info{};
+    // WNOWAIT: the leader stays a zombie until stop(), so its pid (= the pgid) cannot be reused by another
+    // process while we may still send signals to the group.
+    if (::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == pid_) {
+        exited_ = true;
+        status_code_ = info.si_code;
+        status_value_ = info.si_status;
+    }
+}
+
+bool ChildProcess::running() {
+    poll_exit();
+    return pid_ > 0 && !exited_;
+}
+
+std::optional<int> ChildProcess::exit_code() {
+    poll_exit();
+    if (pid_ <= 0 || !exited_) return std::nullopt;
+    return status_code_ == CLD_EXITED ? status_value_ : 128 + status_value_;
+}
+
+std::string ChildProcess::exit_description() {
+    poll_exit();
+    if (pid_ <= 0) return "not started";
+    if (!exited_) return "running";
+    if (status_code_ == CLD_EXITED) return "exited with " + std::to_string(status_value_);
+    return "killed by signal " + std::to_string(status_value_) + " (SIG" + signal_name(status_value_) + ")";
+}
+
+bool ChildProcess::wait_exit(std::chrono::milliseconds timeout) {
+    const auto until = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        poll_exit();
+        if (pid_ <= 0 || exited_) return true;
+        if (std::chrono::steady_clock::now() >= until) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+}
+
+void ChildProcess::reap() noexcept {
+    if (pid_ <= 0 || reaped_) return;
+    int status = 0;
+    pid_t r;
+    do r = ::waitpid(pid_, &status, 0); while (r < 0 && errno == EINTR);
+    reaped_ = true;
+}
+
+bool ChildProcess::stop(std::chrono::milliseconds grace) noexcept {
+    if (pid_ <= 0 || reaped_) return true;
+    bool clean = true;
+    try {
+        poll_exit();
+        if (!exited_) {
+            ::kill(-pid_, SIGTERM);
+            clean = wait_exit(grace);
+        }
+    } catch (...) {
+        clean = false;
+    }
+    // Always: grandchildren may ignore SIGTERM or outlive the leader. The leader is at worst a zombie here,
+    // so -pid_ still names our group.
+    ::kill(-pid_, SIGKILL);
+    reap();
+    if (!exited_) {  // killed before we saw it exit: record the kill
+        exited_ = true;
+        status_code_ = CLD_KILLED;
+        status_value_ = SIGKILL;
+    }
+    unregister_group(pid_);
+    return clean;
+}
+
+std::string ChildProcess::log_tail(std::size_t lines) const { return file_tail(log_file_, lines); }
+
+std::string file_tail(const std::filesystem::path& file, std::size_t lines) {
+    if (file.empty() || lines == 0) return {};
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return {};
+    in.seekg(0, std::ios::end);
+    const std::streamoff size = in.tellg();
+    const std::streamoff start = size > 65536 ? size - 65536 : 0;
+    in.seekg(start);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (start > 0) text.erase(0, text.find('\n') + 1);  // drop the partial first line
+    if (!text.empty() && text.back() == '\n') text.pop_back();
+    std::size_t pos = text.size();
+    for (std::size_t found = 0; found < lines; ++found) {
+        if (pos == 0) return text;
+        pos = text.rfind('\n', pos - 1);
+        if (pos == std::string::npos) return text;
+    }
+    return text.substr(pos + 1);
+}
+
+void kill_all_children() noexcept {
+    for (auto& slot : g_groups) {
+        pid_t pg = slot.load();
+        if (pg > 0) ::kill(-pg, SIGKILL);
+    }
+}
+
+namespace {
+void on_fatal_signal(int sig) {
+    kill_all_children();
+    ::signal(sig, SIG_DFL);
+    ::raise(sig);
+}
+}  // namespace
+
+void install_signal_cleanup() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        struct sigaction sa {};
+        sa.sa_handler = on_fatal_signal;
+        sigemptyset(&sa.sa_mask);
+        for (int sig : {SIGINT, SIGTERM, SIGHUP}) ::sigaction(sig, &sa, nullptr);
+        std::atexit([] { kill_all_children(); });
+    });
+}
+
+}  // namespace routecheck::launch

@@ -1,0 +1,95 @@
+// Child processes for launched proxies: own process group, parent-death signal, explicit environment,
+// stdout+stderr to a log file, and a teardown that always reaches the whole group (grandchildren included).
+#pragma once
+#include <sys/types.h>
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace routecheck::launch {
+
+// A proxy (or other child) that could not be started or did not become usable. The message is meant for the
+// user as is: it names what failed and, where there is one, carries the child's exit code and log tail.
+class LaunchError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+using Environment = std::map<std::string, std::string>;
+
+// The base every child environment starts from: PATH (the harness's own, so `node` resolves the same way),
+// LANG=C.UTF-8 and NO_COLOR=1. Nothing else is inherited: HTTP(S)_PROXY, API_KEY, PORT, HOST, DEBUG,
+// SERVICE_PORT and friends change proxy behaviour and must only be set on purpose.
+Environment minimal_environment();
+
+struct ProcessSpec {
+    std::vector<std::string> argv;    // argv[0] without '/' is looked up in env["PATH"]
+    Environment env;                  // the complete environment of the child
+    std::filesystem::path cwd;        // empty: the harness's cwd
+    std::filesystem::path log_file;   // stdout+stderr, appended; empty: /dev/null
+};
+
+class ChildProcess {
+public:
+    ChildProcess() = default;
+    explicit ChildProcess(const ProcessSpec& spec) { start(spec); }
+    ~ChildProcess();  // stop() with the default grace; never throws
+
+    ChildProcess(ChildProcess&& other) noexcept;
+    ChildProcess& operator=(ChildProcess&& other) noexcept;
+    ChildProcess(const ChildProcess&) = delete;
+    ChildProcess& operator=(const ChildProcess&) = delete;
+
+    // Forks and execs. Throws LaunchError if the program cannot be found or executed (reported by the child
+    // through a close-on-exec pipe, so the error is exact rather than a later "exited with 127").
+    void start(const ProcessSpec& spec);
+
+    // SIGTERM to the group, wait up to `grace` for the leader, then SIGKILL to the group (always, so
+    // grandchildren that outlive the leader die too), then reap. Idempotent. Returns true if the leader had
+    // exited by itself or on SIGTERM within the grace period.
+    bool stop(std::chrono::milliseconds grace = std::chrono::milliseconds(3000)) noexcept;
+
+    bool started() const { return pid_ > 0; }
+    bool running();                  // false once the leader has exited (does not reap it)
+    std::optional<int> exit_code();  // exit status, or 128+signal; nullopt while running or never started
+    std::string exit_description();  // "exited with 3", "killed by signal 9 (SIGKILL)", "running"
+    pid_t pid() const { return pid_; }
+    pid_t pgid() const { return pid_; }  // the child leads its own group
+    const std::filesystem::path& log_path() const { return log_file_; }
+    std::string log_tail(std::size_t lines = 40) const;
+
+    // Waits up to `timeout` for the leader to exit by itself; true if it has.
+    bool wait_exit(std::chrono::milliseconds timeout);
+
+private:
+    void poll_exit();  // records the leader's status without reaping (keeps the pgid reserved)
+    void reap() noexcept;
+
+    pid_t pid_ = -1;
+    bool exited_ = false;
+    bool reaped_ = false;
+    int status_code_ = 0;  // si_code of the exit (CLD_EXITED, CLD_KILLED, CLD_DUMPED)
+    int status_value_ = 0;
+    std::filesystem::path log_file_;
+};
+
+// Last `lines` lines of a text file (reads at most the last 64 KiB). Empty if the file is missing.
+std::string file_tail(const std::filesystem::path& file, std::size_t lines);
+
+// --- Process-wide teardown -------------------------------------------------------------------------------
+// Every live child group is recorded in a lock-free registry so that a signal handler (or atexit) can kill
+// them all without touching the heap.
+
+// SIGKILL to every live child group. Async-signal-safe.
+void kill_all_children() noexcept;
+
+// Installs handlers for SIGINT, SIGTERM and SIGHUP that kill all child groups and then re-raise the signal
+// with its default action, plus an atexit hook doing the same. Call once from main(); idempotent.
+void install_signal_cleanup();
+
+}  // namespace routecheck::launch

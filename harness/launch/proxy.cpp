@@ -1,0 +1,207 @@
+#include "launch/proxy.hpp"
+
+#include <fstream>
+#include <system_error>
+
+#include "launch/readiness.hpp"
+#include "model/json_access.hpp"
+
+namespace routecheck::launch {
+namespace {
+
+std::string where(const std::filesystem::path& file, const std::string& pointer) {
+    return file.string() + "#" + pointer;
+}
+
+bool inside(const std::filesystem::path& child, const std::filesystem::path& parent) {
+    const auto rel = child.lexically_normal().lexically_relative(parent.lexically_normal());
+    return !rel.empty() && *rel.begin() != ".." && *rel.begin() != ".";
+}
+
+bool mentions_port_in_use(const std::string& log) {
+    return log.find("EADDRINUSE") != std::string::npos || log.find("address already in use") != std::string::npos;
+}
+
+std::string join(const std::vector<std::string>& parts, const std::string& sep) {
+    std::string out;
+    for (const auto& p : parts) out += (out.empty() ? "" : sep) + p;
+    return out;
+}
+
+}  // namespace
+
+std::string node_options_require(const std::filesystem::path& preload) {
+    // Node parses NODE_OPTIONS with shell-like double quotes and backslash escapes.
+    std::string quoted = "\"";
+    for (char c : preload.string()) {
+        if (c == '"' || c == '\\') quoted += '\\';
+        quoted += c;
+    }
+    return "--require " + quoted + "\"";
+}
+
+std::filesystem::path check_installed(const ProxyProfile& profile, const std::filesystem::path& install_root) {
+    const std::string who = "proxy '" + profile.id + "' (" + profile.file.string() + ")";
+    if (profile.npm_dir.empty()) throw LaunchError(who + " has no npm.dir to launch from");
+    std::error_code ec;
+    std::filesystem::path dir = std::filesystem::absolute(install_root / profile.npm_dir, ec).lexically_normal();
+    const auto pkg_json = dir / "node_modules" / profile.npm_package / "package.json";
+    if (!std::filesystem::exists(pkg_json)) {
+        throw LaunchError(who + ": npm package " + profile.npm_package + "@" + profile.npm_version +
+                          " is not installed (missing " + pkg_json.string() + "); run scripts/setup");
+    }
+    if (!profile.npm_version.empty()) {
+        std::string version;
+        try {
+            version = read_json_file(pkg_json).value("version", "");
+        } catch (const std::exception&) {
+        }
+        if (version != profile.npm_version) {
+            throw LaunchError(who + ": installed " + profile.npm_package + " is " + (version.empty() ? "?" : version) +
+                              " but the profile pins " + profile.npm_version + " (" + pkg_json.string() +
+                              "); run scripts/setup");
+        }
+    }
+    return dir;
+}
+
+ProxyInstance::ProxyInstance(const ProxyProfile& profile, ProxySettings settings)
+    : id_(profile.id), profile_file_(profile.file), settings_(std::move(settings)) {
+    if (!profile.launch) {
+        throw LaunchError("proxy '" + id_ + "' (" + profile_file_.string() + ") has no launch section (provenance " +
+                          profile.provenance + "); it cannot be started");
+    }
+    const ProxyLaunch& launch = *profile.launch;
+    install_dir_ = check_installed(profile, settings_.install_root);
+    if (launch.use_preload && !std::filesystem::exists(settings_.preload))
+        throw LaunchError("Node preload not found: " + settings_.preload.string());
+    api_key_ = settings_.api_key.value_or(profile.api_key);
+
+    root_ = std::make_unique<TempDir>("rc-" + id_ + "-", settings_.run_dir);
+    root_->keep(settings_.keep_artifacts);
+    home_ = root_->path() / "home";
+    tmp_ = root_->path() / "tmp";
+    state_dir_ = root_->path() / "state";
+    for (const auto& d : {home_, tmp_, state_dir_}) std::filesystem::create_directories(d);
+    // The log outlives the temp dir when there is a run dir, so reports can point at it. A second instance of
+    // the same proxy in one run dir gets <id>-2.log, ... rather than mixing into the first one's log.
+    const auto log_dir = settings_.run_dir.empty() ? root_->path() : settings_.run_dir;
+    log_path_ = log_dir / (id_ + ".log");
+    for (int n = 2; std::filesystem::exists(log_path_); ++n) log_path_ = log_dir / (id_ + "-" + std::to_string(n) + ".log");
+
+    for (int attempt = 1; attempt <= std::max(1, settings_.port_attempts); ++attempt) {
+        attempts_ = attempt;
+        if (try_start(launch, attempt)) return;
+    }
+    throw LaunchError("proxy '" + id_ + "': its port was taken on each of " + std::to_string(attempts_) +
+                      " attempts; see " + log_path_.string());
+}
+
+ProxyInstance::~ProxyInstance() { stop(); }
+
+bool ProxyInstance::stop() {
+    if (!child_) return true;
+    return child_->stop(settings_.stop_grace);
+}
+
+std::vector<ListenAddress> ProxyInstance::listening() const {
+    return child_ ? listening_addresses(child_->pgid()) : std::vector<ListenAddress>{};
+}
+
+void ProxyInstance::prepare_files(const ProxyLaunch& launch) {
+    // Rendered per attempt: some proxies rewrite their config files while running (and {port} changes).
+    for (const auto& [path_template, content] : launch.files) {
+        const std::string at = "/launch/files/" + json_pointer_escape(path_template);
+        const std::filesystem::path path = render(path_template, vars_, where(profile_file_, at));
+        if (!path.is_absolute() || !(inside(path, home_) || inside(path, state_dir_) || inside(path, tmp_))) {
+            // Writing anywhere else would touch the real machine (e.g. a literal ~/.config path).
+            throw LaunchError("proxy '" + id_ + "' (" + where(profile_file_, at) + "): file " + path.string() +
+                              " is not under {home}, {state_dir} or the run's TMPDIR");
+        }
+        std::filesystem::create_directories(path.parent_path());
+        const nlohmann::json rendered = render_json(content, vars_, where(profile_file_, at));
+        std::ofstream out(path, std::ios::binary | std::ios::trunc);
+        if (rendered.is_string()) out << rendered.get<std::string>();
+        else out << rendered.dump(2) << "\n";
+        if (!out) throw LaunchError("cannot write " + path.string());
+    }
+}
+
+ProcessSpec ProxyInstance::make_spec(const ProxyLaunch& launch) const {
+    ProcessSpec spec;
+    for (std::size_t i = 0; i < launch.command.size(); ++i)
+        spec.argv.push_back(render(launch.command[i], vars_, where(profile_file_, "/launch/command/" + std::to_string(i))));
+    spec.env = minimal_environment();
+    spec.env["HOME"] = home_.string();
+    spec.env["TMPDIR"] = tmp_.string();
+    if (launch.use_preload) {
+        spec.env["NODE_OPTIONS"] = node_options_require(settings_.preload);
+        spec.env["ROUTECHECK_UPSTREAM"] = settings_.upstream_url;
+        std::vector<std::string> origins;
+        for (std::size_t i = 0; i < launch.redirect_origins.size(); ++i)
+            origins.push_back(render(launch.redirect_origins[i], vars_,
+                                     where(profile_file_, "/launch/redirect_origins/" + std::to_string(i))));
+        spec.env["ROUTECHECK_REDIRECT"] = join(origins, ",");
+    }
+    for (const auto& [k, v] : launch.env)
+        spec.env[k] = render(v, vars_, where(profile_file_, "/launch/env/" + json_pointer_escape(k)));
+    for (const auto& [k, v] : settings_.extra_env) spec.env[k] = v;
+    spec.cwd = state_dir_;  // not the install dir: a proxy writing relative paths must not touch node_modules
+    spec.log_file = log_path_;
+    return spec;
+}
+
+bool ProxyInstance::try_start(const ProxyLaunch& launch, int attempt) {
+    port_ = free_loopback_port();
+    vars_ = {{"port", std::to_string(port_)},       {"upstream", settings_.upstream_url},
+             {"home", home_.string()},              {"state_dir", state_dir_.string()},
+             {"install_dir", install_dir_.string()}, {"api_key", api_key_},
+             {"preload", settings_.preload.string()}};
+    prepare_files(launch);
+    const ProcessSpec spec = make_spec(launch);
+    {
+        std::ofstream log(log_path_, std::ios::app);
+        log << "=== routecheck: starting " << id_ << " (attempt " << attempt << ", port " << port_ << "): "
+            << join(spec.argv, " ") << "\n";
+    }
+    child_ = std::make_unique<ChildProcess>(spec);
+
+    ReadyOptions ready;
+    ready.path = launch.ready_path.empty() ? "/" : launch.ready_path;
+    ready.deadline = settings_.ready_deadline.value_or(std::chrono::milliseconds(launch.ready_timeout_ms));
+    if (!settings_.ready_step.empty()) ready.headers["x-routecheck-step"] = settings_.ready_step;
+    try {
+        const ReadyResult r = wait_ready(port_, *child_, ready);
+        ready_ms_ = r.elapsed;
+        ready_status_ = r.status;
+    } catch (const LaunchError& e) {
+        const bool port_taken = !child_->running() && mentions_port_in_use(child_->log_tail(20));
+        child_->stop(settings_.stop_grace);
+        if (port_taken) return false;
+        throw LaunchError("proxy '" + id_ + "' did not become ready: " + e.what());
+    }
+
+    // Something answered on the port; make sure it is our process group and that it is loopback-only.
+    const auto listeners = listening_addresses(child_->pgid());
+    bool ours = false;
+    std::vector<std::string> outside;
+    for (const auto& l : listeners) {
+        if (l.port == port_) ours = true;
+        if (!l.loopback_v4()) outside.push_back(l.text());
+    }
+    if (!ours) {
+        // Another process took the port between our probe and the proxy's listen(); the proxy will fail or
+        // listen elsewhere. Start over on a new port.
+        child_->stop(settings_.stop_grace);
+        return false;
+    }
+    if (settings_.require_loopback_only && !outside.empty()) {
+        child_->stop(settings_.stop_grace);
+        throw LaunchError("proxy '" + id_ + "' listens on " + join(outside, ", ") +
+                          " (only 127.0.0.1 is allowed; is the preload active? launch.use_preload=" +
+                          (launch.use_preload ? "true" : "false") + ")\n" + file_tail(log_path_, 20));
+    }
+    return true;
+}
+
+}  // namespace routecheck::launch

@@ -1,0 +1,93 @@
+// One running proxy for a run: temp HOME/TMPDIR/state dir, rendered config files, the Node preload, a free
+// loopback port, readiness, and a check that it listens on 127.0.0.1 only. Stopped (whole process group)
+// when the object goes away.
+#pragma once
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "launch/ports.hpp"
+#include "launch/process.hpp"
+#include "launch/tempdir.hpp"
+#include "launch/template.hpp"
+#include "model/fixtures.hpp"
+
+namespace routecheck::launch {
+
+struct ProxySettings {
+    std::string upstream_url;                 // mock upstream base, "http://127.0.0.1:M"
+    std::filesystem::path preload;            // absolute path of harness/launch/preload.cjs
+    std::filesystem::path install_root;       // the folder the profile's npm.dir is relative to (repo root)
+    std::filesystem::path run_dir;            // where the log and temp dirs go; empty: system temp
+    std::optional<std::string> api_key;       // default: the profile's auth.key
+    bool keep_artifacts = false;              // keep the temp HOME/state dir after the run
+    std::optional<std::chrono::milliseconds> ready_deadline;  // default: launch.ready_timeout_ms
+    int port_attempts = 3;                    // new port and relaunch when the port was taken meanwhile
+    std::chrono::milliseconds stop_grace{3000};
+    Environment extra_env;                    // added last, e.g. ROUTECHECK_PRELOAD_DEBUG=1
+    std::string ready_step = "launch/ready";  // x-routecheck-step of the readiness probe ("" = none)
+    bool require_loopback_only = true;        // fail if any listener of the group is not 127.0.0.1
+};
+
+class ProxyInstance {
+public:
+    // Launches and waits until ready. Throws LaunchError (not installed, start failure, early exit, deadline,
+    // non-loopback listener) or TemplateError (bad placeholder in the profile).
+    ProxyInstance(const ProxyProfile& profile, ProxySettings settings);
+    ~ProxyInstance();  // stop()
+    ProxyInstance(const ProxyInstance&) = delete;
+    ProxyInstance& operator=(const ProxyInstance&) = delete;
+
+    const std::string& id() const { return id_; }
+    int port() const { return port_; }
+    std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+    std::chrono::milliseconds ready_ms() const { return ready_ms_; }
+    int ready_status() const { return ready_status_; }
+    int attempts() const { return attempts_; }
+    const std::filesystem::path& log_path() const { return log_path_; }
+    std::string log_tail(std::size_t lines = 40) const { return file_tail(log_path_, lines); }
+    const std::filesystem::path& home() const { return home_; }
+    const std::filesystem::path& state_dir() const { return state_dir_; }
+    const std::filesystem::path& install_dir() const { return install_dir_; }
+    pid_t pid() const { return child_ ? child_->pid() : -1; }
+    bool alive() { return child_ && child_->running(); }
+    std::string exit_description() { return child_ ? child_->exit_description() : "not started"; }
+    std::vector<ListenAddress> listening() const;
+    // The rendered placeholder values of this run ({port}, {upstream}, {home}, ...), for other templates.
+    const TemplateVars& vars() const { return vars_; }
+
+    // Stops the process group (SIGTERM, grace, SIGKILL). Idempotent; returns true if it exited on SIGTERM.
+    bool stop();
+
+private:
+    void prepare_files(const ProxyLaunch& launch);
+    ProcessSpec make_spec(const ProxyLaunch& launch) const;
+    bool try_start(const ProxyLaunch& launch, int attempt);  // false: the port was taken, try another
+
+    std::string id_;
+    std::filesystem::path profile_file_;
+    ProxySettings settings_;
+    std::string api_key_;
+    std::filesystem::path install_dir_;
+    std::unique_ptr<TempDir> root_;
+    std::filesystem::path home_, tmp_, state_dir_, log_path_;
+    TemplateVars vars_;
+    int port_ = 0;
+    int attempts_ = 0;
+    int ready_status_ = 0;
+    std::chrono::milliseconds ready_ms_{0};
+    std::unique_ptr<ChildProcess> child_;
+};
+
+// Checks that the profile's npm package is installed under `install_root` / npm.dir at the pinned version;
+// throws LaunchError naming the profile, the missing path, and telling the user to run scripts/setup.
+std::filesystem::path check_installed(const ProxyProfile& profile, const std::filesystem::path& install_root);
+
+// NODE_OPTIONS value that loads `preload` (quoted so paths with spaces work).
+std::string node_options_require(const std::filesystem::path& preload);
+
+}  // namespace routecheck::launch

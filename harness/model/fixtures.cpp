@@ -1,0 +1,351 @@
+#include "model/fixtures.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "model/json_access.hpp"
+
+namespace routecheck {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::set<std::string> kMethods = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"};
+const std::set<std::string> kCarriers = {"authorization", "x-api-key", "x-goog-api-key"};
+
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+}
+
+void check_id(const JsonAt& at, const std::string& key) {
+    std::string id = at.str(key);
+    for (char c : id) {
+        bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+        if (!ok) at.at(key).fail("'" + id + "' is not a valid id (use a-z, 0-9, '-' and '_')");
+    }
+}
+
+JoinRule parse_join(const JsonAt& at) {
+    at.only_keys({"rule", "note"});
+    std::string rule = at.str("rule");
+    if (rule == "concat") return JoinRule::Concat;
+    if (rule == "concat_raw") return JoinRule::ConcatRaw;
+    if (rule == "resolve") return JoinRule::Resolve;
+    at.at("rule").fail("unknown join rule '" + rule + "' (expected concat, concat_raw or resolve)");
+}
+
+std::string method_of(const JsonAt& at, const std::string& key) {
+    std::string m = at.str(key);
+    if (!kMethods.count(m)) at.at(key).fail("unknown HTTP method '" + m + "'");
+    return m;
+}
+
+Step parse_step(const JsonAt& at, JoinRule rule) {
+    at.only_keys({"id", "call", "method", "endpoint", "query", "headers", "body", "stream", "websocket",
+                  "spends_quota", "note"});
+    Step s;
+    s.id = at.str("id");
+    s.call = at.str_or("call", s.id.substr(0, s.id.find('.')));
+    s.method = method_of(at, "method");
+    s.endpoint = at.str_or("endpoint", "");
+    if (rule != JoinRule::Resolve && !s.endpoint.empty() && s.endpoint.front() != '/')
+        at.at("endpoint").fail("must start with '/' for join rule concat/concat_raw");
+    if (s.endpoint.find_first_of(" ?#\r\n") != std::string::npos)
+        at.at("endpoint").fail("must be a path without spaces, '?' or '#' (put the query in \"query\")");
+    s.query = at.str_or("query", "");
+    if (!s.query.empty() && s.query.front() == '?') at.at("query").fail("must not start with '?'");
+    for (auto& [k, v] : at.string_map_or_empty("headers")) s.headers[lower(k)] = v;
+    if (at.has("body")) s.body = at.at("body").node();
+    s.stream = at.boolean_or("stream", false);
+    s.websocket = at.boolean_or("websocket", false);
+    s.spends_quota = at.boolean_or("spends_quota", false);
+    return s;
+}
+
+}  // namespace
+
+ClientProfile parse_client(const nlohmann::json& doc, const fs::path& file) {
+    JsonAt root(doc, file.string());
+    root.only_keys({"id", "name", "protocol", "provenance", "join", "auth", "steps", "recordings", "notes"});
+    ClientProfile c;
+    c.file = file;
+    check_id(root, "id");
+    c.id = root.str("id");
+    c.name = root.str("name");
+    c.protocol = root.str("protocol");
+    JsonAt prov = root.at("provenance");
+    prov.expect_object();
+    c.provenance = prov.node();
+    c.provenance_kind = prov.str("kind");
+    if (c.provenance_kind != "recorded" && c.provenance_kind != "source")
+        prov.at("kind").fail("expected 'recorded' or 'source'");
+    c.join = parse_join(root.at("join"));
+    JsonAt auth = root.at("auth");
+    auth.only_keys({"header", "prefix", "note"});
+    c.auth_header = lower(auth.str("header"));
+    if (!kCarriers.count(c.auth_header))
+        auth.at("header").fail("unknown key carrier '" + c.auth_header + "' (authorization, x-api-key, x-goog-api-key)");
+    c.auth_prefix = auth.str_or("prefix", "");
+    JsonAt steps = root.at("steps");
+    steps.expect_array();
+    if (steps.size() == 0) steps.fail("a profile needs at least one step");
+    std::set<std::string> ids;
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+        Step s = parse_step(steps.at(i), c.join);
+        if (!ids.insert(s.id).second) steps.at(i).at("id").fail("duplicate step id '" + s.id + "'");
+        c.steps.push_back(std::move(s));
+    }
+    if (root.has("recordings")) {
+        JsonAt recs = root.at("recordings");
+        recs.expect_array();
+        for (std::size_t i = 0; i < recs.size(); ++i) {
+            JsonAt r = recs.at(i);
+            r.only_keys({"variant", "base_url", "requests", "note"});
+            c.recordings.push_back({r.str("variant"), r.str("base_url"), r.strings_or_empty("requests")});
+        }
+    }
+    return c;
+}
+
+std::vector<Variant> parse_variants(const nlohmann::json& doc, const fs::path& file) {
+    JsonAt root(doc, file.string());
+    root.only_keys({"variants", "notes"});
+    JsonAt list = root.at("variants");
+    list.expect_array();
+    std::vector<Variant> out;
+    std::set<std::string> ids;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        JsonAt v = list.at(i);
+        v.only_keys({"id", "base_url", "note"});
+        check_id(v, "id");
+        Variant var{v.str("id"), v.str("base_url"), v.str_or("note", "")};
+        if (var.base_url.rfind("http://", 0) != 0) v.at("base_url").fail("must start with http://");
+        if (var.base_url.find("{port}") == std::string::npos && var.base_url.find("{closed_port}") == std::string::npos)
+            v.at("base_url").fail("must contain {port} or {closed_port}");
+        if (!ids.insert(var.id).second) v.at("id").fail("duplicate variant id '" + var.id + "'");
+        out.push_back(std::move(var));
+    }
+    return out;
+}
+
+namespace {
+
+Route parse_route(const JsonAt& at) {
+    at.only_keys({"method", "path", "fallback", "note"});
+    std::string m = at.str("method");
+    if (m != "*" && !kMethods.count(m)) at.at("method").fail("unknown HTTP method '" + m + "'");
+    std::string p = at.str("path");
+    if (p.front() != '/') at.at("path").fail("a route path starts with '/'");
+    return {m, p, at.boolean_or("fallback", false)};
+}
+
+ProxyLaunch parse_launch(const JsonAt& at) {
+    at.only_keys({"command", "env", "files", "redirect_origins", "ready_path", "ready_timeout_ms", "preload", "note"});
+    ProxyLaunch l;
+    l.command = at.strings("command");
+    if (l.command.empty()) at.at("command").fail("the launch command is empty");
+    l.env = at.string_map_or_empty("env");
+    if (at.has("files")) {
+        JsonAt files = at.at("files");
+        files.expect_object();
+        for (auto it = files.node().begin(); it != files.node().end(); ++it) l.files[it.key()] = *it;
+    }
+    l.redirect_origins = at.strings_or_empty("redirect_origins");
+    l.ready_path = at.str("ready_path");
+    l.ready_timeout_ms = at.integer_or("ready_timeout_ms", 20000);
+    if (l.ready_timeout_ms <= 0 || l.ready_timeout_ms > 300000)
+        at.at("ready_timeout_ms").fail("must be between 1 and 300000");
+    l.use_preload = at.boolean_or("preload", true);
+    return l;
+}
+
+}  // namespace
+
+ProxyProfile parse_proxy(const nlohmann::json& doc, const fs::path& file) {
+    JsonAt root(doc, file.string());
+    root.only_keys({"id", "name", "provenance", "source", "npm", "launch", "upstream", "health", "auth",
+                    "extra_headers", "capabilities", "routes", "behaviour", "notes", "mock", "model_map"});
+    ProxyProfile p;
+    p.raw = doc;
+    p.file = file;
+    check_id(root, "id");
+    p.id = root.str("id");
+    p.name = root.str("name");
+    p.provenance = root.str("provenance");
+    if (p.provenance != "launched" && p.provenance != "source")
+        root.at("provenance").fail("expected 'launched' or 'source'");
+    if (root.has("npm")) {
+        JsonAt npm = root.at("npm");
+        npm.only_keys({"package", "version", "dir", "overrides"});
+        p.npm_package = npm.str("package");
+        p.npm_version = npm.str("version");
+        p.npm_dir = npm.str("dir");
+    }
+    if (root.has("launch")) p.launch = parse_launch(root.at("launch"));
+    if (p.provenance == "launched" && !p.launch) root.fail("a launched proxy needs a \"launch\" section");
+    if (root.has("upstream")) {
+        JsonAt up = root.at("upstream");
+        p.upstream_protocols = up.strings_or_empty("protocols");
+    }
+    JsonAt health = root.at("health");
+    p.health_path = health.str("path");
+    if (root.has("auth")) {
+        JsonAt auth = root.at("auth");
+        p.api_key = auth.str_or("key", "");
+        p.auth_carriers = auth.strings_or_empty("carriers");
+        for (std::size_t i = 0; i < p.auth_carriers.size(); ++i)
+            if (!kCarriers.count(p.auth_carriers[i]))
+                auth.at("carriers").at(i).fail("unknown key carrier '" + p.auth_carriers[i] + "'");
+    }
+    p.extra_headers = root.string_map_or_empty("extra_headers");
+    p.capabilities = root.strings("capabilities");
+    JsonAt routes = root.at("routes");
+    routes.expect_array();
+    if (routes.size() == 0) routes.fail("a proxy profile needs its route table");
+    for (std::size_t i = 0; i < routes.size(); ++i) p.routes.push_back(parse_route(routes.at(i)));
+    return p;
+}
+
+ExpectedTable parse_expected(const nlohmann::json& doc, const fs::path& file) {
+    JsonAt root(doc, file.string());
+    root.only_keys({"proxy", "provenance", "generated_by", "cells", "notes"});
+    ExpectedTable t;
+    t.file = file;
+    t.proxy = root.str("proxy");
+    t.provenance = root.str_or("provenance", "observed");
+    JsonAt cells = root.at("cells");
+    cells.expect_object();
+    for (auto ci = cells.node().begin(); ci != cells.node().end(); ++ci) {
+        JsonAt client = cells.at(ci.key());
+        client.expect_object();
+        for (auto vi = client.node().begin(); vi != client.node().end(); ++vi) {
+            JsonAt rows = client.at(vi.key());
+            rows.expect_array();
+            auto& out = t.cells[ci.key()][vi.key()];
+            for (std::size_t i = 0; i < rows.size(); ++i) {
+                JsonAt r = rows.at(i);
+                r.only_keys({"step", "request", "status", "upstream", "note"});
+                ExpectedStep e;
+                e.step = r.str("step");
+                e.request = r.str("request");
+                e.status = r.integer("status");
+                if (e.status != 0 && (e.status < 100 || e.status > 599)) r.at("status").fail("not an HTTP status");
+                e.upstream = r.strings_or_empty("upstream");
+                out.push_back(std::move(e));
+            }
+        }
+    }
+    return t;
+}
+
+namespace {
+
+std::vector<fs::path> json_files(const fs::path& dir) {
+    std::vector<fs::path> out;
+    if (!fs::is_directory(dir)) return out;
+    for (const auto& e : fs::directory_iterator(dir))
+        if (e.is_regular_file() && e.path().extension() == ".json") out.push_back(e.path());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+template <typename T>
+void add_unique(std::vector<T>& list, T item, bool allow_override, const fs::path& file) {
+    auto it = std::find_if(list.begin(), list.end(), [&](const T& x) { return x.id == item.id; });
+    if (it == list.end()) {
+        list.push_back(std::move(item));
+        return;
+    }
+    if (!allow_override)
+        throw FixtureError(file.string(), "/id",
+                           "id '" + item.id + "' is already defined in " + it->file.string() +
+                               " (pass --override to let a later fixtures folder replace it)");
+    *it = std::move(item);
+}
+
+void check_file_name(const std::string& id, const fs::path& file) {
+    if (file.stem().string() != id)
+        throw FixtureError(file.string(), "/id", "id '" + id + "' does not match the file name '" +
+                                                     file.filename().string() + "'");
+}
+
+}  // namespace
+
+Fixtures load_fixtures(const std::vector<fs::path>& roots, bool allow_override) {
+    Fixtures f;
+    f.roots = roots;
+    bool have_variants = false;
+    for (const auto& root : roots) {
+        if (!fs::is_directory(root)) throw FixtureError(root.string(), "", "fixtures folder does not exist");
+        fs::path vfile = root / "variants.json";
+        if (fs::exists(vfile)) {
+            auto vars = parse_variants(read_json_file(vfile), vfile);
+            for (auto& v : vars) {
+                auto it = std::find_if(f.variants.begin(), f.variants.end(), [&](auto& x) { return x.id == v.id; });
+                if (it == f.variants.end()) f.variants.push_back(v);
+                else if (allow_override) *it = v;
+                else throw FixtureError(vfile.string(), "/variants", "variant id '" + v.id + "' is already defined");
+            }
+            have_variants = true;
+        }
+        for (const auto& file : json_files(root / "clients")) {
+            ClientProfile c = parse_client(read_json_file(file), file);
+            check_file_name(c.id, file);
+            add_unique(f.clients, std::move(c), allow_override, file);
+        }
+        for (const auto& file : json_files(root / "proxies")) {
+            ProxyProfile p = parse_proxy(read_json_file(file), file);
+            check_file_name(p.id, file);
+            add_unique(f.proxies, std::move(p), allow_override, file);
+        }
+        for (const auto& file : json_files(root / "expected")) {
+            ExpectedTable t = parse_expected(read_json_file(file), file);
+            if (file.stem().string() != t.proxy)
+                throw FixtureError(file.string(), "/proxy", "proxy '" + t.proxy + "' does not match the file name");
+            if (f.expected.count(t.proxy) && !allow_override)
+                throw FixtureError(file.string(), "/proxy", "an expected table for '" + t.proxy + "' already exists");
+            f.expected[t.proxy] = std::move(t);
+        }
+    }
+    std::string where = roots.empty() ? std::string("(no fixtures folder)") : roots.front().string();
+    if (!have_variants) throw FixtureError(where, "", "no variants.json found in any fixtures folder");
+    if (f.clients.empty()) throw FixtureError(where, "", "no client profile found (clients/*.json)");
+    if (f.proxies.empty()) throw FixtureError(where, "", "no proxy profile found (proxies/*.json)");
+    // Cross references: expected rows must name known proxies, clients, variants and steps.
+    for (const auto& [proxy, table] : f.expected) {
+        if (!f.proxy(proxy)) throw FixtureError(table.file.string(), "/proxy", "unknown proxy '" + proxy + "'");
+        for (const auto& [client, variants] : table.cells) {
+            std::string cp = "/cells/" + json_pointer_escape(client);
+            const ClientProfile* c = f.client(client);
+            if (!c) throw FixtureError(table.file.string(), cp, "row for unknown client '" + client + "'");
+            for (const auto& [variant, rows] : variants) {
+                std::string vp = cp + "/" + json_pointer_escape(variant);
+                if (!f.variant(variant)) throw FixtureError(table.file.string(), vp, "row for unknown variant '" + variant + "'");
+                for (std::size_t i = 0; i < rows.size(); ++i) {
+                    bool known = std::any_of(c->steps.begin(), c->steps.end(), [&](auto& s) { return s.id == rows[i].step; });
+                    if (!known)
+                        throw FixtureError(table.file.string(), vp + "/" + std::to_string(i) + "/step",
+                                           "row for unknown step '" + rows[i].step + "' of client '" + client + "'");
+                }
+            }
+        }
+    }
+    return f;
+}
+
+const ClientProfile* Fixtures::client(const std::string& id) const {
+    for (const auto& c : clients) if (c.id == id) return &c;
+    return nullptr;
+}
+const ProxyProfile* Fixtures::proxy(const std::string& id) const {
+    for (const auto& p : proxies) if (p.id == id) return &p;
+    return nullptr;
+}
+const Variant* Fixtures::variant(const std::string& id) const {
+    for (const auto& v : variants) if (v.id == id) return &v;
+    return nullptr;
+}
+
+}  // namespace routecheck

@@ -1,0 +1,124 @@
+// The fixture model: client profiles, Base URL variants, proxy profiles and expected tables, as loaded and
+// validated from fixtures/ (see docs/design.md for the file formats).
+#pragma once
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace routecheck {
+
+struct Variant {
+    std::string id;
+    std::string base_url;  // with {port} / {closed_port} placeholders
+    std::string note;
+};
+
+enum class JoinRule { Concat, ConcatRaw, Resolve };
+
+struct Step {
+    std::string id;        // unique within the profile, e.g. "prompt.messages"
+    std::string call;      // the user-level call this step belongs to
+    std::string method;    // GET, POST, ...
+    std::string endpoint;  // appended to the Base URL by the join rule
+    std::string query;     // without '?', may be empty
+    std::map<std::string, std::string> headers;  // lower-case names; the key header is not stored here
+    std::optional<nlohmann::json> body;
+    bool stream = false;
+    bool websocket = false;  // the client attempts a websocket upgrade here
+    bool spends_quota = false;  // would reach the upstream model (attach mode skips it unless allowed)
+};
+
+struct Recording {
+    std::string variant;
+    std::string base_url;
+    std::vector<std::string> requests;  // "METHOD /path?query" as the real client sent them
+};
+
+struct ClientProfile {
+    std::string id;
+    std::string name;
+    std::string protocol;
+    nlohmann::json provenance;
+    std::string provenance_kind;  // recorded | source
+    JoinRule join = JoinRule::Concat;
+    std::string auth_header;  // lower-case header name the client carries its key in
+    std::string auth_prefix;  // e.g. "Bearer "
+    std::vector<Step> steps;
+    std::vector<Recording> recordings;
+    std::filesystem::path file;
+};
+
+struct Route {
+    std::string method;  // or "*" for any
+    std::string path;    // segments; "*" one segment, "**" the rest
+    bool fallback = false;  // a catch-all that is not an API route (a web UI, static files): never a route match
+};
+
+struct ProxyLaunch {
+    std::vector<std::string> command;
+    std::map<std::string, std::string> env;
+    std::map<std::string, nlohmann::json> files;  // path template -> JSON (rendered) or string (raw text)
+    std::vector<std::string> redirect_origins;
+    std::string ready_path;
+    int ready_timeout_ms = 20000;
+    bool use_preload = true;
+};
+
+struct ProxyProfile {
+    std::string id;
+    std::string name;
+    std::string provenance;  // launched | source
+    std::string npm_package, npm_version, npm_dir;
+    std::optional<ProxyLaunch> launch;  // absent for source-only profiles
+    std::vector<std::string> upstream_protocols;
+    std::string health_path;
+    std::string api_key;
+    std::vector<std::string> auth_carriers;  // authorization | x-api-key | x-goog-api-key
+    std::map<std::string, std::string> extra_headers;
+    std::vector<std::string> capabilities;
+    std::vector<Route> routes;
+    nlohmann::json raw;  // the whole document, for sections other modules read
+    std::filesystem::path file;
+};
+
+struct ExpectedStep {
+    std::string step;
+    std::string request;  // "METHOD /path?query"
+    int status = 0;       // 0 = connection failed
+    std::vector<std::string> upstream;
+};
+
+struct ExpectedTable {
+    std::string proxy;
+    std::string provenance;
+    // client -> variant -> rows
+    std::map<std::string, std::map<std::string, std::vector<ExpectedStep>>> cells;
+    std::filesystem::path file;
+};
+
+struct Fixtures {
+    std::vector<Variant> variants;
+    std::vector<ClientProfile> clients;
+    std::vector<ProxyProfile> proxies;
+    std::map<std::string, ExpectedTable> expected;  // by proxy id
+    std::vector<std::filesystem::path> roots;
+
+    const ClientProfile* client(const std::string& id) const;
+    const ProxyProfile* proxy(const std::string& id) const;
+    const Variant* variant(const std::string& id) const;
+};
+
+// Loads fixture folders in order; a later folder may add files. A clash of ids is an error unless
+// `allow_override`. Throws FixtureError naming the file and JSON pointer of the first problem.
+Fixtures load_fixtures(const std::vector<std::filesystem::path>& roots, bool allow_override = false);
+
+ClientProfile parse_client(const nlohmann::json& doc, const std::filesystem::path& file);
+ProxyProfile parse_proxy(const nlohmann::json& doc, const std::filesystem::path& file);
+std::vector<Variant> parse_variants(const nlohmann::json& doc, const std::filesystem::path& file);
+ExpectedTable parse_expected(const nlohmann::json& doc, const std::filesystem::path& file);
+
+}  // namespace routecheck

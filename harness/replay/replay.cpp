@@ -1,0 +1,157 @@
+#include "replay/replay.hpp"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <mutex>
+#include <stdexcept>
+
+namespace routecheck {
+
+const char* to_string(TransportError e) {
+    switch (e) {
+        case TransportError::None: return "none";
+        case TransportError::Refused: return "connection refused";
+        case TransportError::Timeout: return "timeout";
+        case TransportError::Reset: return "connection reset";
+        case TransportError::Protocol: return "not an HTTP answer";
+        case TransportError::Other: return "transport error";
+    }
+    return "transport error";
+}
+
+void http_global_init() {
+    static std::once_flag once;
+    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+namespace {
+
+struct Capture {
+    HttpResponse* out;
+    std::size_t keep;
+    std::string line_buffer;  // partial SSE line carried between chunks
+};
+
+void scan_sse(Capture& c, const char* data, std::size_t n) {
+    c.line_buffer.append(data, n);
+    std::size_t start = 0;
+    for (auto nl = c.line_buffer.find('\n', start); nl != std::string::npos; nl = c.line_buffer.find('\n', start)) {
+        std::string_view line(c.line_buffer.data() + start, nl - start);
+        if (line.rfind("data:", 0) == 0) {
+            ++c.out->sse_events;
+            if (line.find("[DONE]") != std::string_view::npos) c.out->sse_done = true;
+        }
+        if (line.rfind("event: message_stop", 0) == 0 || line.rfind("event: response.completed", 0) == 0)
+            c.out->sse_done = true;
+        start = nl + 1;
+    }
+    c.line_buffer.erase(0, start);
+}
+
+size_t on_body(char* data, size_t size, size_t nmemb, void* user) {
+    auto* c = static_cast<Capture*>(user);
+    std::size_t n = size * nmemb;
+    c->out->body_bytes += n;
+    if (c->out->body_excerpt.size() < c->keep)
+        c->out->body_excerpt.append(data, std::min(n, c->keep - c->out->body_excerpt.size()));
+    scan_sse(*c, data, n);
+    return n;
+}
+
+size_t on_header(char* data, size_t size, size_t nmemb, void* user) {
+    auto* c = static_cast<Capture*>(user);
+    std::string line(data, size * nmemb);
+    if (line.rfind("HTTP/", 0) == 0) {
+        c->out->headers.clear();  // a new response (e.g. after 100 Continue)
+        return line.size();
+    }
+    auto colon = line.find(':');
+    if (colon == std::string::npos) return line.size();
+    std::string name = line.substr(0, colon);
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char ch) { return std::tolower(ch); });
+    std::string value = line.substr(colon + 1);
+    auto b = value.find_first_not_of(" \t");
+    auto e = value.find_last_not_of(" \t\r\n");
+    c->out->headers[name] = b == std::string::npos ? "" : value.substr(b, e - b + 1);
+    return line.size();
+}
+
+TransportError classify(CURLcode code) {
+    switch (code) {
+        case CURLE_OK: return TransportError::None;
+        case CURLE_COULDNT_CONNECT: return TransportError::Refused;
+        case CURLE_OPERATION_TIMEDOUT: return TransportError::Timeout;
+        case CURLE_RECV_ERROR:
+        case CURLE_SEND_ERROR:
+        case CURLE_GOT_NOTHING:
+        case CURLE_PARTIAL_FILE: return TransportError::Reset;
+        case CURLE_WEIRD_SERVER_REPLY:
+        case CURLE_UNSUPPORTED_PROTOCOL: return TransportError::Protocol;
+        default: return TransportError::Other;
+    }
+}
+
+}  // namespace
+
+HttpClient::HttpClient() : curl_(curl_easy_init()) {
+    if (!curl_) throw std::runtime_error("curl_easy_init failed");
+}
+
+HttpClient::~HttpClient() { curl_easy_cleanup(static_cast<CURL*>(curl_)); }
+
+HttpResponse HttpClient::send(const HttpRequest& req) {
+    CURL* h = static_cast<CURL*>(curl_);
+    curl_easy_reset(h);
+    HttpResponse out;
+    Capture cap{&out, req.keep_body, {}};
+    curl_slist* hdrs = nullptr;
+    for (const auto& [k, v] : req.headers) hdrs = curl_slist_append(hdrs, (k + ": " + v).c_str());
+    // libcurl adds "Expect: 100-continue" for large bodies; no real client here sends it.
+    hdrs = curl_slist_append(hdrs, "Expect:");
+    if (req.websocket) {
+        hdrs = curl_slist_append(hdrs, "Connection: Upgrade");
+        hdrs = curl_slist_append(hdrs, "Upgrade: websocket");
+        hdrs = curl_slist_append(hdrs, "Sec-WebSocket-Version: 13");
+        hdrs = curl_slist_append(hdrs, "Sec-WebSocket-Key: cm91dGVjaGVjay13cy1rZXk=");
+    }
+    curl_easy_setopt(h, CURLOPT_URL, req.url.c_str());
+    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, req.method.c_str());
+    if (req.method == "HEAD") curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+    if (!req.body.empty() || req.method == "POST") {
+        curl_easy_setopt(h, CURLOPT_POSTFIELDS, req.body.c_str());
+        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, static_cast<long>(req.body.size()));
+    }
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &cap);
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, &cap);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, req.timeout_ms);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, req.connect_timeout_ms);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_NOPROXY, "*");  // never go through an HTTP proxy from the environment
+    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(h, CURLOPT_TCP_NODELAY, 1L);
+    curl_easy_setopt(h, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
+    CURLcode rc = curl_easy_perform(h);
+    long status = 0;
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    out.status = static_cast<int>(status);
+    out.error = classify(rc);
+    if (rc != CURLE_OK) out.error_text = curl_easy_strerror(rc);
+    // A websocket upgrade that succeeded (101) leaves an open socket: the timeout ends it, not an error.
+    if (out.status == 101 && out.error == TransportError::Timeout) {
+        out.error = TransportError::None;
+        out.error_text.clear();
+    }
+    double t = 0;
+    curl_easy_getinfo(h, CURLINFO_STARTTRANSFER_TIME, &t);
+    out.first_byte_ms = t * 1000;
+    curl_easy_getinfo(h, CURLINFO_TOTAL_TIME, &t);
+    out.total_ms = t * 1000;
+    curl_slist_free_all(hdrs);
+    return out;
+}
+
+}  // namespace routecheck

@@ -1,0 +1,55 @@
+// The report of a matrix run: matrix.json (everything), summary.md (CI job summary), junit.xml (one testcase
+// per cell) and index.html (the grid people read). Writing is the last stage; it reads, never judges.
+#pragma once
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "judge/judge.hpp"
+#include "judge/recommend.hpp"
+
+namespace routecheck {
+
+struct ProxyRunInfo {
+    std::string id, name, provenance;  // provenance: launched | attached | source
+    std::string version;
+    int port = 0;
+    double ready_ms = 0;
+    std::string error;     // why it could not be run ("" when it ran)
+    std::string log_tail;  // the proxy's last log lines when it failed
+};
+
+struct RecommendationResult {
+    Recommendation rec;
+    std::string confirmed;  // "replay" when the recommended cell worked in this run, "table" when only the
+                            // route table says so, "refuted" when replay contradicts the table
+};
+
+struct MatrixReport {
+    std::vector<ProxyRunInfo> proxies;
+    std::vector<CellResult> cells;
+    std::vector<RecommendationResult> recommendations;
+    std::string started_at;  // ISO 8601 UTC
+    double wall_ms = 0;
+    bool complete = true;    // false when the run stopped early: the report says so at the top
+    std::vector<std::string> errors;
+};
+
+nlohmann::json matrix_json(const MatrixReport& report);
+std::string summary_markdown(const MatrixReport& report);
+std::string junit_xml(const MatrixReport& report);
+std::string index_html(const MatrixReport& report);
+
+// Writes the four files into `dir` (created), each written whole to a temp name then renamed, so a reader never
+// sees a half-written report.
+void write_report(const MatrixReport& report, const std::filesystem::path& dir);
+
+// The verdict counts: cells that pass, fail, have no expectation, were skipped, are predictions.
+struct Counts {
+    int pass = 0, fail = 0, no_expectation = 0, skipped = 0, prediction = 0;
+};
+Counts count_cells(const std::vector<CellResult>& cells);
+
+}  // namespace routecheck

@@ -1,0 +1,92 @@
+#include <fstream>
+
+#include "report/report.hpp"
+
+namespace routecheck {
+
+Counts count_cells(const std::vector<CellResult>& cells) {
+    Counts c;
+    for (const auto& r : cells) {
+        switch (r.verdict) {
+            case CellVerdict::Pass: ++c.pass; break;
+            case CellVerdict::Fail: ++c.fail; break;
+            case CellVerdict::NoExpectation: ++c.no_expectation; break;
+            case CellVerdict::Skipped: ++c.skipped; break;
+            case CellVerdict::Prediction: ++c.prediction; break;
+        }
+    }
+    return c;
+}
+
+nlohmann::json matrix_json(const MatrixReport& report) {
+    nlohmann::json j;
+    j["tool"] = "routecheck";
+    j["started_at"] = report.started_at;
+    j["wall_ms"] = report.wall_ms;
+    j["complete"] = report.complete;
+    j["errors"] = report.errors;
+    Counts c = count_cells(report.cells);
+    j["counts"] = {{"cells", report.cells.size()}, {"pass", c.pass}, {"fail", c.fail},
+                   {"no_expectation", c.no_expectation}, {"skipped", c.skipped}, {"prediction", c.prediction}};
+    j["proxies"] = nlohmann::json::array();
+    for (const auto& p : report.proxies)
+        j["proxies"].push_back({{"id", p.id}, {"name", p.name}, {"provenance", p.provenance}, {"version", p.version},
+                                {"port", p.port}, {"ready_ms", p.ready_ms}, {"error", p.error}, {"log_tail", p.log_tail}});
+    j["recommendations"] = nlohmann::json::array();
+    for (const auto& r : report.recommendations)
+        j["recommendations"].push_back({{"client", r.rec.client}, {"proxy", r.rec.proxy}, {"found", r.rec.found},
+                                        {"variant", r.rec.variant}, {"base_url", r.rec.base_url},
+                                        {"note", r.rec.note}, {"alternatives", r.rec.alternatives},
+                                        {"confirmed", r.confirmed}});
+    j["cells"] = nlohmann::json::array();
+    for (const auto& cell : report.cells) {
+        nlohmann::json cj = {{"id", cell.cell.id()},
+                             {"proxy", cell.cell.proxy},
+                             {"client", cell.cell.client},
+                             {"variant", cell.cell.variant},
+                             {"base_url", cell.cell.base_url},
+                             {"verdict", to_string(cell.verdict)},
+                             {"diagnosis", to_string(cell.diagnosis)},
+                             {"works", cell.works},
+                             {"message", cell.message},
+                             {"error", cell.cell.error}};
+        cj["steps"] = nlohmann::json::array();
+        for (const auto& s : cell.steps) {
+            nlohmann::json sj = to_json(s.observed);
+            sj["diagnosis"] = to_string(s.finding.diagnosis);
+            sj["reason"] = s.finding.reason;
+            sj["fix"] = s.finding.fix;
+            sj["expected_status"] = s.expected ? nlohmann::json(s.expected->status) : nlohmann::json(nullptr);
+            sj["expected_request"] = s.expected ? nlohmann::json(s.expected->request) : nlohmann::json(nullptr);
+            sj["expected_upstream"] = s.expected ? nlohmann::json(s.expected->upstream) : nlohmann::json(nullptr);
+            sj["mismatch"] = s.mismatch;
+            cj["steps"].push_back(std::move(sj));
+        }
+        j["cells"].push_back(std::move(cj));
+    }
+    return j;
+}
+
+namespace {
+void write_whole(const std::filesystem::path& file, const std::string& text) {
+    auto tmp = file;
+    tmp += ".partial";
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        if (!out) throw std::runtime_error("cannot write " + tmp.string());
+        out << text;
+        if (!out.flush()) throw std::runtime_error("cannot write " + tmp.string());
+    }
+    std::filesystem::rename(tmp, file);
+}
+}  // namespace
+
+void write_report(const MatrixReport& report, const std::filesystem::path& dir) {
+    std::filesystem::create_directories(dir);
+    write_whole(dir / "matrix.json", matrix_json(report).dump(2) + "\n");
+    write_whole(dir / "summary.md", summary_markdown(report));
+    write_whole(dir / "junit.xml", junit_xml(report));
+    write_whole(dir / "index.html", index_html(report));
+}
+
+}  // namespace routecheck

@@ -1,0 +1,152 @@
+// summary.md and junit.xml: the two text forms CI systems read.
+#include <algorithm>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "report/report.hpp"
+
+namespace routecheck {
+
+namespace {
+
+std::string statuses(const CellResult& c) {
+    std::string out;
+    for (const auto& s : c.steps) {
+        out += out.empty() ? "" : " ";
+        if (s.observed.skipped) out += "skip";
+        else if (s.observed.status) out += std::to_string(s.observed.status);
+        else out += "refused";
+    }
+    return out;
+}
+
+std::string cell_text(const CellResult& c) {
+    std::string icon = c.works ? "✅" : (c.verdict == CellVerdict::Skipped ? "⏭" : "⛔");
+    std::string text = icon + " " + (c.works ? std::string("OK") : to_string(c.diagnosis)) + " " + statuses(c);
+    if (c.verdict == CellVerdict::Fail) text += " **≠ expected**";
+    if (c.verdict == CellVerdict::NoExpectation) text += " (no expectation)";
+    return text;
+}
+
+std::string xml_escape(const std::string& s) {
+    std::string out;
+    for (unsigned char ch : s) {
+        switch (ch) {
+            case '&': out += "&amp;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '"': out += "&quot;"; break;
+            case '\'': out += "&apos;"; break;
+            default:
+                // XML 1.0 forbids most control characters even escaped.
+                if (ch < 0x20 && ch != '\n' && ch != '\t' && ch != '\r') out += "?";
+                else out += static_cast<char>(ch);
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string summary_markdown(const MatrixReport& report) {
+    std::ostringstream md;
+    Counts c = count_cells(report.cells);
+    md << "# routecheck compatibility matrix\n\n";
+    if (!report.complete) md << "> **Incomplete run**: the results below are partial.\n\n";
+    for (const auto& e : report.errors) md << "> Error: " << e << "\n\n";
+    md << report.cells.size() << " cells: " << c.pass << " as expected, " << c.fail << " not as expected, "
+       << c.no_expectation << " without expectation, " << c.skipped << " skipped, " << c.prediction
+       << " predicted from source. Wall time " << static_cast<long>(report.wall_ms) << " ms.\n\n";
+    md << "Each cell: whether the client works at that Base URL (✅) or why not (the verdict class), then the HTTP "
+          "status of each step.\n\n";
+    for (const auto& p : report.proxies) {
+        md << "## " << p.name << " (" << p.provenance << (p.version.empty() ? "" : ", " + p.version) << ")\n\n";
+        if (p.provenance == "source")
+            md << "_Predictions from the proxy's source code, not observed: nobody ran this proxy here._\n\n";
+        if (!p.error.empty()) md << "**Could not run:** " << p.error << "\n\n";
+        std::vector<std::string> clients, variants;
+        std::map<std::pair<std::string, std::string>, const CellResult*> grid;
+        for (const auto& cell : report.cells) {
+            if (cell.cell.proxy != p.id) continue;
+            if (std::find(clients.begin(), clients.end(), cell.cell.client) == clients.end()) clients.push_back(cell.cell.client);
+            if (std::find(variants.begin(), variants.end(), cell.cell.variant) == variants.end()) variants.push_back(cell.cell.variant);
+            grid[{cell.cell.client, cell.cell.variant}] = &cell;
+        }
+        if (clients.empty()) continue;
+        md << "| client | recommended Base URL |";
+        for (const auto& v : variants) md << " `" << v << "` |";
+        md << "\n|---|---|";
+        for (std::size_t i = 0; i < variants.size(); ++i) md << "---|";
+        md << "\n";
+        for (const auto& cl : clients) {
+            std::string rec = "—";
+            for (const auto& r : report.recommendations)
+                if (r.rec.proxy == p.id && r.rec.client == cl)
+                    rec = r.rec.found ? "`" + r.rec.base_url + "`" + (r.confirmed == "replay" ? " ✔" : "")
+                                      : "none: " + r.rec.note;
+            md << "| " << cl << " | " << rec << " |";
+            for (const auto& v : variants) {
+                auto it = grid.find({cl, v});
+                md << " " << (it == grid.end() ? "" : cell_text(*it->second)) << " |";
+            }
+            md << "\n";
+        }
+        md << "\n";
+    }
+    std::vector<const CellResult*> failing;
+    for (const auto& cell : report.cells)
+        if (cell.verdict == CellVerdict::Fail || cell.verdict == CellVerdict::NoExpectation) failing.push_back(&cell);
+    if (!failing.empty()) {
+        md << "## Cells not as expected\n\n";
+        for (const auto* f : failing) md << "- `" << f->cell.id() << "`: " << f->message << "\n";
+        md << "\n";
+    }
+    return md.str();
+}
+
+std::string junit_xml(const MatrixReport& report) {
+    std::ostringstream x;
+    Counts total = count_cells(report.cells);
+    x << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+    x << "<testsuites name=\"routecheck\" tests=\"" << report.cells.size() << "\" failures=\""
+      << total.fail + total.no_expectation << "\" skipped=\"" << total.skipped + total.prediction << "\" time=\""
+      << report.wall_ms / 1000.0 << "\">\n";
+    std::vector<std::string> proxies;
+    for (const auto& cell : report.cells)
+        if (std::find(proxies.begin(), proxies.end(), cell.cell.proxy) == proxies.end()) proxies.push_back(cell.cell.proxy);
+    for (const auto& p : proxies) {
+        std::vector<const CellResult*> cells;
+        for (const auto& cell : report.cells)
+            if (cell.cell.proxy == p) cells.push_back(&cell);
+        int failures = 0, skipped = 0;
+        double secs = 0;
+        for (const auto* c : cells) {
+            failures += c->verdict == CellVerdict::Fail || c->verdict == CellVerdict::NoExpectation;
+            skipped += c->verdict == CellVerdict::Skipped || c->verdict == CellVerdict::Prediction;
+            for (const auto& s : c->steps) secs += s.observed.ms / 1000.0;
+        }
+        x << "  <testsuite name=\"" << xml_escape(p) << "\" tests=\"" << cells.size() << "\" failures=\"" << failures
+          << "\" errors=\"0\" skipped=\"" << skipped << "\" time=\"" << secs << "\">\n";
+        for (const auto* c : cells) {
+            double t = 0;
+            for (const auto& s : c->steps) t += s.observed.ms / 1000.0;
+            x << "    <testcase classname=\"" << xml_escape(p) << "\" name=\""
+              << xml_escape(c->cell.client + "." + c->cell.variant) << "\" time=\"" << t << "\">";
+            if (c->verdict == CellVerdict::Fail || c->verdict == CellVerdict::NoExpectation)
+                x << "\n      <failure message=\"" << xml_escape(c->message) << "\" type=\"" << to_string(c->verdict)
+                  << "\">" << xml_escape(c->message) << "</failure>\n    ";
+            else if (c->verdict == CellVerdict::Skipped)
+                x << "<skipped message=\"quota-safe attach mode\"/>";
+            else if (c->verdict == CellVerdict::Prediction)
+                x << "<skipped message=\"prediction from source, not run\"/>";
+            x << "<system-out>" << xml_escape(std::string(to_string(c->diagnosis)) + " at " + c->cell.base_url)
+              << "</system-out></testcase>\n";
+        }
+        x << "  </testsuite>\n";
+    }
+    x << "</testsuites>\n";
+    return x.str();
+}
+
+}  // namespace routecheck

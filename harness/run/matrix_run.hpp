@@ -1,0 +1,50 @@
+// A whole matrix run: plan the cells, start a mock upstream and each launched proxy once, replay, attribute
+// what reached the upstream, judge against the expected tables, recommend Base URLs.
+#pragma once
+#include <filesystem>
+#include <iosfwd>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "model/fixtures.hpp"
+#include "report/report.hpp"
+
+namespace routecheck {
+
+struct MatrixOptions {
+    std::vector<std::string> proxies, clients, variants;  // empty: all
+    std::vector<std::pair<std::string, std::string>> attach;  // proxy id -> URL of a proxy already running
+    std::string api_key;   // attach mode: the key of the running proxy
+    bool allow_quota = false;
+    bool keep_artifacts = false;
+    int jobs = 2;
+    std::filesystem::path preload;  // the Node preload
+    std::filesystem::path run_dir;  // temp HOMEs and logs go below it
+};
+
+// Unknown ids, or a selection with no cell, throw PlanError (a usage error: exit 2).
+struct PlanError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+struct PlannedProxy {
+    const ProxyProfile* proxy;
+    std::string attach_url;  // "" unless attached
+};
+
+struct Plan {
+    std::vector<PlannedProxy> proxies;
+    std::vector<const ClientProfile*> clients;
+    std::vector<const Variant*> variants;
+    std::size_t cell_count() const { return proxies.size() * clients.size() * variants.size(); }
+};
+
+Plan plan_matrix(const Fixtures& fixtures, const MatrixOptions& options);
+
+// Cell ids, "proxy.client.variant", for the cells of launched proxies (what ctest runs).
+std::vector<std::string> cell_ids(const Plan& plan);
+
+MatrixReport run_matrix(const Fixtures& fixtures, const Plan& plan, const MatrixOptions& options, std::ostream& log);
+
+}  // namespace routecheck

@@ -1,0 +1,50 @@
+#include "mock_upstream/journal.hpp"
+
+namespace routecheck::mock {
+
+void Journal::add(JournalEntry e) {
+  {
+    std::lock_guard lock(mu_);
+    e.seq = next_seq_++;
+    entries_.push_back(std::move(e));
+  }
+  cv_.notify_all();
+}
+
+std::vector<JournalEntry> Journal::snapshot() const {
+  std::lock_guard lock(mu_);
+  return entries_;
+}
+
+std::size_t Journal::size() const {
+  std::lock_guard lock(mu_);
+  return entries_.size();
+}
+
+std::size_t Journal::clear() {
+  std::lock_guard lock(mu_);
+  std::size_t n = entries_.size();
+  entries_.clear();
+  return n;
+}
+
+bool Journal::wait_for(std::size_t n, std::chrono::milliseconds timeout) const {
+  std::unique_lock lock(mu_);
+  return cv_.wait_for(lock, timeout, [&] { return entries_.size() >= n; });
+}
+
+nlohmann::json journal_entry_to_json(const JournalEntry& e) {
+  return {{"seq", e.seq},         {"t_ms", e.t_ms},       {"method", e.method},   {"path", e.path},
+          {"query", e.query},     {"target", e.target},   {"headers", e.headers}, {"body", e.body},
+          {"origin", e.origin},   {"correlation", e.correlation}, {"status", e.status},
+          {"protocol", e.protocol}, {"fault", e.fault}};
+}
+
+std::string journal_to_json(const std::vector<JournalEntry>& entries) {
+  nlohmann::json arr = nlohmann::json::array();
+  for (const JournalEntry& e : entries) arr.push_back(journal_entry_to_json(e));
+  // Bodies are whatever the client sent: replace invalid UTF-8 rather than fail the whole journal.
+  return arr.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace routecheck::mock

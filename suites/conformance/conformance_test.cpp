@@ -1,0 +1,123 @@
+// One GoogleTest test per matrix cell (proxy.client.variant), registered from the fixtures. The observations come
+// from one `routecheck matrix` run (the ctest fixture "matrix", so each proxy starts once per run); each test
+// judges its cell afresh against the expected table and says, when it fails, what was expected, what came, why,
+// and the fix.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+
+#include "judge/judge.hpp"
+#include "judge/recommend.hpp"
+#include "join/join.hpp"
+#include "model/json_access.hpp"
+#include "run/matrix_run.hpp"
+
+namespace {
+
+using namespace routecheck;
+
+const char* matrix_path() {
+    const char* p = std::getenv("ROUTECHECK_MATRIX_JSON");
+    return p ? p : "";
+}
+
+// The run's matrix.json, read once per process.
+const nlohmann::json& matrix() {
+    static nlohmann::json doc = [] {
+        std::string path = matrix_path();
+        if (path.empty()) return nlohmann::json();
+        std::ifstream in(path);
+        if (!in) return nlohmann::json();
+        try {
+            return nlohmann::json::parse(in);
+        } catch (const std::exception&) {
+            return nlohmann::json();
+        }
+    }();
+    return doc;
+}
+
+class CellTest : public testing::Test {
+public:
+    CellTest(const Fixtures* f, std::string proxy, std::string client, std::string variant)
+        : f_(f), proxy_(std::move(proxy)), client_(std::move(client)), variant_(std::move(variant)) {}
+
+    void TestBody() override {
+        std::string id = proxy_ + "." + client_ + "." + variant_;
+        const auto& m = matrix();
+        ASSERT_TRUE(m.is_object()) << "no readable matrix.json at '" << matrix_path()
+                                   << "' (set ROUTECHECK_MATRIX_JSON; ctest runs the fixture test matrix.run first)";
+        for (const auto& p : m["proxies"])
+            if (p["id"] == proxy_ && !p["error"].get<std::string>().empty())
+                FAIL() << proxy_ << " could not be run: " << p["error"].get<std::string>() << "\n"
+                       << p["log_tail"].get<std::string>();
+        const nlohmann::json* found = nullptr;
+        for (const auto& c : m["cells"])
+            if (c["id"] == id) found = &c;
+        ASSERT_NE(found, nullptr) << "the matrix run has no cell " << id;
+        CellObservation obs;
+        obs.proxy = proxy_;
+        obs.client = client_;
+        obs.variant = variant_;
+        obs.base_url = (*found)["base_url"].get<std::string>();
+        obs.error = (*found)["error"].get<std::string>();
+        for (const auto& s : (*found)["steps"]) obs.steps.push_back(step_observation_from_json(s));
+        const ProxyProfile& proxy = *f_->proxy(proxy_);
+        const ClientProfile& client = *f_->client(client_);
+        auto exp = f_->expected.find(proxy_);
+        Recommendation rec = recommend(client, proxy, *f_);
+        CellResult r = judge_cell(obs, proxy, client, exp == f_->expected.end() ? nullptr : &exp->second,
+                                  rec.found ? rec.base_url : "");
+        std::ostringstream why;
+        why << id << " at " << obs.base_url << ": " << r.message << "\n";
+        for (const auto& s : r.steps) {
+            why << "  " << s.observed.request_line() << " -> "
+                << (s.observed.status ? std::to_string(s.observed.status) : to_string(s.observed.error));
+            if (s.expected) why << " (expected " << s.expected->request << " -> " << s.expected->status << ")";
+            why << "\n    " << to_string(s.finding.diagnosis) << ": " << s.finding.reason;
+            if (!s.finding.fix.empty()) why << "\n    fix: " << s.finding.fix;
+            why << "\n";
+        }
+        EXPECT_EQ(to_string(r.verdict), std::string("pass")) << why.str();
+    }
+
+private:
+    const Fixtures* f_;
+    std::string proxy_, client_, variant_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    testing::InitGoogleTest(&argc, argv);
+    static std::unique_ptr<Fixtures> fixtures;
+    try {
+        fixtures = std::make_unique<Fixtures>(load_fixtures({std::filesystem::path(ROUTECHECK_SOURCE_ROOT) / "fixtures"}));
+    } catch (const std::exception& e) {
+        std::cerr << "conformance: cannot load fixtures: " << e.what() << "\n";
+        return 2;
+    }
+    Plan plan = plan_matrix(*fixtures, MatrixOptions{});
+    int registered = 0;
+    for (const auto& p : plan.proxies) {
+        if (p.proxy->provenance != "launched") continue;  // source-only proxies are predictions, not tests
+        for (const auto* c : plan.clients)
+            for (const auto* v : plan.variants) {
+                std::string proxy = p.proxy->id, client = c->id, variant = v->id;
+                testing::RegisterTest(proxy.c_str(), (client + "." + variant).c_str(), nullptr, nullptr, __FILE__,
+                                      __LINE__, [=]() -> testing::Test* {
+                                          return new CellTest(fixtures.get(), proxy, client, variant);
+                                      });
+                ++registered;
+            }
+    }
+    if (registered == 0) {
+        std::cerr << "conformance: the fixtures select no cell of a launched proxy\n";
+        return 2;
+    }
+    return RUN_ALL_TESTS();
+}

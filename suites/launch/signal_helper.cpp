@@ -1,0 +1,17 @@
+// Helper for test_process.cpp: a stand-in harness that installs the signal cleanup, starts a child whose
+// own child (a grandchild here) has no parent-death signal, writes that grandchild's pid, and waits to be killed.
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "launch/process.hpp"
+
+int main(int argc, char** argv) {
+    if (argc != 2) return 2;
+    routecheck::launch::install_signal_cleanup();
+    const std::string pidfile = argv[1];
+    routecheck::launch::ChildProcess child({{"sh", "-c", "sleep 300 & echo $! > " + pidfile + ".tmp; mv " + pidfile +
+                                                           ".tmp " + pidfile + "; wait"},
+                                            routecheck::launch::minimal_environment(), {}, {}});
+    for (;;) ::pause();  // destructors never run: only the signal path can clean up
+}

@@ -1,0 +1,204 @@
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <thread>
+
+#include "launch/ports.hpp"
+#include "launch/process.hpp"
+#include "launch/tempdir.hpp"
+
+using namespace routecheck::launch;
+using namespace std::chrono_literals;
+
+namespace {
+
+ProcessSpec shell(const std::string& script, const std::filesystem::path& log = {}) {
+    return ProcessSpec{{"sh", "-c", script}, minimal_environment(), {}, log};
+}
+
+// "gone" for a pid we cannot reap ourselves: no /proc entry, or a zombie waiting for init to reap it.
+bool gone(pid_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string stat;
+    if (!std::getline(in, stat)) return true;
+    auto close = stat.rfind(')');
+    return close != std::string::npos && stat.size() > close + 2 && stat[close + 2] == 'Z';
+}
+
+pid_t read_pid(const std::filesystem::path& file) {
+    for (int i = 0; i < 500; ++i) {
+        std::ifstream in(file);
+        pid_t pid = 0;
+        if (in >> pid && pid > 0) return pid;
+        std::this_thread::sleep_for(10ms);
+    }
+    return 0;
+}
+
+}  // namespace
+
+TEST(ChildProcess, CapturesStdoutAndStderrAndExitCode) {
+    TempDir dir;
+    ChildProcess p(shell("echo to-out; echo to-err >&2; exit 3", dir.path() / "log"));
+    ASSERT_TRUE(p.wait_exit(5s));
+    EXPECT_FALSE(p.running());
+    EXPECT_EQ(p.exit_code(), 3);
+    EXPECT_EQ(p.exit_description(), "exited with 3");
+    EXPECT_EQ(p.log_tail(10), "to-out\nto-err");
+    EXPECT_EQ(p.log_tail(1), "to-err");
+}
+
+TEST(ChildProcess, EnvironmentIsExplicitNotInherited) {
+    TempDir dir;
+    ::setenv("HTTP_PROXY", "http://should-not-leak:1", 1);
+    ::setenv("API_KEY", "leak", 1);
+    auto spec = shell("env; pwd", dir.path() / "log");
+    spec.env["ROUTECHECK_TEST"] = "yes";
+    spec.cwd = dir.path();
+    ChildProcess p(spec);
+    ASSERT_TRUE(p.wait_exit(5s));
+    ::unsetenv("HTTP_PROXY");
+    ::unsetenv("API_KEY");
+    const std::string log = p.log_tail(100);
+    EXPECT_NE(log.find("ROUTECHECK_TEST=yes"), std::string::npos);
+    EXPECT_NE(log.find("NO_COLOR=1"), std::string::npos);
+    EXPECT_EQ(log.find("HTTP_PROXY"), std::string::npos);
+    EXPECT_EQ(log.find("API_KEY"), std::string::npos);
+    EXPECT_NE(log.find(dir.path().string()), std::string::npos);
+}
+
+TEST(ChildProcess, RunsInOwnProcessGroup) {
+    ChildProcess p(shell("sleep 30"));
+    EXPECT_EQ(::getpgid(p.pid()), p.pid());
+    EXPECT_NE(::getpgid(p.pid()), ::getpgrp());
+    EXPECT_TRUE(p.stop(2s));
+    EXPECT_EQ(p.exit_code(), 128 + SIGTERM);
+}
+
+TEST(ChildProcess, StopKillsGrandchildThatIgnoresSigterm) {
+    TempDir dir;
+    const auto pidfile = dir.path() / "gc.pid";
+    // The grandchild ignores SIGTERM and would outlive its parent without the group SIGKILL.
+    ChildProcess p(shell("(trap '' TERM; exec sleep 300) & echo $! > " + pidfile.string() + "; wait"));
+    const pid_t grandchild = read_pid(pidfile);
+    ASSERT_GT(grandchild, 0);
+    EXPECT_EQ(::getpgid(grandchild), p.pgid());
+    const pid_t pgid = p.pgid();
+    p.stop(500ms);
+    EXPECT_FALSE(p.running());
+    for (int i = 0; i < 200 && !gone(grandchild); ++i) std::this_thread::sleep_for(10ms);
+    EXPECT_TRUE(gone(grandchild)) << "grandchild " << grandchild << " survived";
+    for (pid_t pid : processes_in_group(pgid)) EXPECT_TRUE(gone(pid)) << "pid " << pid << " still in group";
+}
+
+TEST(ChildProcess, StopEscalatesToSigkill) {
+    ChildProcess p(shell("trap '' TERM; while :; do sleep 0.05; done"));
+    std::this_thread::sleep_for(100ms);  // let the shell install its trap
+    const auto t0 = std::chrono::steady_clock::now();
+    EXPECT_FALSE(p.stop(300ms));
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, 3s);
+    EXPECT_EQ(p.exit_code(), 128 + SIGKILL);
+    EXPECT_EQ(p.exit_description(), "killed by signal 9 (SIGKILL)");
+}
+
+TEST(ChildProcess, DestructorStopsTheGroup) {
+    pid_t pid = 0;
+    {
+        ChildProcess p(shell("sleep 300"));
+        pid = p.pid();
+        EXPECT_TRUE(p.running());
+    }
+    EXPECT_TRUE(gone(pid));
+}
+
+TEST(ChildProcess, MissingProgramIsAnExactError) {
+    ProcessSpec spec{{"no-such-program-routecheck"}, minimal_environment(), {}, {}};
+    try {
+        ChildProcess p(spec);
+        FAIL() << "expected LaunchError";
+    } catch (const LaunchError& e) {
+        EXPECT_NE(std::string(e.what()).find("not found in PATH"), std::string::npos) << e.what();
+    }
+    ProcessSpec direct{{"/nonexistent/prog"}, minimal_environment(), {}, {}};
+    try {
+        ChildProcess p(direct);
+        FAIL() << "expected LaunchError";
+    } catch (const LaunchError& e) {
+        EXPECT_NE(std::string(e.what()).find("exec failed: No such file"), std::string::npos) << e.what();
+    }
+    ProcessSpec bad_cwd{{"sh", "-c", "true"}, minimal_environment(), "/nonexistent-dir", {}};
+    EXPECT_THROW(ChildProcess{bad_cwd}, LaunchError);
+}
+
+// PR_SET_PDEATHSIG follows the thread that forked: a child started from a short-lived thread must survive
+// that thread (all forks happen on one long-lived spawner thread).
+TEST(ChildProcess, SurvivesTheThreadThatStartedIt) {
+    std::unique_ptr<ChildProcess> p;
+    std::thread([&] { p = std::make_unique<ChildProcess>(shell("sleep 30")); }).join();
+    std::this_thread::sleep_for(200ms);
+    EXPECT_TRUE(p->running()) << p->exit_description();
+}
+
+TEST(ChildProcess, KillAllChildrenReachesEveryGroup) {
+    ChildProcess a(shell("sleep 30")), b(shell("sleep 30"));
+    kill_all_children();
+    EXPECT_TRUE(a.wait_exit(2s));
+    EXPECT_TRUE(b.wait_exit(2s));
+    EXPECT_EQ(a.exit_code(), 128 + SIGKILL);
+}
+
+// The harness dying on SIGTERM must take the proxies' whole groups with it: PDEATHSIG only reaches the direct
+// child, so a grandchild survives unless the signal handler kills the registered groups.
+TEST(ChildProcess, HarnessSigtermKillsChildGroups) {
+    TempDir dir;
+    const auto pidfile = dir.path() / "grandchild.pid";
+    ChildProcess harness(ProcessSpec{{ROUTECHECK_LAUNCH_SIGNAL_HELPER, pidfile.string()}, minimal_environment(), {}, {}});
+    const pid_t grandchild = read_pid(pidfile);
+    ASSERT_GT(grandchild, 0) << harness.exit_description();
+    EXPECT_FALSE(gone(grandchild));
+    ::kill(harness.pid(), SIGTERM);  // the helper only, not its group
+    ASSERT_TRUE(harness.wait_exit(5s));
+    EXPECT_EQ(harness.exit_code(), 128 + SIGTERM) << "the handler re-raises the signal";
+    for (int i = 0; i < 200 && !gone(grandchild); ++i) std::this_thread::sleep_for(10ms);
+    EXPECT_TRUE(gone(grandchild)) << "grandchild " << grandchild << " outlived the harness";
+    if (!gone(grandchild)) ::kill(grandchild, SIGKILL);
+}
+
+TEST(ChildProcess, MoveTransfersOwnership) {
+    ChildProcess a(shell("sleep 30"));
+    const pid_t pid = a.pid();
+    ChildProcess b(std::move(a));
+    EXPECT_FALSE(a.started());
+    EXPECT_EQ(b.pid(), pid);
+    EXPECT_TRUE(b.running());
+}
+
+TEST(FileTail, LastLines) {
+    TempDir dir;
+    const auto f = dir.path() / "t";
+    std::ofstream(f) << "a\nb\nc\n";
+    EXPECT_EQ(file_tail(f, 2), "b\nc");
+    EXPECT_EQ(file_tail(f, 10), "a\nb\nc");
+    EXPECT_EQ(file_tail(f, 0), "");
+    EXPECT_EQ(file_tail(dir.path() / "missing", 3), "");
+}
+
+TEST(TempDir, RemovedUnlessKept) {
+    std::filesystem::path a, b;
+    {
+        TempDir d("rc-test-");
+        a = d.path();
+        std::ofstream(a / "f") << "x";
+        EXPECT_TRUE(std::filesystem::is_directory(a));
+    }
+    EXPECT_FALSE(std::filesystem::exists(a));
+    {
+        TempDir d("rc-test-");
+        d.keep();
+        b = d.path();
+    }
+    EXPECT_TRUE(std::filesystem::exists(b));
+    std::filesystem::remove_all(b);
+}

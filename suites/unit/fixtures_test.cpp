@@ -1,0 +1,139 @@
+// Bad fixtures are reported with the file and the JSON pointer of the bad field, before anything runs.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <random>
+
+#include "model/fixtures.hpp"
+#include "model/json_access.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace routecheck;
+
+const char* kVariants = R"({"variants":[{"id":"root","base_url":"http://127.0.0.1:{port}"}]})";
+const char* kClient = R"({"id":"c1","name":"C","protocol":"openai","provenance":{"kind":"recorded"},
+  "join":{"rule":"concat"},"auth":{"header":"authorization","prefix":"Bearer "},
+  "steps":[{"id":"list.models","method":"GET","endpoint":"/models"}]})";
+const char* kProxy = R"({"id":"p1","name":"P","provenance":"source","health":{"path":"/health"},
+  "capabilities":["openai"],"routes":[{"method":"GET","path":"/v1/models"}]})";
+
+class FixtureDir : public testing::Test {
+protected:
+    void SetUp() override {
+        std::random_device rd;
+        dir_ = fs::temp_directory_path() / ("rc-fixtures-" + std::to_string(rd()));
+        fs::create_directories(dir_ / "clients");
+        fs::create_directories(dir_ / "proxies");
+        fs::create_directories(dir_ / "expected");
+        write("variants.json", kVariants);
+        write("clients/c1.json", kClient);
+        write("proxies/p1.json", kProxy);
+    }
+    void TearDown() override { fs::remove_all(dir_); }
+    void write(const std::string& rel, const std::string& text) { std::ofstream(dir_ / rel) << text; }
+    fs::path dir_;
+};
+
+TEST_F(FixtureDir, ValidFixturesLoad) {
+    Fixtures f = load_fixtures({dir_});
+    ASSERT_EQ(f.clients.size(), 1u);
+    EXPECT_EQ(f.clients[0].steps[0].endpoint, "/models");
+    EXPECT_EQ(f.proxies[0].routes.size(), 1u);
+}
+
+struct BadCase {
+    std::string name, file, text, want_file, want_pointer;
+};
+
+class BadFixture : public FixtureDir, public testing::WithParamInterface<BadCase> {};
+
+TEST_P(BadFixture, IsReportedWithFileAndPointer) {
+    const auto& c = GetParam();
+    if (!c.file.empty()) write(c.file, c.text);
+    try {
+        load_fixtures({dir_});
+        FAIL() << c.name << ": loaded without error";
+    } catch (const FixtureError& e) {
+        EXPECT_NE(e.file().find(c.want_file), std::string::npos) << c.name << ": " << e.what();
+        EXPECT_EQ(e.pointer(), c.want_pointer) << c.name << ": " << e.what();
+    }
+}
+
+std::string client_with(const std::string& from, const std::string& to) {
+    std::string s = kClient;
+    auto p = s.find(from);
+    s.replace(p, from.size(), to);
+    return s;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Table, BadFixture,
+    testing::Values(
+        BadCase{"invalid JSON", "clients/c1.json", "{\"id\": ", "c1.json", ""},
+        BadCase{"missing field", "clients/c1.json", client_with(R"("name":"C",)", ""), "c1.json", "/name"},
+        BadCase{"mistyped field", "clients/c1.json", client_with(R"("name":"C")", R"("name":3)"), "c1.json", "/name"},
+        BadCase{"unknown field", "clients/c1.json", client_with(R"("name":"C")", R"("name":"C","nmae":"x")"), "c1.json",
+                "/nmae"},
+        BadCase{"unknown join rule", "clients/c1.json", client_with(R"("rule":"concat")", R"("rule":"glue")"), "c1.json",
+                "/join/rule"},
+        BadCase{"bad method", "clients/c1.json", client_with(R"("method":"GET")", R"("method":"FETCH")"), "c1.json",
+                "/steps/0/method"},
+        BadCase{"endpoint with query", "clients/c1.json", client_with(R"("/models")", R"("/models?x=1")"), "c1.json",
+                "/steps/0/endpoint"},
+        BadCase{"unknown key carrier", "clients/c1.json", client_with(R"("header":"authorization")", R"("header":"cookie")"),
+                "c1.json", "/auth/header"},
+        BadCase{"empty steps", "clients/c1.json",
+                client_with(R"([{"id":"list.models","method":"GET","endpoint":"/models"}])", "[]"), "c1.json", "/steps"},
+        BadCase{"duplicate step id", "clients/c1.json",
+                client_with(R"([{"id":"list.models","method":"GET","endpoint":"/models"}])",
+                            R"([{"id":"a","method":"GET","endpoint":"/m"},{"id":"a","method":"GET","endpoint":"/m"}])"),
+                "c1.json", "/steps/1/id"},
+        BadCase{"id differs from file name", "clients/c2.json", client_with(R"("id":"c1")", R"("id":"c3")"), "c2.json", "/id"},
+        BadCase{"invalid id", "clients/c1.json", client_with(R"("id":"c1")", R"("id":"C 1")"), "c1.json", "/id"},
+        BadCase{"variant without port", "variants.json", R"({"variants":[{"id":"root","base_url":"http://127.0.0.1:80"}]})",
+                "variants.json", "/variants/0/base_url"},
+        BadCase{"variant not http", "variants.json", R"({"variants":[{"id":"root","base_url":"ftp://{port}"}]})",
+                "variants.json", "/variants/0/base_url"},
+        BadCase{"proxy without routes", "proxies/p1.json",
+                R"({"id":"p1","name":"P","provenance":"source","health":{"path":"/h"},"capabilities":[],"routes":[]})",
+                "p1.json", "/routes"},
+        BadCase{"launched proxy without launch", "proxies/p1.json",
+                R"({"id":"p1","name":"P","provenance":"launched","health":{"path":"/h"},"capabilities":[],
+                    "routes":[{"method":"GET","path":"/h"}]})",
+                "p1.json", ""},
+        BadCase{"route without slash", "proxies/p1.json",
+                R"({"id":"p1","name":"P","provenance":"source","health":{"path":"/h"},"capabilities":[],
+                    "routes":[{"method":"GET","path":"h"}]})",
+                "p1.json", "/routes/0/path"},
+        BadCase{"expected row for unknown client", "expected/p1.json",
+                R"({"proxy":"p1","cells":{"nobody":{"root":[]}}})", "p1.json", "/cells/nobody"},
+        BadCase{"expected row for unknown variant", "expected/p1.json",
+                R"({"proxy":"p1","cells":{"c1":{"nowhere":[]}}})", "p1.json", "/cells/c1/nowhere"},
+        BadCase{"expected row for unknown step", "expected/p1.json",
+                R"({"proxy":"p1","cells":{"c1":{"root":[{"step":"x","request":"GET /","status":200}]}}})", "p1.json",
+                "/cells/c1/root/0/step"},
+        BadCase{"expected status out of range", "expected/p1.json",
+                R"({"proxy":"p1","cells":{"c1":{"root":[{"step":"list.models","request":"GET /","status":999}]}}})",
+                "p1.json", "/cells/c1/root/0/status"},
+        BadCase{"expected table for unknown proxy", "expected/p9.json", R"({"proxy":"p9","cells":{}})", "p9.json",
+                "/proxy"}));
+
+TEST_F(FixtureDir, EmptyFolderIsAnError) {
+    fs::remove(dir_ / "clients" / "c1.json");
+    EXPECT_THROW(load_fixtures({dir_}), FixtureError);
+}
+
+TEST_F(FixtureDir, MissingFolderIsAnError) { EXPECT_THROW(load_fixtures({dir_ / "nope"}), FixtureError); }
+
+TEST_F(FixtureDir, IdClashNeedsOverride) {
+    fs::path other = dir_ / "layer";
+    fs::create_directories(other / "clients");
+    std::ofstream(other / "clients" / "c1.json") << client_with(R"("name":"C")", R"("name":"C2")");
+    EXPECT_THROW(load_fixtures({dir_, other}), FixtureError);
+    Fixtures f = load_fixtures({dir_, other}, true);
+    EXPECT_EQ(f.client("c1")->name, "C2");
+}
+
+}  // namespace

@@ -1,0 +1,69 @@
+#include <gtest/gtest.h>
+
+#include "join/join.hpp"
+
+namespace {
+
+using namespace routecheck;
+
+Step step(std::string method, std::string endpoint, std::string query = "") {
+    Step s;
+    s.id = "s";
+    s.method = std::move(method);
+    s.endpoint = std::move(endpoint);
+    s.query = std::move(query);
+    return s;
+}
+
+struct JoinCase {
+    JoinRule rule;
+    std::string base, endpoint, query, want;
+};
+
+class JoinTable : public testing::TestWithParam<JoinCase> {};
+
+TEST_P(JoinTable, GivesTheFinalRequestLine) {
+    const auto& c = GetParam();
+    EXPECT_EQ(join_request(c.rule, c.base, step("POST", c.endpoint, c.query)).line(), c.want)
+        << c.base << " + " << c.endpoint;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Rules, JoinTable,
+    testing::Values(
+        // The user's document: Claude Code wants the bare host; /v1 in its Base URL doubles the prefix.
+        JoinCase{JoinRule::Concat, "http://127.0.0.1:8045", "/v1/messages", "beta=true", "POST /v1/messages?beta=true"},
+        JoinCase{JoinRule::Concat, "http://127.0.0.1:8045/v1", "/v1/messages", "beta=true",
+                 "POST /v1/v1/messages?beta=true"},
+        // OpenAI SDKs want /v1 in the Base URL; without it the path lacks the version.
+        JoinCase{JoinRule::Concat, "http://127.0.0.1:8045/v1", "/chat/completions", "", "POST /v1/chat/completions"},
+        JoinCase{JoinRule::Concat, "http://127.0.0.1:8045/v1/", "/chat/completions", "", "POST /v1/chat/completions"},
+        JoinCase{JoinRule::Concat, "http://127.0.0.1:8045", "/chat/completions", "", "POST /chat/completions"},
+        // Kilo Code with a full endpoint as Base URL.
+        JoinCase{JoinRule::Concat, "http://127.0.0.1:8045/v1/chat/completions", "/responses", "",
+                 "POST /v1/chat/completions/responses"},
+        JoinCase{JoinRule::ConcatRaw, "http://127.0.0.1:8045/v1/", "/models", "", "POST /v1//models"},
+        JoinCase{JoinRule::Resolve, "http://127.0.0.1:8045/v1/", "models", "", "POST /v1/models"},
+        JoinCase{JoinRule::Resolve, "http://127.0.0.1:8045/v1", "models", "", "POST /models"},
+        JoinCase{JoinRule::Resolve, "http://127.0.0.1:8045", "v1beta/models", "", "POST /v1beta/models"},
+        JoinCase{JoinRule::Concat, "http://127.0.0.1:8045/?a=1", "/v1/messages", "beta=true",
+                 "POST /v1/messages?a=1&beta=true"}));
+
+TEST(ParseBaseUrl, RejectsWhatIsNotAnHttpUrl) {
+    EXPECT_THROW(parse_base_url("https://127.0.0.1:8045"), std::invalid_argument);
+    EXPECT_THROW(parse_base_url("127.0.0.1:8045"), std::invalid_argument);
+    EXPECT_THROW(parse_base_url("http://"), std::invalid_argument);
+    EXPECT_THROW(parse_base_url("http://127.0.0.1:99999"), std::invalid_argument);
+    EXPECT_THROW(parse_base_url("http://127.0.0.1:80a"), std::invalid_argument);
+    EXPECT_THROW(parse_base_url("http://user:pw@127.0.0.1"), std::invalid_argument);
+    EXPECT_EQ(parse_base_url("http://127.0.0.1").port, 80);
+    EXPECT_EQ(parse_base_url("http://[::1]:8045/v1").host, "[::1]");
+    EXPECT_EQ(parse_base_url("http://[::1]:8045/v1").path, "/v1");
+}
+
+TEST(RenderBaseUrl, FillsPortPlaceholders) {
+    EXPECT_EQ(render_base_url("http://127.0.0.1:{port}/v1", 8045, 9), "http://127.0.0.1:8045/v1");
+    EXPECT_EQ(render_base_url("http://127.0.0.1:{closed_port}", 8045, 9), "http://127.0.0.1:9");
+}
+
+}  // namespace

@@ -1,0 +1,98 @@
+#include <gtest/gtest.h>
+
+#include "judge/judge.hpp"
+#include "judge/predict.hpp"
+
+namespace {
+
+using namespace routecheck;
+
+ProxyProfile proxy() {
+    ProxyProfile p;
+    p.id = "p";
+    p.name = "p";
+    p.capabilities = {"anthropic"};
+    p.routes = {{"POST", "/v1/messages"}, {"GET", "/health"}};
+    return p;
+}
+
+ClientProfile client() {
+    ClientProfile c;
+    c.id = "c";
+    c.protocol = "anthropic";
+    Step s;
+    s.id = "prompt.messages";
+    s.method = "POST";
+    s.endpoint = "/v1/messages";
+    c.steps = {s};
+    return c;
+}
+
+CellObservation observed(int status, std::vector<std::string> upstream) {
+    CellObservation cell{"p", "c", "v1", "http://127.0.0.1:1/v1", {}, ""};
+    StepObservation s;
+    s.step = "prompt.messages";
+    s.method = "POST";
+    s.target = "/v1/v1/messages";
+    s.status = status;
+    s.upstream = std::move(upstream);
+    cell.steps.push_back(s);
+    return cell;
+}
+
+ExpectedTable table(int status) {
+    ExpectedTable t;
+    t.proxy = "p";
+    t.cells["c"]["v1"] = {{"prompt.messages", "POST /v1/v1/messages", status, {}}};
+    return t;
+}
+
+TEST(JudgeCell, PassesWhenEveryStepEqualsItsRow) {
+    auto t = table(404);
+    CellResult r = judge_cell(observed(404, {}), proxy(), client(), &t, "http://127.0.0.1:1");
+    EXPECT_EQ(r.verdict, CellVerdict::Pass) << r.message;
+    EXPECT_EQ(r.diagnosis, Diagnosis::DuplicatePrefix);
+    EXPECT_FALSE(r.works);
+}
+
+TEST(JudgeCell, FailsOnStatusAndSaysBoth) {
+    auto t = table(404);
+    CellResult r = judge_cell(observed(200, {}), proxy(), client(), &t, "");
+    EXPECT_EQ(r.verdict, CellVerdict::Fail);
+    EXPECT_NE(r.message.find("expected 404, got 200"), std::string::npos) << r.message;
+}
+
+TEST(JudgeCell, FailsWhenTheUpstreamDiffers) {
+    auto t = table(404);
+    CellResult r = judge_cell(observed(404, {"POST /v1internal:generateContent"}), proxy(), client(), &t, "");
+    EXPECT_EQ(r.verdict, CellVerdict::Fail);
+    EXPECT_NE(r.message.find("v1internal:generateContent"), std::string::npos) << r.message;
+}
+
+TEST(JudgeCell, NoTableIsNoExpectationNotPass) {
+    CellResult r = judge_cell(observed(404, {}), proxy(), client(), nullptr, "");
+    EXPECT_EQ(r.verdict, CellVerdict::NoExpectation);
+}
+
+TEST(JudgeCell, CellErrorFails) {
+    auto cell = observed(404, {});
+    cell.error = "the proxy exited";
+    auto t = table(404);
+    EXPECT_EQ(judge_cell(cell, proxy(), client(), &t, "").verdict, CellVerdict::Fail);
+}
+
+TEST(Predict, AuthBeforeRoutingGives401ForUnknownPaths) {
+    ProxyProfile p = proxy();
+    p.raw = {{"behaviour", {{"auth_before_routing", true}, {"auth_exempt", {"/health"}}}}};
+    PredictOptions no_key{false, false, true};
+    EXPECT_EQ(predict_status(p, "POST", "/v1/v1/messages", no_key), 401);
+    EXPECT_EQ(predict_status(p, "GET", "/health", no_key), 200);
+    PredictOptions wrong{true, false, true};
+    EXPECT_EQ(predict_status(p, "POST", "/v1/messages", wrong), 403);
+    PredictOptions off{true, true, false};
+    EXPECT_EQ(predict_status(p, "POST", "/v1/v1/messages", off), 404);
+    EXPECT_EQ(predict_status(p, "GET", "/v1/messages", off), 405);
+    EXPECT_EQ(predict_status(p, "OPTIONS", "/anything", no_key), 200);
+}
+
+}  // namespace
