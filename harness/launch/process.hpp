@@ -1,5 +1,9 @@
 // Child processes for launched proxies: own process group, parent-death signal, explicit environment,
 // stdout+stderr to a log file, and a teardown that always reaches the whole group (grandchildren included).
+// Plain fork/exec rather than Boost.Process: we need pre-exec steps (setpgid, PR_SET_PDEATHSIG, close_range),
+// group signalling and a non-reaping exit check, which Boost.Process v1 only offers through extension hooks
+// and v2 does not build header-only on Boost 1.81. All forks happen on one long-lived internal thread (see
+// process.cpp), so start() may be called from any thread, but not from a forked child that did not exec.
 #pragma once
 #include <sys/types.h>
 

@@ -205,15 +205,20 @@ MatrixReport run_matrix(const Fixtures& f, const Plan& plan, const MatrixOptions
         if (!outcomes[i].info.error.empty()) report.errors.push_back(proxy.id + ": " + outcomes[i].info.error);
         bool prediction = outcomes[i].info.provenance == "source";
         auto exp = f.expected.find(proxy.id);
+        // One recommendation per client for this proxy: it names the Base URL in every fix and is confirmed by
+        // the replay of its own cell.
+        std::map<std::string, Recommendation> recs;
+        for (const auto* client : plan.clients) recs[client->id] = recommend(*client, proxy, f);
+        int shown_port = outcomes[i].info.port ? outcomes[i].info.port : 8045;
         for (const auto& cell : outcomes[i].cells) {
             const ClientProfile& client = *f.client(cell.client);
-            Recommendation rec = recommend(client, proxy, f);
-            std::string rec_url = rec.found ? render_base_url(rec.base_url, outcomes[i].info.port ? outcomes[i].info.port : 8045, 0) : "";
+            const Recommendation& rec = recs[cell.client];
+            std::string rec_url = rec.found ? render_base_url(rec.base_url, shown_port, 0) : "";
             report.cells.push_back(judge_cell(cell, proxy, client, exp == f.expected.end() ? nullptr : &exp->second,
                                               rec_url, prediction));
         }
         for (const auto* client : plan.clients) {
-            RecommendationResult rr{recommend(*client, proxy, f), "table"};
+            RecommendationResult rr{recs[client->id], "table"};
             if (rr.rec.found && !prediction) {
                 for (const auto& c : report.cells)
                     if (c.cell.proxy == proxy.id && c.cell.client == client->id && c.cell.variant == rr.rec.variant)

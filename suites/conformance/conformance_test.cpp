@@ -94,6 +94,10 @@ private:
 
 int main(int argc, char** argv) {
     testing::InitGoogleTest(&argc, argv);
+    // `--cell proxy.client.variant` registers that one cell (how ctest runs each cell); without it, every cell.
+    std::string only;
+    for (int i = 1; i + 1 < argc; ++i)
+        if (std::string(argv[i]) == "--cell") only = argv[i + 1];
     static std::unique_ptr<Fixtures> fixtures;
     try {
         fixtures = std::make_unique<Fixtures>(load_fixtures({std::filesystem::path(ROUTECHECK_SOURCE_ROOT) / "fixtures"}));
@@ -108,6 +112,7 @@ int main(int argc, char** argv) {
         for (const auto* c : plan.clients)
             for (const auto* v : plan.variants) {
                 std::string proxy = p.proxy->id, client = c->id, variant = v->id;
+                if (!only.empty() && only != proxy + "." + client + "." + variant) continue;
                 testing::RegisterTest(proxy.c_str(), (client + "." + variant).c_str(), nullptr, nullptr, __FILE__,
                                       __LINE__, [=]() -> testing::Test* {
                                           return new CellTest(fixtures.get(), proxy, client, variant);
@@ -116,7 +121,9 @@ int main(int argc, char** argv) {
             }
     }
     if (registered == 0) {
-        std::cerr << "conformance: the fixtures select no cell of a launched proxy\n";
+        std::cerr << "conformance: " << (only.empty() ? std::string("the fixtures select no cell of a launched proxy")
+                                                      : "no cell named '" + only + "' in the fixtures")
+                  << "\n";
         return 2;
     }
     return RUN_ALL_TESTS();

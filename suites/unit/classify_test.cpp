@@ -28,6 +28,12 @@ struct Case {
     Diagnosis want;
 };
 
+std::string test_name(std::string s) {
+    for (auto& ch : s)
+        if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
+    return s;
+}
+
 class ClassifyTable : public testing::TestWithParam<Case> {};
 
 TEST_P(ClassifyTable, GivesTheVerdictClass) {
@@ -74,7 +80,11 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"POST", "/v1/chat/completions", 429, N, "openai", Diagnosis::UpstreamError},
         // A route of a family the proxy does not serve is judged against a proxy without it below.
         Case{"POST", "/v1/embeddings", 404, N, "openai", Diagnosis::NoRoute},
-        Case{"GET", "/v1/models", 0, TransportError::Reset, "openai", Diagnosis::Unexpected}));
+        Case{"GET", "/v1/models", 0, TransportError::Reset, "openai", Diagnosis::Unexpected}),
+    [](const testing::TestParamInfo<Case>& info) {
+        return test_name(std::to_string(info.index) + "_" + info.param.method + info.param.path + "_" +
+                         std::to_string(info.param.status));
+    });
 
 TEST(Classify, WrongProtocolWhenTheProxyDoesNotServeTheFamily) {
     ProxyProfile p = antigravity_like();

@@ -61,6 +61,12 @@ TEST_P(BadFixture, IsReportedWithFileAndPointer) {
     }
 }
 
+std::string test_name(std::string s) {
+    for (auto& ch : s)
+        if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
+    return s;
+}
+
 std::string client_with(const std::string& from, const std::string& to) {
     std::string s = kClient;
     auto p = s.find(from);
@@ -118,7 +124,8 @@ INSTANTIATE_TEST_SUITE_P(
                 R"({"proxy":"p1","cells":{"c1":{"root":[{"step":"list.models","request":"GET /","status":999}]}}})",
                 "p1.json", "/cells/c1/root/0/status"},
         BadCase{"expected table for unknown proxy", "expected/p9.json", R"({"proxy":"p9","cells":{}})", "p9.json",
-                "/proxy"}));
+                "/proxy"}),
+    [](const testing::TestParamInfo<BadCase>& info) { return test_name(info.param.name); });
 
 TEST_F(FixtureDir, EmptyFolderIsAnError) {
     fs::remove(dir_ / "clients" / "c1.json");

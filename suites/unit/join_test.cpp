@@ -20,6 +20,12 @@ struct JoinCase {
     std::string base, endpoint, query, want;
 };
 
+std::string test_name(std::string s) {
+    for (auto& ch : s)
+        if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
+    return s;
+}
+
 class JoinTable : public testing::TestWithParam<JoinCase> {};
 
 TEST_P(JoinTable, GivesTheFinalRequestLine) {
@@ -47,7 +53,10 @@ INSTANTIATE_TEST_SUITE_P(
         JoinCase{JoinRule::Resolve, "http://127.0.0.1:8045/v1", "models", "", "POST /models"},
         JoinCase{JoinRule::Resolve, "http://127.0.0.1:8045", "v1beta/models", "", "POST /v1beta/models"},
         JoinCase{JoinRule::Concat, "http://127.0.0.1:8045/?a=1", "/v1/messages", "beta=true",
-                 "POST /v1/messages?a=1&beta=true"}));
+                 "POST /v1/messages?a=1&beta=true"}),
+    [](const testing::TestParamInfo<JoinCase>& info) {
+        return test_name(std::to_string(info.index) + "_" + info.param.base.substr(17) + "_" + info.param.endpoint);
+    });
 
 TEST(ParseBaseUrl, RejectsWhatIsNotAnHttpUrl) {
     EXPECT_THROW(parse_base_url("https://127.0.0.1:8045"), std::invalid_argument);
