@@ -2,6 +2,7 @@
 // and the recorder answer identically. Every answer says "hi" (or nothing, with Incoming::empty_content).
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "mock_upstream/protocol.hpp"
@@ -30,6 +31,15 @@ Reply gemini_model_list();
 Reply gemini_model_get(const std::string& model);
 nlohmann::json gemini_response(const Incoming& in, const std::string& model, const std::string& text,
                                bool final_chunk);
+// JSON mode: when the request's generationConfig (top level, or under "request" for Cloud Code) asks for
+// responseMimeType application/json, the answer text is a minimal instance of its responseJsonSchema or
+// responseSchema (objects with their required properties, strings "hi" or the first enum value, numbers the
+// minimum or 1, booleans false, arrays minItems long), "{}" without a schema; for text/x.enum, the first enum
+// value. nullopt when the request does not ask for a structured answer (the text is then kText).
+std::optional<std::string> gemini_structured_text(const nlohmann::json& body);
+// A minimal instance of a JSON Schema or Gemini Schema (types in either case; $ref into $defs/definitions,
+// anyOf/oneOf (first non-null branch), allOf, const, enum, nullable, min/max bounds are honoured).
+nlohmann::ordered_json schema_min_instance(const nlohmann::json& schema);
 
 // Cloud Code v1internal (the Gemini answer wrapped in {"response": ...}, plus account calls).
 Reply cloudcode_generate(const Incoming& in, bool stream);

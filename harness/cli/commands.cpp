@@ -7,6 +7,7 @@
 #include "cli/args.hpp"
 #include "cli/locate.hpp"
 #include "cli/expectations.hpp"
+#include "grid/grid.hpp"
 #include "join/join.hpp"
 #include "model/json_access.hpp"
 #include "run/matrix_run.hpp"
@@ -105,6 +106,25 @@ int cmd_list_cells(const std::vector<std::string>& argv) {
     return 0;
 }
 
+// The ctest names of the behaviour grids' rows (grid.<kind>.<proxy>.<row>), read by suites/grids at test time.
+int cmd_list_grid_rows(const std::vector<std::string>& argv) {
+    if (wants_help(argv)) return cmd_help("usage: routecheck list-grid-rows [--proxy ID]... [--fixtures DIR]...\n");
+    Args a(argv, {"--proxy", "--fixtures"}, {"--override"});
+    Fixtures f = load_with(a.all("--fixtures"), a.has("--override"));
+    MatrixOptions opt;
+    opt.proxies = a.all("--proxy");
+    Plan plan;
+    try {
+        plan = plan_matrix(f, opt);
+    } catch (const PlanError& e) {
+        throw UsageError(e.what());
+    }
+    std::vector<const ProxyProfile*> proxies;
+    for (const auto& p : plan.proxies) proxies.push_back(p.proxy);
+    for (const auto& name : grid::list_rows(f, proxies)) std::cout << name << "\n";
+    return 0;
+}
+
 int cmd_validate(const std::vector<std::string>& argv) {
     if (wants_help(argv)) return cmd_help("usage: routecheck validate [--fixtures DIR]... [--override]\n");
     Args a(argv, {"--fixtures"}, {"--override"});
@@ -115,6 +135,9 @@ int cmd_validate(const std::vector<std::string>& argv) {
             std::cerr << p << "\n";
             ++problems;
         }
+    // Which folders were read, in layering order: in a CI log this shows an installed copy reads
+    // <prefix>/share/routecheck/fixtures (and the repository's own --fixtures), never a source tree.
+    for (const auto& root : f.roots) std::cout << "fixtures: " << root.string() << "\n";
     std::cout << f.clients.size() << " client profiles, " << f.variants.size() << " variants, " << f.proxies.size()
               << " proxy profiles, " << f.expected.size() << " expected tables: "
               << (problems ? std::to_string(problems) + " recordings not reproduced" : std::string("all valid")) << "\n";
@@ -131,16 +154,20 @@ judges each cell against the expected tables and writes DIR/{matrix.json,summary
   --proxy ID, --client ID, --variant ID   select (repeatable; default: all)
   --attach ID=URL           run against a proxy that is already running (no mock upstream, no launch)
   --api-key K               the running proxy's key (attach mode)
-  --allow-quota             attach mode: also send requests that reach the proxy's upstream model
+  --allow-quota             also send steps that reach the proxy's upstream model, in attach mode and for a
+                            launched proxy whose profile says "upstream": {"redirect": false}
   --update-expectations     rewrite fixtures/expected/<proxy>.json from this run (review the diff)
   --keep-artifacts          keep the temp HOMEs and proxy logs
   --jobs N                  cells replayed at once per proxy (default 2)
   --no-fail                 exit 0 when the run completes even if cells are not as expected
+  --no-grids                skip the behaviour grids (auth, health, streaming; grids.json)
   --fixtures DIR, --override
 If $GITHUB_STEP_SUMMARY is set, summary.md is appended to it.
+Exit codes: 0 every cell as expected; 1 a cell not as expected (or without expectation), or a proxy that could
+not run; 2 usage or fixture error (nothing was run).
 )");
     Args a(argv, {"--out", "--proxy", "--client", "--variant", "--attach", "--api-key", "--jobs", "--fixtures"},
-           {"--allow-quota", "--update-expectations", "--keep-artifacts", "--no-fail", "--override"});
+           {"--allow-quota", "--update-expectations", "--keep-artifacts", "--no-fail", "--no-grids", "--override"});
     Fixtures f = load_with(a.all("--fixtures"), a.has("--override"));
     MatrixOptions opt;
     opt.proxies = a.all("--proxy");
@@ -154,6 +181,7 @@ If $GITHUB_STEP_SUMMARY is set, summary.md is appended to it.
     opt.api_key = a.one_or("--api-key", "");
     opt.allow_quota = a.has("--allow-quota");
     opt.keep_artifacts = a.has("--keep-artifacts");
+    opt.grids = !a.has("--no-grids");
     opt.jobs = a.integer_or("--jobs", 2, 1, 64);
     opt.preload = preload_script();
     fs::path out = a.one_or("--out", "routecheck-report");
@@ -177,6 +205,15 @@ If $GITHUB_STEP_SUMMARY is set, summary.md is appended to it.
               << " not as expected, " << c.no_expectation << " without expectation, " << c.skipped << " skipped, "
               << c.prediction << " predicted; report in " << out.string() << "\n";
     for (const auto& e : report.errors) std::cerr << "routecheck: error: " << e << "\n";
+    if (report.grids.is_object()) {
+        int pass = 0, fail = 0;
+        for (const auto& p : report.grids["proxies"]) {
+            pass += p.value("pass", 0);
+            fail += p.value("fail", 0);
+        }
+        std::cerr << "routecheck: behaviour grids: " << pass << " rows as expected, " << fail
+                  << " not (ctest -L grids judges them; see grids.json)\n";
+    }
     if (a.has("--update-expectations")) {
         for (const auto& file : update_expectations(f, report)) std::cerr << "routecheck: wrote " << file << "\n";
         return report.errors.empty() ? 0 : 1;
@@ -189,9 +226,10 @@ int dispatch(const std::string& command, const std::vector<std::string>& args) {
     if (command == "matrix") return cmd_matrix(args);
     if (command == "paths") return cmd_paths(args);
     if (command == "list-cells") return cmd_list_cells(args);
+    if (command == "list-grid-rows") return cmd_list_grid_rows(args);
     if (command == "validate") return cmd_validate(args);
     if (command == "doctor") return cmd_doctor(args);
-    throw UsageError("unknown command '" + command + "' (matrix, paths, doctor, list-cells, validate)");
+    throw UsageError("unknown command '" + command + "' (matrix, paths, doctor, list-cells, list-grid-rows, validate)");
 }
 
 }  // namespace routecheck::cli

@@ -12,6 +12,7 @@ int dispatch(const std::string& command, const std::vector<std::string>& args);
 int cmd_matrix(const std::vector<std::string>& args);
 int cmd_paths(const std::vector<std::string>& args);
 int cmd_list_cells(const std::vector<std::string>& args);
+int cmd_list_grid_rows(const std::vector<std::string>& args);
 int cmd_validate(const std::vector<std::string>& args);
 int cmd_doctor(const std::vector<std::string>& args);
 

@@ -101,6 +101,8 @@ Report diagnose(const Fixtures& f, const ClientProfile& client, const ProxyProfi
     BaseUrl user = parse_base_url(base);
     r.rec = recommend(client, proxy, f);
     if (r.rec.found) r.rec_url = at_user_origin(r.rec.base_url, user);
+    for (auto pos = r.rec.note.find("{port}"); pos != std::string::npos; pos = r.rec.note.find("{port}"))
+        r.rec.note.replace(pos, 6, std::to_string(user.port));
     for (auto& alt : r.rec.alternatives)  // "kilo-code-google at http://127.0.0.1:{port}"
         if (auto at = alt.find(" at "); at != std::string::npos)
             alt = alt.substr(0, at + 4) + at_user_origin(alt.substr(at + 4), user);
@@ -154,6 +156,12 @@ Report diagnose(const Fixtures& f, const ClientProfile& client, const ProxyProfi
             facts.status = c.status = predict_status(proxy, c.step->method, c.req.path, PredictOptions{});
         }
         c.finding = classify_step(facts, proxy);
+        if (c.probe.sent && c.probe.status == 404 && c.match == RouteMatch::Route)
+            c.finding = {Diagnosis::Unexpected,
+                         "404 on " + c.req.path + ", which is a route of " + proxy.name +
+                             ": what listens at " + target->host + ":" + std::to_string(target->port) +
+                             " is probably not " + proxy.name + " (or a version with other routes)",
+                         "check which server listens on that port; start " + proxy.name + " there or fix the port"};
         if (!c.probe.sent && facts.status) c.finding.reason = "[route table] " + c.finding.reason;
     }
     // The verdict: the first step that is not OK (websocket attempts are optional: clients fall back to HTTP).
@@ -187,9 +195,9 @@ Report diagnose(const Fixtures& f, const ClientProfile& client, const ProxyProfi
             }
         }
     }
-    if (r.verdict.diagnosis != Diagnosis::Ok && !r.rec.found && !r.rec.note.empty() &&
+    if (r.verdict.diagnosis != Diagnosis::Ok && !r.rec.found && !r.rec.alternatives.empty() &&
         r.verdict.diagnosis != Diagnosis::NotListening)
-        r.verdict.fix += " (" + r.rec.note + ")";
+        r.verdict.fix += "; or switch to another mode of the client: " + r.rec.alternatives.front();
     return r;
 }
 
@@ -272,7 +280,10 @@ void print_text(std::ostream& o, const Report& r, const ClientProfile& client, c
         int s = r.with_key ? r.with_key->status : r.without_key->status;
         if (s == 401 || s == 403)
             o << "   " << s << ": the key comes first; a 401/403 says nothing about the path (fix the key, then look again).\n";
-        else if (s == 404) o << "   404, not 401: the key is not the problem, the path is.\n";
+        else if (s == 404)
+            o << "   404, not 401: the key is not the problem; "
+              << (r.auth_step->match == RouteMatch::Route ? "yet this path is a route of " + proxy.id + " (see 4).\n"
+                                                          : std::string("the path is (see 3).\n"));
         else if (r.without_key->status == 401 && r.with_key) o << "   the proxy wants a key, and yours is accepted.\n";
         else o << "   no auth problem on this path.\n";
     }
@@ -281,7 +292,9 @@ void print_text(std::ostream& o, const Report& r, const ClientProfile& client, c
         o << "   " << c.req.line() << "  [" << c.step->id << "]\n      "
           << (c.match == RouteMatch::Route ? "route" : c.match == RouteMatch::WrongMethod ? "a route, but not for this method"
                                                                                           : "NOT a route")
-          << "; " << c.how << (c.status ? " -> " + std::to_string(c.status) : "") << "; "
+          << "; " << (c.probe.sent ? "sent -> " + probe_text(c.probe)
+                                   : (c.status ? "would answer " + std::to_string(c.status) + ", " : std::string()) + c.how)
+          << "; "
           << to_string(c.finding.diagnosis) << (c.step->websocket ? " (optional: the client falls back to HTTP)" : "")
           << "\n";
     }
@@ -294,7 +307,9 @@ void print_text(std::ostream& o, const Report& r, const ClientProfile& client, c
     if (r.rec.found)
         o << "   recommended Base URL for " << client.id << " with " << proxy.id << ": " << r.rec_url << "\n";
     else {
-        o << "   no Base URL of " << client.id << " works with " << proxy.id << ": " << r.rec.note << "\n";
+        std::string note = r.rec.note;
+        if (note.rfind("no Base URL works: ", 0) == 0) note = note.substr(19);
+        o << "   no Base URL of " << client.id << " works with " << proxy.id << ": " << note << "\n";
         for (const auto& a : r.rec.alternatives) o << "   alternative: " << a << "\n";
     }
 }

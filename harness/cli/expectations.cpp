@@ -3,6 +3,7 @@
 #include <fstream>
 #include <map>
 
+#include "grid/grid.hpp"
 #include "model/json_access.hpp"
 
 namespace routecheck::cli {
@@ -50,6 +51,7 @@ std::vector<std::string> update_expectations(const Fixtures& f, const MatrixRepo
         fs::rename(tmp, files[proxy]);
         written.push_back(files[proxy].string());
     }
+    for (auto& file : grid::update_grid_expectations(f, report.grids)) written.push_back(std::move(file));
     return written;
 }
 

@@ -13,7 +13,9 @@ fs::path installed_share() {
     fs::path exe = fs::read_symlink("/proc/self/exe", ec);
     if (ec) return {};
     fs::path share = exe.parent_path().parent_path() / "share" / "routecheck";
-    return fs::exists(share / "fixtures") ? share : fs::path{};
+    // The folder alone decides: an installed copy whose fixtures are missing must fail on that path, not fall
+    // back silently to the source tree it was built from (which a CI machine may still hold, in another state).
+    return fs::is_directory(share) ? share : fs::path{};
 }
 }  // namespace
 

@@ -22,6 +22,7 @@ commands:
   paths      print the request lines a client builds from a Base URL
   doctor     diagnose a client + Base URL against a proxy (profile or running)
   list-cells print the cell ids the matrix would run, one per line
+  list-grid-rows  print the behaviour grid rows (grid.<kind>.<proxy>.<row>), one per line
   validate   load and check every fixture (and that each profile reproduces its recordings)
 
 common flags:

@@ -137,7 +137,8 @@ Finding classify_step(const StepFacts& f, const ProxyProfile& proxy) {
                 missing ? "send the proxy's API key in the header this client uses (a 401 is not a Base URL problem)"
                         : "use the key configured in the proxy (a 403 is not a Base URL problem)"};
     }
-    if (f.status >= 200 && f.status < 300) {
+    // 101: a websocket upgrade the proxy accepted (Codex's Responses websocket) works like a 2xx.
+    if ((f.status >= 200 && f.status < 300) || f.status == 101) {
         if (m == RouteMatch::Route) return {Diagnosis::Ok, std::to_string(f.status) + " from route " + path, ""};
         return {Diagnosis::Ok, std::to_string(f.status) + " although " + path + " is not in the documented route table",
                 ""};

@@ -62,6 +62,15 @@ CellResult judge_cell(const CellObservation& cell, const ProxyProfile& proxy, co
         StepFacts facts{o.method, o.target, o.status, o.error, !o.upstream.empty(), client.protocol, recommended_base,
                         o.body_excerpt};
         sv.finding = classify_step(facts, proxy);
+        // A refused websocket upgrade is not a failure of the client: it falls back to HTTP (Codex retries the
+        // upgrade, then POSTs). The step keeps its status for the expected table; the cell's "works" ignores it.
+        auto step_def = std::find_if(client.steps.begin(), client.steps.end(), [&](auto& s) { return s.id == o.step; });
+        if (step_def != client.steps.end() && step_def->websocket && sv.finding.diagnosis != Diagnosis::Ok &&
+            sv.finding.diagnosis != Diagnosis::NotListening && o.status >= 400 && o.status < 500) {
+            sv.finding = {Diagnosis::Ok,
+                          std::to_string(o.status) + ": websocket upgrade refused; the client falls back to HTTP",
+                          ""};
+        }
         if (rows) {
             auto it = std::find_if(rows->begin(), rows->end(), [&](const ExpectedStep& e) { return e.step == o.step; });
             if (it == rows->end()) sv.mismatch = "no expected row for step '" + o.step + "'";

@@ -7,8 +7,11 @@
 
 namespace routecheck {
 
-std::vector<const Variant*> candidate_variants(const std::vector<Variant>& variants) {
-    static const std::vector<std::string> order = {"root", "v1", "v1beta", "root-slash", "v1-slash", "v1beta-slash"};
+std::vector<const Variant*> candidate_variants(const std::vector<Variant>& variants, const ClientProfile* client) {
+    static const std::vector<std::string> usual = {"root", "v1", "v1beta", "root-slash", "v1-slash", "v1beta-slash"};
+    static const std::vector<std::string> openai = {"v1", "root", "v1beta", "v1-slash", "root-slash", "v1beta-slash"};
+    bool openai_family = client && client->protocol.rfind("openai", 0) == 0;
+    const auto& order = openai_family ? openai : usual;
     std::vector<const Variant*> out;
     for (const auto& id : order)
         for (const auto& v : variants)
@@ -46,7 +49,7 @@ namespace {
 std::string probe_url(const Variant& v) { return render_base_url(v.base_url, 8045, 9); }
 
 const Variant* first_working(const ClientProfile& client, const ProxyProfile& proxy, const Fixtures& fixtures) {
-    for (const Variant* v : candidate_variants(fixtures.variants))
+    for (const Variant* v : candidate_variants(fixtures.variants, &client))
         if (unrouted_steps(client, proxy, probe_url(*v)).empty()) return v;
     return nullptr;
 }
@@ -66,7 +69,7 @@ Recommendation recommend(const ClientProfile& client, const ProxyProfile& proxy,
     // Name the steps that never land, at the Base URL closest to working.
     std::size_t best = SIZE_MAX;
     std::vector<std::string> best_missing;
-    for (const Variant* v : candidate_variants(fixtures.variants)) {
+    for (const Variant* v : candidate_variants(fixtures.variants, &client)) {
         auto missing = unrouted_steps(client, proxy, probe_url(*v));
         if (missing.size() < best) {
             best = missing.size();

@@ -17,8 +17,11 @@ struct Recommendation {
     std::vector<std::string> alternatives;  // other modes of the same client family that do work: "id at base"
 };
 
-// Variants tried in this order (the ones people type first).
-std::vector<const Variant*> candidate_variants(const std::vector<Variant>& variants);
+// Variants tried in this order (the ones people type first). For a client of the OpenAI family ("openai",
+// "openai-responses") "v1" comes before "root": OpenAI SDKs and Codex document their Base URL with /v1, and
+// proxies that also serve the unversioned paths (Antigravity Tools' /responses) tell their users to type /v1.
+std::vector<const Variant*> candidate_variants(const std::vector<Variant>& variants,
+                                               const ClientProfile* client = nullptr);
 
 // Steps of `client` at `base_url` that do not land on a route of `proxy` (websocket attempts are optional:
 // clients fall back to HTTP when the upgrade is refused).

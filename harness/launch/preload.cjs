@@ -16,7 +16,8 @@
 //   (d) the incoming `x-routecheck-step` header is kept in an AsyncLocalStorage for the life of the request
 //       handling and copied onto every redirected or loopback request made in that context: the upstream
 //       reached directly (proxies whose upstream URL is config) and the proxy calling itself (whose nested
-//       upstream calls then keep the step).
+//       upstream calls then keep the step). `x-routecheck-fault` travels the same way, so a client can script
+//       the mock upstream's answer to the upstream requests its own request causes.
 'use strict';
 
 const http = require('node:http');
@@ -25,6 +26,9 @@ const net = require('node:net');
 const { AsyncLocalStorage } = require('node:async_hooks');
 
 const STEP_HEADER = 'x-routecheck-step';
+// A fault the client asks the mock upstream to play for this request (behaviour grids): carried like the step,
+// so each request scripts its own fault and concurrent requests never share one.
+const FAULT_HEADER = 'x-routecheck-fault';
 const ORIGIN_HEADER = 'x-routecheck-origin';
 const LOOPBACK = '127.0.0.1';
 
@@ -52,6 +56,7 @@ if (redirects.size > 0 && !upstream) {
 
 const als = new AsyncLocalStorage();
 const currentStep = () => { const s = als.getStore(); return s ? s.step : undefined; };
+const currentFault = () => { const s = als.getStore(); return s ? s.fault : undefined; };
 
 function isLoopbackHost(host) {
   if (!host) return true;  // no host means localhost for net.connect
@@ -74,6 +79,8 @@ function extraHeaders(origin, redirected) {
   if (redirected) extra[ORIGIN_HEADER] = origin;
   const step = currentStep();
   if (step) extra[STEP_HEADER] = step;
+  const fault = currentFault();
+  if (fault) extra[FAULT_HEADER] = fault;
   return extra;
 }
 
@@ -244,10 +251,10 @@ function wrapEmit(proto) {
   const originalEmit = proto.emit;
   proto.emit = function routecheckEmit(event, req, ...rest) {
     if ((event === 'request' || event === 'upgrade') && req && req.headers) {
-      const raw = req.headers[STEP_HEADER];
-      const step = Array.isArray(raw) ? raw[0] : raw;
+      const first = (name) => { const raw = req.headers[name]; return (Array.isArray(raw) ? raw[0] : raw) || undefined; };
       // Always enter a fresh store (empty when there is no header) so nothing leaks from another context.
-      return als.run({ step: step || undefined }, () => originalEmit.call(this, event, req, ...rest));
+      return als.run({ step: first(STEP_HEADER), fault: first(FAULT_HEADER) },
+        () => originalEmit.call(this, event, req, ...rest));
     }
     return originalEmit.call(this, event, req, ...rest);
   };

@@ -1,5 +1,7 @@
 #include "launch/process.hpp"
 
+#include "launch/tempdir.hpp"
+
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -104,6 +106,32 @@ const char* signal_name(int sig) {
     return name ? name : "?";
 }
 
+// Forked (on the spawner thread) right after the child; async-signal-safe calls only. Waits for its parent's
+// death signal, then kills the child's group. Normally it is killed by ChildProcess::stop() long before.
+pid_t start_guardian(pid_t child_group, pid_t parent) {
+    pid_t g = ::fork();
+    if (g != 0) return g;
+    sigset_t wait_for;
+    sigemptyset(&wait_for);
+    sigaddset(&wait_for, SIGUSR1);
+    ::sigprocmask(SIG_BLOCK, &wait_for, nullptr);  // a death signal that comes early stays pending
+    struct sigaction dfl {};
+    dfl.sa_handler = SIG_DFL;
+    // The harness's handlers (kill every registered group) must not run in a copy of the harness.
+    for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGABRT, SIGPIPE}) ::sigaction(sig, &dfl, nullptr);
+    ::setpgid(0, 0);  // out of the terminal's foreground group: Ctrl-C is for the harness, which cleans up
+    ::prctl(PR_SET_PDEATHSIG, SIGUSR1);
+    // No descriptor of the harness may stay open here: a listening socket held by the guardian would keep
+    // accepting connections nobody answers after the harness closed it.
+    ::syscall(SYS_close_range, 0u, ~0u, 0u);
+    if (::getppid() == parent) {
+        while (::sigwaitinfo(&wait_for, nullptr) < 0) {
+        }
+    }
+    ::kill(-child_group, SIGKILL);
+    ::_exit(0);
+}
+
 }  // namespace
 
 Environment minimal_environment() {
@@ -123,6 +151,7 @@ ChildProcess& ChildProcess::operator=(ChildProcess&& other) noexcept {
     if (this != &other) {
         stop();
         pid_ = std::exchange(other.pid_, -1);
+        guardian_ = std::exchange(other.guardian_, -1);
         exited_ = other.exited_;
         reaped_ = other.reaped_;
         status_code_ = other.status_code_;
@@ -161,8 +190,13 @@ void ChildProcess::start(const ProcessSpec& spec) {
 
     const pid_t parent = ::getpid();
     int fork_errno = 0;
+    pid_t guardian = -1;
     pid_t pid = Spawner::instance().run([&]() -> pid_t {
         pid_t child = ::fork();
+        if (child > 0) {
+            ::setpgid(child, child);  // the group must exist before the guardian could signal it
+            guardian = start_guardian(child, parent);
+        }
         if (child < 0) fork_errno = errno;  // errno is per thread: record it on the spawner thread
         if (child != 0) return child;
         // --- child: async-signal-safe only ---
@@ -200,6 +234,8 @@ void ChildProcess::start(const ProcessSpec& spec) {
     // kill(-pgid) could miss it (the classic double-setpgid idiom; EACCES after exec is fine).
     ::setpgid(pid, pid);
     register_group(pid);
+    if (guardian > 0) register_group(guardian);  // it leads its own group; kill_all_children() reaches it too
+    guardian_ = guardian;
     pid_ = pid;
     exited_ = reaped_ = false;
     log_file_ = spec.log_file;
@@ -281,6 +317,14 @@ bool ChildProcess::stop(std::chrono::milliseconds grace) noexcept {
     // so -pid_ still names our group.
     ::kill(-pid_, SIGKILL);
     reap();
+    if (guardian_ > 0) {  // its job is done: the group is gone
+        ::kill(guardian_, SIGKILL);
+        int status = 0;
+        while (::waitpid(guardian_, &status, 0) < 0 && errno == EINTR) {
+        }
+        unregister_group(guardian_);
+        guardian_ = -1;
+    }
     if (!exited_) {  // killed before we saw it exit: record the kill
         exited_ = true;
         status_code_ = CLD_KILLED;
@@ -320,11 +364,28 @@ void kill_all_children() noexcept {
 }
 
 namespace {
+
+// Waits for the killed leaders (our own children) so that none of them still writes into a temp dir while
+// it is being removed. Async-signal-safe.
+void reap_killed_leaders() noexcept {
+    for (auto& slot : g_groups) {
+        pid_t pg = slot.load();
+        if (pg <= 0) continue;
+        int status = 0;
+        while (::waitpid(pg, &status, 0) < 0 && errno == EINTR) {
+        }
+    }
+}
+
 void on_fatal_signal(int sig) {
     kill_all_children();
+    reap_killed_leaders();
+    // Destructors do not run on a signal: the temp HOMEs and state dirs would stay behind.
+    remove_registered_temp_dirs();
     ::signal(sig, SIG_DFL);
     ::raise(sig);
 }
+
 }  // namespace
 
 void install_signal_cleanup() {
@@ -333,8 +394,12 @@ void install_signal_cleanup() {
         struct sigaction sa {};
         sa.sa_handler = on_fatal_signal;
         sigemptyset(&sa.sa_mask);
-        for (int sig : {SIGINT, SIGTERM, SIGHUP}) ::sigaction(sig, &sa, nullptr);
-        std::atexit([] { kill_all_children(); });
+        // SIGQUIT and SIGABRT (std::terminate) too: a crash must not leave proxies running either.
+        for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGABRT}) ::sigaction(sig, &sa, nullptr);
+        std::atexit([] {
+            kill_all_children();
+            remove_registered_temp_dirs();  // exit() from a thread skips the owners' destructors
+        });
     });
 }
 

@@ -38,6 +38,9 @@ struct ProcessSpec {
     std::filesystem::path log_file;   // stdout+stderr, appended; empty: /dev/null
 };
 
+// Each child also gets a guardian: a tiny forked process (no exec, no open descriptors) whose parent-death
+// signal makes it SIGKILL the child's whole group. PR_SET_PDEATHSIG on the child itself only reaches the
+// group leader; the guardian is what takes grandchildren down when the harness is SIGKILLed.
 class ChildProcess {
 public:
     ChildProcess() = default;
@@ -75,6 +78,7 @@ private:
     void reap() noexcept;
 
     pid_t pid_ = -1;
+    pid_t guardian_ = -1;  // see start_guardian() in process.cpp
     bool exited_ = false;
     bool reaped_ = false;
     int status_code_ = 0;  // si_code of the exit (CLD_EXITED, CLD_KILLED, CLD_DUMPED)

@@ -30,6 +30,39 @@ std::string join(const std::vector<std::string>& parts, const std::string& sep) 
 
 }  // namespace
 
+std::string redact_text(std::string text, const std::vector<std::string>& secrets) {
+    static const std::string mark = "[redacted]";
+    for (const auto& secret : secrets) {
+        if (secret.size() < 4) continue;  // a short "secret" would shred ordinary words
+        for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret, at + mark.size()))
+            text.replace(at, secret.size(), mark);
+    }
+    return text;
+}
+
+bool redact_file(const std::filesystem::path& file, const std::vector<std::string>& secrets) noexcept {
+    try {
+        std::ifstream in(file, std::ios::binary);
+        if (!in) return false;
+        std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        in.close();
+        std::string clean = redact_text(text, secrets);
+        if (clean == text) return true;
+        // Write beside and rename: a reader (or a crash) never sees a half-written log.
+        auto tmp = file;
+        tmp += ".redacting";
+        {
+            std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+            out << clean;
+            if (!out) return false;
+        }
+        std::filesystem::rename(tmp, file);
+        return true;
+    } catch (...) {
+        return false;
+    }
+}
+
 std::string node_options_require(const std::filesystem::path& preload) {
     // Node parses NODE_OPTIONS with shell-like double quotes and backslash escapes.
     std::string quoted = "\"";
@@ -72,13 +105,20 @@ ProxyInstance::ProxyInstance(const ProxyProfile& profile, ProxySettings settings
                           profile.provenance + "); it cannot be started");
     }
     const ProxyLaunch& launch = *profile.launch;
-    install_dir_ = check_installed(profile, settings_.install_root);
+    // A profile without an npm section launches any command (a script, a binary on PATH): there is no package
+    // to check, and {install_dir} is the install root itself.
+    const bool has_npm = !profile.npm_package.empty() || !profile.npm_dir.empty() || !profile.npm_version.empty();
+    install_dir_ = has_npm ? check_installed(profile, settings_.install_root)
+                           : std::filesystem::absolute(settings_.install_root).lexically_normal();
     if (launch.use_preload && !std::filesystem::exists(settings_.preload))
         throw LaunchError("Node preload not found: " + settings_.preload.string());
     api_key_ = settings_.api_key.value_or(profile.api_key);
 
+    // A harness killed with SIGKILL could not remove its temp dirs; the next run in the same folder does.
+    if (!settings_.run_dir.empty()) remove_stale_temp_dirs(settings_.run_dir, "rc-");
     root_ = std::make_unique<TempDir>("rc-" + id_ + "-", settings_.run_dir);
     root_->keep(settings_.keep_artifacts);
+    root_->mark_owner();
     home_ = root_->path() / "home";
     tmp_ = root_->path() / "tmp";
     state_dir_ = root_->path() / "state";
@@ -93,6 +133,7 @@ ProxyInstance::ProxyInstance(const ProxyProfile& profile, ProxySettings settings
         attempts_ = attempt;
         if (try_start(launch, attempt)) return;
     }
+    redact_file(log_path_, secrets());
     throw LaunchError("proxy '" + id_ + "': its port was taken on each of " + std::to_string(attempts_) +
                       " attempts; see " + log_path_.string());
 }
@@ -101,8 +142,18 @@ ProxyInstance::~ProxyInstance() { stop(); }
 
 bool ProxyInstance::stop() {
     if (!child_) return true;
-    return child_->stop(settings_.stop_grace);
+    const bool clean = child_->stop(settings_.stop_grace);
+    redact_file(log_path_, secrets());  // after the stop: nothing writes to the log any more
+    return clean;
 }
+
+std::vector<std::string> ProxyInstance::secrets() const {
+    std::vector<std::string> out = settings_.redact;
+    out.push_back(api_key_);
+    return out;
+}
+
+std::string ProxyInstance::log_tail(std::size_t lines) const { return redact_text(file_tail(log_path_, lines), secrets()); }
 
 std::vector<ListenAddress> ProxyInstance::listening() const {
     return child_ ? listening_addresses(child_->pgid()) : std::vector<ListenAddress>{};
@@ -178,7 +229,8 @@ bool ProxyInstance::try_start(const ProxyLaunch& launch, int attempt) {
         const bool port_taken = !child_->running() && mentions_port_in_use(child_->log_tail(20));
         child_->stop(settings_.stop_grace);
         if (port_taken) return false;
-        throw LaunchError("proxy '" + id_ + "' did not become ready: " + e.what());
+        redact_file(log_path_, secrets());
+        throw LaunchError(redact_text("proxy '" + id_ + "' did not become ready: " + e.what(), secrets()));
     }
 
     // Something answered on the port; make sure it is our process group and that it is loopback-only.
@@ -197,9 +249,10 @@ bool ProxyInstance::try_start(const ProxyLaunch& launch, int attempt) {
     }
     if (settings_.require_loopback_only && !outside.empty()) {
         child_->stop(settings_.stop_grace);
+        redact_file(log_path_, secrets());
         throw LaunchError("proxy '" + id_ + "' listens on " + join(outside, ", ") +
                           " (only 127.0.0.1 is allowed; is the preload active? launch.use_preload=" +
-                          (launch.use_preload ? "true" : "false") + ")\n" + file_tail(log_path_, 20));
+                          (launch.use_preload ? "true" : "false") + ")\n" + log_tail(20));
     }
     return true;
 }

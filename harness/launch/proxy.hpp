@@ -31,6 +31,10 @@ struct ProxySettings {
     Environment extra_env;                    // added last, e.g. ROUTECHECK_PRELOAD_DEBUG=1
     std::string ready_step = "launch/ready";  // x-routecheck-step of the readiness probe ("" = none)
     bool require_loopback_only = true;        // fail if any listener of the group is not 127.0.0.1
+    // Secrets cut from the kept log and from log tails in errors, besides the api key (always): e.g. the
+    // placeholder and wrong keys the replay sends. A proxy that logs the keys it is sent must not put them
+    // into a report folder.
+    std::vector<std::string> redact;
 };
 
 class ProxyInstance {
@@ -49,24 +53,29 @@ public:
     int ready_status() const { return ready_status_; }
     int attempts() const { return attempts_; }
     const std::filesystem::path& log_path() const { return log_path_; }
-    std::string log_tail(std::size_t lines = 40) const { return file_tail(log_path_, lines); }
+    std::string log_tail(std::size_t lines = 40) const;  // redacted
     const std::filesystem::path& home() const { return home_; }
     const std::filesystem::path& state_dir() const { return state_dir_; }
     const std::filesystem::path& install_dir() const { return install_dir_; }
     pid_t pid() const { return child_ ? child_->pid() : -1; }
     bool alive() { return child_ && child_->running(); }
+    // True if the proxy has exited or exits within `timeout` (a crash seen as a reset connection can reach
+    // the harness a moment before the process is gone).
+    bool exits_within(std::chrono::milliseconds timeout) { return !child_ || child_->wait_exit(timeout); }
     std::string exit_description() { return child_ ? child_->exit_description() : "not started"; }
     std::vector<ListenAddress> listening() const;
     // The rendered placeholder values of this run ({port}, {upstream}, {home}, ...), for other templates.
     const TemplateVars& vars() const { return vars_; }
 
-    // Stops the process group (SIGTERM, grace, SIGKILL). Idempotent; returns true if it exited on SIGTERM.
+    // Stops the process group (SIGTERM, grace, SIGKILL), then redacts the log. Idempotent; returns true if it
+    // exited on SIGTERM.
     bool stop();
 
 private:
     void prepare_files(const ProxyLaunch& launch);
     ProcessSpec make_spec(const ProxyLaunch& launch) const;
     bool try_start(const ProxyLaunch& launch, int attempt);  // false: the port was taken, try another
+    std::vector<std::string> secrets() const;
 
     std::string id_;
     std::filesystem::path profile_file_;
@@ -86,6 +95,12 @@ private:
 // Checks that the profile's npm package is installed under `install_root` / npm.dir at the pinned version;
 // throws LaunchError naming the profile, the missing path, and telling the user to run scripts/setup.
 std::filesystem::path check_installed(const ProxyProfile& profile, const std::filesystem::path& install_root);
+
+// `text` with every occurrence of each secret (of 4 characters or more) replaced by "[redacted]".
+std::string redact_text(std::string text, const std::vector<std::string>& secrets);
+
+// Rewrites `file` with redact_text(); false if it could not be read or written. Never throws.
+bool redact_file(const std::filesystem::path& file, const std::vector<std::string>& secrets) noexcept;
 
 // NODE_OPTIONS value that loads `preload` (quoted so paths with spaces work).
 std::string node_options_require(const std::filesystem::path& preload);

@@ -16,13 +16,26 @@ public:
     TempDir& operator=(const TempDir&) = delete;
 
     const std::filesystem::path& path() const { return path_; }
-    void keep(bool keep = true) { keep_ = keep; }
+    // Writes the owner pid file that remove_stale_temp_dirs() reads (only for dirs that are not kept).
+    void mark_owner() const;
+    void keep(bool keep = true);
     bool kept() const { return keep_; }
 
 private:
     void remove() noexcept;
     std::filesystem::path path_;
     bool keep_ = false;
+    int slot_ = -1;  // index in the signal-time removal registry, -1 when not registered
 };
+
+// Removes every TempDir that is alive and not kept, from a signal handler: destructors do not run when the
+// harness dies on SIGINT/SIGTERM, so the handler installed by install_signal_cleanup() calls this after it
+// killed the child groups. Async-signal-safe (fork + exec of rm -rf, waitpid).
+void remove_registered_temp_dirs() noexcept;
+
+// SIGKILL leaves no chance to clean up: a run dir then holds the temp dirs of a dead harness. Each TempDir
+// made with mark_owner() carries the owner's pid; this removes the <prefix>* dirs under `parent` whose owner
+// is gone. Called by the next ProxyInstance in the same run dir. Never throws.
+void remove_stale_temp_dirs(const std::filesystem::path& parent, const std::string& prefix) noexcept;
 
 }  // namespace routecheck::launch

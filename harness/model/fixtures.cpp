@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "join/join.hpp"
 #include "model/json_access.hpp"
 
 namespace routecheck {
@@ -124,6 +125,13 @@ std::vector<Variant> parse_variants(const nlohmann::json& doc, const fs::path& f
         if (var.base_url.rfind("http://", 0) != 0) v.at("base_url").fail("must start with http://");
         if (var.base_url.find("{port}") == std::string::npos && var.base_url.find("{closed_port}") == std::string::npos)
             v.at("base_url").fail("must contain {port} or {closed_port}");
+        // What every join rule starts from must parse once the placeholders are filled in ("{port}0" would be a
+        // port out of range, a space an invalid URL): refused here rather than in the middle of a replay.
+        try {
+            parse_base_url(render_base_url(var.base_url, 65535, 65535));
+        } catch (const std::invalid_argument& e) {
+            v.at("base_url").fail(std::string("does not give a valid URL: ") + e.what());
+        }
         if (!ids.insert(var.id).second) v.at("id").fail("duplicate variant id '" + var.id + "'");
         out.push_back(std::move(var));
     }
@@ -166,7 +174,8 @@ ProxyLaunch parse_launch(const JsonAt& at) {
 ProxyProfile parse_proxy(const nlohmann::json& doc, const fs::path& file) {
     JsonAt root(doc, file.string());
     root.only_keys({"id", "name", "provenance", "source", "npm", "launch", "upstream", "health", "auth",
-                    "extra_headers", "capabilities", "routes", "behaviour", "notes", "mock", "model_map"});
+                    "extra_headers", "extra_headers_by_protocol", "capabilities", "routes", "behaviour", "notes",
+                    "mock", "model_map"});
     ProxyProfile p;
     p.raw = doc;
     p.file = file;
@@ -187,7 +196,9 @@ ProxyProfile parse_proxy(const nlohmann::json& doc, const fs::path& file) {
     if (p.provenance == "launched" && !p.launch) root.fail("a launched proxy needs a \"launch\" section");
     if (root.has("upstream")) {
         JsonAt up = root.at("upstream");
+        up.only_keys({"protocols", "redirect", "note"});
         p.upstream_protocols = up.strings_or_empty("protocols");
+        p.upstream_redirect = up.boolean_or("redirect", true);
     }
     JsonAt health = root.at("health");
     p.health_path = health.str("path");
@@ -200,6 +211,24 @@ ProxyProfile parse_proxy(const nlohmann::json& doc, const fs::path& file) {
                 auth.at("carriers").at(i).fail("unknown key carrier '" + p.auth_carriers[i] + "'");
     }
     p.extra_headers = root.string_map_or_empty("extra_headers");
+    if (root.has("extra_headers_by_protocol")) {
+        JsonAt by = root.at("extra_headers_by_protocol");
+        by.expect_object();
+        for (auto it = by.node().begin(); it != by.node().end(); ++it) {
+            if (it.key() == "note") continue;
+            for (auto& [k, v] : by.string_map_or_empty(it.key())) p.extra_headers_by_protocol[it.key()][lower(k)] = v;
+        }
+    }
+    if (root.has("model_map")) {
+        JsonAt mm = root.at("model_map");
+        mm.expect_object();
+        for (auto it = mm.node().begin(); it != mm.node().end(); ++it) {
+            if (it.key() == "note") continue;
+            if (it.key().empty() || it.key().front() != '/')
+                mm.at(it.key()).fail("a model_map key is an endpoint suffix starting with '/' (e.g. \"/chat/completions\")");
+            p.model_map[it.key()] = mm.str(it.key());
+        }
+    }
     p.capabilities = root.strings("capabilities");
     JsonAt routes = root.at("routes");
     routes.expect_array();
@@ -277,8 +306,14 @@ Fixtures load_fixtures(const std::vector<fs::path>& roots, bool allow_override) 
     Fixtures f;
     f.roots = roots;
     bool have_variants = false;
+    std::map<std::string, fs::path> variant_files;  // id -> the file that defined it, for clash messages
     for (const auto& root : roots) {
         if (!fs::is_directory(root)) throw FixtureError(root.string(), "", "fixtures folder does not exist");
+        // A folder that holds nothing is a mistyped path, not a layer that adds nothing: say so.
+        if (!fs::exists(root / "variants.json") && json_files(root / "clients").empty() &&
+            json_files(root / "proxies").empty() && json_files(root / "expected").empty())
+            throw FixtureError(root.string(), "",
+                               "the fixtures folder holds no fixtures (variants.json, clients/, proxies/, expected/)");
         fs::path vfile = root / "variants.json";
         if (fs::exists(vfile)) {
             auto vars = parse_variants(read_json_file(vfile), vfile);
@@ -286,7 +321,12 @@ Fixtures load_fixtures(const std::vector<fs::path>& roots, bool allow_override) 
                 auto it = std::find_if(f.variants.begin(), f.variants.end(), [&](auto& x) { return x.id == v.id; });
                 if (it == f.variants.end()) f.variants.push_back(v);
                 else if (allow_override) *it = v;
-                else throw FixtureError(vfile.string(), "/variants", "variant id '" + v.id + "' is already defined");
+                else
+                    throw FixtureError(vfile.string(), "/variants",
+                                       "variant id '" + v.id + "' is already defined in " +
+                                           variant_files[v.id].string() +
+                                           " (pass --override to let a later fixtures folder replace it)");
+                variant_files[v.id] = vfile;
             }
             have_variants = true;
         }
@@ -305,7 +345,10 @@ Fixtures load_fixtures(const std::vector<fs::path>& roots, bool allow_override) 
             if (file.stem().string() != t.proxy)
                 throw FixtureError(file.string(), "/proxy", "proxy '" + t.proxy + "' does not match the file name");
             if (f.expected.count(t.proxy) && !allow_override)
-                throw FixtureError(file.string(), "/proxy", "an expected table for '" + t.proxy + "' already exists");
+                throw FixtureError(file.string(), "/proxy",
+                                   "an expected table for '" + t.proxy + "' is already defined in " +
+                                       f.expected[t.proxy].file.string() +
+                                       " (pass --override to let a later fixtures folder replace it)");
             f.expected[t.proxy] = std::move(t);
         }
     }

@@ -75,10 +75,21 @@ struct ProxyProfile {
     std::string npm_package, npm_version, npm_dir;
     std::optional<ProxyLaunch> launch;  // absent for source-only profiles
     std::vector<std::string> upstream_protocols;
+    // upstream.redirect: false when the proxy cannot be pointed at the mock upstream (no config, env or preload
+    // reaches its upstream calls). The matrix then replays only the quota-safe steps, as attach mode does.
+    bool upstream_redirect = true;
     std::string health_path;
     std::string api_key;
     std::vector<std::string> auth_carriers;  // authorization | x-api-key | x-goog-api-key
-    std::map<std::string, std::string> extra_headers;
+    std::map<std::string, std::string> extra_headers;  // sent with every replayed request
+    // Headers sent only for clients of one protocol ("openai", "openai-responses", "anthropic", "gemini"; a
+    // family key such as "openai" also covers "openai-responses" unless that has its own entry). Values may name
+    // {upstream}: a proxy like Portkey is told the upstream per request, and which one depends on the client.
+    std::map<std::string, std::map<std::string, std::string>> extra_headers_by_protocol;
+    // Step endpoint suffix ("/chat/completions", "/responses") -> what the body's "model" must become for this
+    // proxy ("{model}" is the client's model): what a real user has to type as the model name for that call,
+    // e.g. claude-code-router wants "provider,model". The longest matching suffix wins.
+    std::map<std::string, std::string> model_map;
     std::vector<std::string> capabilities;
     std::vector<Route> routes;
     nlohmann::json raw;  // the whole document, for sections other modules read

@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <chrono>
 #include <mutex>
 #include <stdexcept>
 
@@ -31,6 +32,7 @@ struct Capture {
     HttpResponse* out;
     std::size_t keep;
     std::string line_buffer;  // partial SSE line carried between chunks
+    std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
 };
 
 void scan_sse(Capture& c, const char* data, std::size_t n) {
@@ -39,7 +41,9 @@ void scan_sse(Capture& c, const char* data, std::size_t n) {
     for (auto nl = c.line_buffer.find('\n', start); nl != std::string::npos; nl = c.line_buffer.find('\n', start)) {
         std::string_view line(c.line_buffer.data() + start, nl - start);
         if (line.rfind("data:", 0) == 0) {
-            ++c.out->sse_events;
+            if (c.out->sse_events++ == 0)
+                c.out->first_event_ms =
+                    std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - c.start).count();
             if (line.find("[DONE]") != std::string_view::npos) c.out->sse_done = true;
         }
         if (line.rfind("event: message_stop", 0) == 0 || line.rfind("event: response.completed", 0) == 0)

@@ -31,6 +31,8 @@ struct HttpResponse {
     int sse_events = 0;        // "data:" events seen in an event-stream answer
     bool sse_done = false;     // an OpenAI "[DONE]" or Anthropic "message_stop" was seen
     double first_byte_ms = 0;  // time to the first response byte
+    double first_event_ms = 0; // time to the first SSE "data:" line (0 when none): a proxy may send headers at
+                               // once yet hold every event until its upstream finished
     double total_ms = 0;
 };
 

@@ -90,7 +90,7 @@ const char* script() {
   document.addEventListener('keydown',function(e){if(e.key==='Escape')cells().forEach(function(o){o.open=false;});});
   // A link to #cell-<id> (the "not as expected" list) opens that cell.
   function openHash(){var id=decodeURIComponent(location.hash.slice(1));var d=id&&document.getElementById(id);
-    if(d&&d.tagName==='DETAILS'){d.open=true;d.scrollIntoView({block:'center'});}}
+    if(d&&d.tagName==='DETAILS'){d.open=true;d.scrollIntoView({block:'start'});window.scrollBy(0,-80);}}
   window.addEventListener('hashchange',openHash);openHash();
 })();
 )JS";

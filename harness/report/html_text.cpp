@@ -19,7 +19,8 @@ std::size_t utf8_len(const std::string& s, std::size_t i) {
     if (n == 2 && c < 0xC2) return 0;
     if (n == 3) {
         unsigned cp = ((c & 0x0Fu) << 12) | ((b(i + 1) & 0x3Fu) << 6) | (b(i + 2) & 0x3Fu);
-        if (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+        // U+FFFE and U+FFFF are not characters in XML 1.0; junit.xml shares this escaper.
+        if (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF) || cp >= 0xFFFE) return 0;
     }
     if (n == 4) {
         unsigned cp = ((c & 0x07u) << 18) | ((b(i + 1) & 0x3Fu) << 12) | ((b(i + 2) & 0x3Fu) << 6) | (b(i + 3) & 0x3Fu);

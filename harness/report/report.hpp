@@ -16,7 +16,11 @@ struct ProxyRunInfo {
     std::string id, name, provenance;  // provenance: launched | attached | source
     std::string version;
     int port = 0;
-    double ready_ms = 0;
+    double ready_ms = 0;       // mock upstream + proxy start until its health endpoint answered
+    double replay_ms = 0;      // wall time of replaying this proxy's cells
+    double request_ms_sum = 0; // sum of every request's time: what the harness spent waiting on the proxy
+    int requests = 0;
+    double stop_ms = 0;        // teardown of the proxy's process group and the mock
     std::string error;     // why it could not be run ("" when it ran)
     std::string log_tail;  // the proxy's last log lines when it failed
 };
@@ -33,14 +37,21 @@ struct MatrixReport {
     std::vector<RecommendationResult> recommendations;
     std::string started_at;  // ISO 8601 UTC
     double wall_ms = 0;
+    double harness_cpu_ms = 0;  // CPU time of the routecheck process itself (children excluded)
     bool complete = true;    // false when the run stopped early: the report says so at the top
     std::vector<std::string> errors;
+    // The behaviour grids (auth, health, streaming) of every proxy, judged: what grids.json holds (see
+    // harness/grid/grid.hpp). Null when no grid ran.
+    nlohmann::json grids;
 };
 
 nlohmann::json matrix_json(const MatrixReport& report);
 std::string summary_markdown(const MatrixReport& report);
 std::string junit_xml(const MatrixReport& report);
 std::string index_html(const MatrixReport& report);
+// The grids' sections (report_grids.cpp): side-by-side tables per grid kind; "" when report.grids is empty.
+std::string grids_markdown(const MatrixReport& report);
+std::string grids_html(const MatrixReport& report);
 
 // Writes the four files into `dir` (created), each written whole to a temp name then renamed, so a reader never
 // sees a half-written report.

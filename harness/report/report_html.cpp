@@ -60,6 +60,18 @@ void header_html(std::ostringstream& h, const MatrixReport& r) {
          "<a href=\"#legend\">legend</a> gives each class's fix.</p></header>";
 }
 
+// What a column's Base URL adds after the proxy's host:port ("/v1/"), or the port when it is another one: the
+// full URL is in the header's title. Keeps the columns narrow.
+std::string header_path(const std::string& base, int port) {
+    auto scheme = base.find("://");
+    auto slash = base.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+    std::string origin = base.substr(0, slash), path = slash == std::string::npos ? "" : base.substr(slash);
+    std::string own = ":" + std::to_string(port);
+    bool other_port = port && origin.size() >= own.size() && origin.compare(origin.size() - own.size(), own.size(), own);
+    if (other_port) return origin.substr(origin.rfind(':')) + path + " (other port)";
+    return path.empty() ? "(host:port)" : path;
+}
+
 std::string recommendation_html(const RecommendationResult* rr) {
     if (!rr) return "<div class=rec><span class=muted>no recommendation computed</span></div>";
     const Recommendation& r = rr->rec;
@@ -118,7 +130,8 @@ void proxy_html(std::ostringstream& h, const MatrixReport& r, const ProxyRunInfo
     }
     h << "<table class=grid><thead><tr><th>client <small>· recommended Base URL</small></th>";
     for (const auto& v : variants)
-        h << "<th title=\"" << esc(variant_base[v]) << "\">" << esc(v) << "<code>" << esc(variant_base[v]) << "</code></th>";
+        h << "<th title=\"" << esc(variant_base[v]) << "\">" << esc(v) << "<code>" << esc(header_path(variant_base[v], p.port))
+          << "</code></th>";
     h << "</tr></thead><tbody>";
     for (const auto& cl : clients) {
         const RecommendationResult* rr = nullptr;
@@ -166,10 +179,17 @@ void legend_html(std::ostringstream& h) {
 }
 
 void failing_html(std::ostringstream& h, const MatrixReport& r) {
+    // Cells that differ from their rows are listed one by one; cells with no rows yet are counted per proxy, since
+    // one command adds them all.
     std::vector<const CellResult*> failing;
-    for (const auto& c : r.cells)
-        if (c.verdict == CellVerdict::Fail || c.verdict == CellVerdict::NoExpectation) failing.push_back(&c);
-    if (failing.empty()) return;
+    std::vector<std::pair<std::string, int>> unexpected;
+    for (const auto& c : r.cells) {
+        if (c.verdict == CellVerdict::Fail) failing.push_back(&c);
+        if (c.verdict != CellVerdict::NoExpectation) continue;
+        if (unexpected.empty() || unexpected.back().first != c.cell.proxy) unexpected.emplace_back(c.cell.proxy, 0);
+        ++unexpected.back().second;
+    }
+    if (failing.empty() && unexpected.empty()) return;
     h << "<section id=failing><h2>Cells not as expected (" << failing.size() << ")</h2><ul class=failing>";
     std::size_t shown = 0;
     for (const auto* c : failing) {
@@ -177,9 +197,12 @@ void failing_html(std::ostringstream& h, const MatrixReport& r) {
             h << "<li class=muted>… and " << failing.size() - 200 << " more (see summary.md or matrix.json)</li>";
             break;
         }
-        h << "<li><a href=\"#cell-" << esc(c->cell.id()) << "\"><code>" << esc(c->cell.id()) << "</code></a> "
-          << (c->verdict == CellVerdict::NoExpectation ? "<b>?</b> " : "<b>≠</b> ") << esc(c->message) << "</li>";
+        h << "<li><a href=\"#cell-" << esc(c->cell.id()) << "\"><code>" << esc(c->cell.id()) << "</code></a> <b>≠</b> "
+          << esc(c->message) << "</li>";
     }
+    for (const auto& [proxy, n] : unexpected)
+        h << "<li><b>?</b> " << n << " cells of <code>" << esc(proxy) << "</code> have no expected rows yet: run "
+          << "<code>routecheck matrix --proxy " << esc(proxy) << " --update-expectations</code> and review the diff</li>";
     h << "</ul></section>";
 }
 
@@ -201,11 +224,17 @@ std::string index_html(const MatrixReport& report) {
     }
     for (const auto& p : report.proxies) proxy_html(h, report, p);
     // Cells of a proxy missing from report.proxies still get a grid, so none is silently dropped.
+    std::vector<std::string> drawn;
+    for (const auto& p : report.proxies) drawn.push_back(p.id);
     for (const auto& c : report.cells) {
-        bool known = std::any_of(report.proxies.begin(), report.proxies.end(), [&](auto& p) { return p.id == c.cell.proxy; });
-        bool drawn = std::any_of(report.cells.begin(), &c, [&](auto& o) { return o.cell.proxy == c.cell.proxy; });
-        if (!known && !drawn) proxy_html(h, report, ProxyRunInfo{c.cell.proxy, c.cell.proxy, "unknown", "", 0, 0, "", ""});
+        if (std::find(drawn.begin(), drawn.end(), c.cell.proxy) != drawn.end()) continue;
+        drawn.push_back(c.cell.proxy);
+        ProxyRunInfo unknown;
+        unknown.id = unknown.name = c.cell.proxy;
+        unknown.provenance = "unknown";
+        proxy_html(h, report, unknown);
     }
+    h << grids_html(report);
     failing_html(h, report);
     legend_html(h);
     h << "<script>" << html::script() << "</script></body></html>\n";

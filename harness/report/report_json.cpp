@@ -23,6 +23,7 @@ nlohmann::json matrix_json(const MatrixReport& report) {
     j["tool"] = "routecheck";
     j["started_at"] = report.started_at;
     j["wall_ms"] = report.wall_ms;
+    j["harness_cpu_ms"] = report.harness_cpu_ms;
     j["complete"] = report.complete;
     j["errors"] = report.errors;
     Counts c = count_cells(report.cells);
@@ -31,7 +32,8 @@ nlohmann::json matrix_json(const MatrixReport& report) {
     j["proxies"] = nlohmann::json::array();
     for (const auto& p : report.proxies)
         j["proxies"].push_back({{"id", p.id}, {"name", p.name}, {"provenance", p.provenance}, {"version", p.version},
-                                {"port", p.port}, {"ready_ms", p.ready_ms}, {"error", p.error}, {"log_tail", p.log_tail}});
+                                {"port", p.port}, {"ready_ms", p.ready_ms}, {"replay_ms", p.replay_ms},
+                                {"request_ms_sum", p.request_ms_sum}, {"requests", p.requests}, {"stop_ms", p.stop_ms}, {"error", p.error}, {"log_tail", p.log_tail}});
     j["recommendations"] = nlohmann::json::array();
     for (const auto& r : report.recommendations)
         j["recommendations"].push_back({{"client", r.rec.client}, {"proxy", r.rec.proxy}, {"found", r.rec.found},
@@ -84,6 +86,7 @@ void write_whole(const std::filesystem::path& file, const std::string& text) {
 void write_report(const MatrixReport& report, const std::filesystem::path& dir) {
     std::filesystem::create_directories(dir);
     write_whole(dir / "matrix.json", matrix_json(report).dump(2) + "\n");
+    if (!report.grids.is_null()) write_whole(dir / "grids.json", report.grids.dump(2) + "\n");
     write_whole(dir / "summary.md", summary_markdown(report));
     write_whole(dir / "junit.xml", junit_xml(report));
     write_whole(dir / "index.html", index_html(report));

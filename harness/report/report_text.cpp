@@ -4,6 +4,7 @@
 #include <set>
 #include <sstream>
 
+#include "report/html_parts.hpp"
 #include "report/report.hpp"
 
 namespace routecheck {
@@ -29,23 +30,9 @@ std::string cell_text(const CellResult& c) {
     return text;
 }
 
-std::string xml_escape(const std::string& s) {
-    std::string out;
-    for (unsigned char ch : s) {
-        switch (ch) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&apos;"; break;
-            default:
-                // XML 1.0 forbids most control characters even escaped.
-                if (ch < 0x20 && ch != '\n' && ch != '\t' && ch != '\r') out += "?";
-                else out += static_cast<char>(ch);
-        }
-    }
-    return out;
-}
+// XML 1.0 text and attributes: markup escaped, control characters, U+FFFE/U+FFFF and invalid UTF-8 replaced
+// (a message may quote a dying proxy's output; one bad byte makes a JUnit reader drop the whole file).
+std::string xml_escape(const std::string& s) { return html::esc(s); }
 
 }  // namespace
 
@@ -102,6 +89,7 @@ std::string summary_markdown(const MatrixReport& report) {
         for (const auto* f : failing) md << "- `" << f->cell.id() << "`: " << f->message << "\n";
         md << "\n";
     }
+    md << grids_markdown(report);
     return md.str();
 }
 

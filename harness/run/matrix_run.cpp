@@ -1,5 +1,7 @@
 #include "run/matrix_run.hpp"
 
+#include <sys/resource.h>
+
 #include <chrono>
 #include <ctime>
 #include <map>
@@ -9,13 +11,17 @@
 
 #include "join/join.hpp"
 #include "judge/judge.hpp"
+#include "grid/grid.hpp"
 #include "judge/predict.hpp"
 #include "launch/ports.hpp"
 #include "launch/proxy.hpp"
 #include "mock_upstream/mock_upstream.hpp"
+#include "replay/replay.hpp"
 #include "run/replay_cells.hpp"
 
 namespace routecheck {
+
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -36,6 +42,17 @@ std::vector<const T*> select(const std::vector<T>& all, const std::vector<std::s
         out.push_back(&*it);
     }
     return out;
+}
+
+double ms_since(std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
+}
+
+// CPU time of this process (user + system), children excluded: the harness's own cost.
+double self_cpu_ms() {
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return (u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1000.0 + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1000.0;
 }
 
 std::string now_iso() {
@@ -60,20 +77,41 @@ std::map<std::string, std::vector<std::string>> attribute(const std::vector<mock
     return out;
 }
 
+ProxyRunInfo proxy_info(const std::string& id, const std::string& name, const std::string& provenance,
+                        const std::string& version) {
+    ProxyRunInfo info;
+    info.id = id;
+    info.name = name;
+    info.provenance = provenance;
+    info.version = version;
+    return info;
+}
+
 struct ProxyOutcome {
     ProxyRunInfo info;
     std::vector<CellObservation> cells;
+    nlohmann::json grids;  // this proxy's entry of grids.json (null: grids not run)
 };
 
-ProxyOutcome run_launched(const Fixtures&, const Plan& plan, const ProxyProfile& proxy, const MatrixOptions& opt,
+ProxyOutcome run_launched(const Fixtures& f, const Plan& plan, const ProxyProfile& proxy, const MatrixOptions& opt,
                           int closed_port, std::ostream& log, std::mutex& log_mutex) {
     ProxyOutcome out;
-    out.info = {proxy.id, proxy.name, "launched", proxy.npm_version, 0, 0, "", ""};
+    out.info = proxy_info(proxy.id, proxy.name, "launched", proxy.npm_version);
     auto say = [&](const std::string& s) {
         std::lock_guard<std::mutex> lock(log_mutex);
         log << "[" << proxy.id << "] " << s << std::endl;
     };
     try {
+        // npm.dir is relative to the folder that holds the profile's fixtures folder (the repo, or share/routecheck
+        // of an installed routecheck); absolute so a relative --fixtures folder works from any cwd.
+        const fs::path install_root = fs::absolute(proxy.file).lexically_normal().parent_path().parent_path().parent_path();
+        if (!proxy.npm_dir.empty() && !fs::exists(install_root / proxy.npm_dir / "node_modules")) {
+            // The installed copy ships only the lockfile folders; say how to fill this one (scripts/setup is not
+            // there). launch/ checks the pinned version once node_modules exists.
+            throw std::runtime_error("npm packages of proxy '" + proxy.id + "' are not installed in " +
+                                     (install_root / proxy.npm_dir).string() + ": run `npm ci --ignore-scripts` in " +
+                                     "that folder (scripts/setup in a source tree), or select other proxies with --proxy");
+        }
         mock::Options mo;
         mo.protocols = proxy.upstream_protocols;
         mock::MockUpstream upstream(mo);
@@ -83,8 +121,10 @@ ProxyOutcome run_launched(const Fixtures&, const Plan& plan, const ProxyProfile&
         settings.preload = opt.preload;
         settings.run_dir = opt.run_dir;
         settings.keep_artifacts = opt.keep_artifacts;
-        // npm.dir is relative to the folder that holds the profile's fixtures folder (the repo, or share/routecheck).
-        settings.install_root = proxy.file.parent_path().parent_path().parent_path();
+        // The other keys this run sends (replay_cells.cpp's placeholder, the grids' wrong key): a proxy that
+        // logs what it is sent must not carry them into the kept log (its own auth.key is always redacted).
+        settings.redact = {"rc-placeholder-key", "rc-wrong-key"};
+        settings.install_root = install_root;
         launch::ProxyInstance instance(proxy, settings);
         out.info.port = instance.port();
         out.info.ready_ms = static_cast<double>(instance.ready_ms().count());
@@ -96,23 +136,65 @@ ProxyOutcome run_launched(const Fixtures&, const Plan& plan, const ProxyProfile&
         target.closed_port = closed_port;
         target.api_key = proxy.api_key;
         target.jobs = opt.jobs;
+        target.vars = instance.vars();
+        // A proxy whose upstream calls cannot reach the mock would spend the real upstream's quota (or fail on
+        // it): only the quota-safe subset is replayed, as in attach mode.
+        if (!proxy.upstream_redirect && !opt.allow_quota) {
+            target.quota_safe = true;
+            target.quota_skip_reason =
+                "would reach the proxy's real upstream: its profile says upstream.redirect false (sent only with "
+                "--allow-quota)";
+        }
+        auto replay_start = std::chrono::steady_clock::now();
         out.cells = replay_cells(target, cells_for(plan));
+        out.info.replay_ms = ms_since(replay_start);
+        for (const auto& cell : out.cells)
+            for (const auto& s : cell.steps) {
+                out.info.request_ms_sum += s.ms;
+                out.info.requests += s.skipped ? 0 : 1;
+            }
         auto by_step = attribute(upstream.journal());
         for (auto& cell : out.cells)
             for (auto& s : cell.steps) {
                 auto it = by_step.find(cell.id() + "/" + s.step);
                 if (it != by_step.end()) s.upstream = it->second;
             }
-        if (!instance.alive()) {
+        // The behaviour grids use the same proxy and mock (the proxy starts once per run), after the cells so
+        // their faults can never reach a cell.
+        if (opt.grids) {
+            auto grid_start = std::chrono::steady_clock::now();
+            // Without redirection the mock sees nothing and its faults cannot reach the proxy: run the grids as
+            // attach mode does (no mock).
+            out.grids = grid::run_proxy_grids(f, proxy, instance.port(), proxy.upstream_redirect ? &upstream : nullptr,
+                                              instance.vars());
+            say("grids: " + std::to_string(out.grids["rows"].size()) + " rows in " +
+                std::to_string(static_cast<long>(ms_since(grid_start))) + " ms");
+        }
+        // A request the proxy dropped (reset, empty reply, refused at its own port) may mean it just died: give
+        // the exit a moment to show, so a crash is never reported as a complete run.
+        bool dropped = false;
+        const std::string closed_origin = ":" + std::to_string(closed_port);
+        for (const auto& cell : out.cells)
+            for (const auto& s : cell.steps)
+                if (s.status == 0 && !s.skipped &&
+                    !(s.error == TransportError::Refused && cell.base_url.find(closed_origin) != std::string::npos))
+                    dropped = true;
+        if (!instance.alive() || (dropped && instance.exits_within(std::chrono::milliseconds(500)))) {
             std::string why = "the proxy exited during the run: " + instance.exit_description();
             out.info.error = why;
             out.info.log_tail = instance.log_tail();
             for (auto& cell : out.cells) cell.error = why;
+            if (opt.grids) out.grids = grid::failed_proxy_grids(proxy, why);
         }
         say("replayed " + std::to_string(out.cells.size()) + " cells");
+        auto stop_start = std::chrono::steady_clock::now();
+        instance.stop();
+        upstream.stop();
+        out.info.stop_ms = ms_since(stop_start);
     } catch (const std::exception& e) {
         out.info.error = e.what();
         say(std::string("could not run: ") + e.what());
+        if (opt.grids) out.grids = grid::failed_proxy_grids(proxy, "proxy could not be run: " + std::string(e.what()));
         for (const auto& pc : cells_for(plan)) {
             CellObservation c;
             c.proxy = proxy.id;
@@ -126,14 +208,42 @@ ProxyOutcome run_launched(const Fixtures&, const Plan& plan, const ProxyProfile&
     return out;
 }
 
-ProxyOutcome run_attached(const Plan& plan, const ProxyProfile& proxy, const std::string& url,
+ProxyOutcome run_attached(const Fixtures& f, const Plan& plan, const ProxyProfile& proxy, const std::string& url,
                           const MatrixOptions& opt, int closed_port) {
     ProxyOutcome out;
-    out.info = {proxy.id, proxy.name, "attached", "", 0, 0, "", ""};
+    out.info = proxy_info(proxy.id, proxy.name, "attached", "");
     BaseUrl b = parse_base_url(url);
     if (b.host != "127.0.0.1" && b.host != "localhost" && b.host != "[::1]")
         throw PlanError("--attach " + proxy.id + "=" + url + ": only loopback addresses are allowed");
     out.info.port = b.port;
+    // Nothing listening, or a server that does not speak HTTP, is a proxy that could not run (exit 1, report
+    // marked incomplete), not 140 cells of NOT_LISTENING that look like a finished run. Short timeouts: a
+    // socket that accepts and never answers must not hold the run for the replay's 15 s per request.
+    {
+        http_global_init();
+        HttpClient http;
+        HttpRequest probe;
+        probe.method = "GET";
+        probe.url = "http://" + b.host + ":" + std::to_string(b.port) +
+                    (proxy.health_path.empty() ? std::string("/") : proxy.health_path);
+        probe.timeout_ms = 3000;
+        probe.connect_timeout_ms = 1500;
+        HttpResponse r = http.send(probe);
+        if (r.status == 0) {
+            out.info.error = "--attach " + proxy.id + "=" + url + ": no HTTP answer from " + probe.url + " (" +
+                             to_string(r.error) + (r.error_text.empty() ? "" : ": " + r.error_text) + ")";
+            for (const auto& pc : cells_for(plan)) {
+                CellObservation c;
+                c.proxy = proxy.id;
+                c.client = pc.client->id;
+                c.variant = pc.variant->id;
+                c.base_url = pc.variant->base_url;
+                c.error = "proxy could not be run: " + out.info.error;
+                out.cells.push_back(std::move(c));
+            }
+            return out;
+        }
+    }
     ReplayTarget target;
     target.proxy = &proxy;
     target.port = b.port;
@@ -142,6 +252,11 @@ ProxyOutcome run_attached(const Plan& plan, const ProxyProfile& proxy, const std
     target.quota_safe = !opt.allow_quota;
     target.jobs = opt.jobs;
     out.cells = replay_cells(target, cells_for(plan));
+    if (opt.grids) {  // no mock here: the auth grid and the health endpoint as it is, no faults
+        ProxyProfile keyed = proxy;
+        keyed.api_key = opt.api_key;
+        out.grids = grid::run_proxy_grids(f, keyed, b.port, nullptr, {});
+    }
     return out;
 }
 
@@ -153,6 +268,15 @@ Plan plan_matrix(const Fixtures& f, const MatrixOptions& opt) {
     for (const auto& [id, url] : opt.attach) {
         if (!f.proxy(id)) throw PlanError("--attach names unknown proxy '" + id + "'");
         if (url.rfind("http://", 0) != 0) throw PlanError("--attach " + id + "=" + url + ": the URL must start with http://");
+        // Refused before anything starts (exit 2, no report), not halfway through the run.
+        BaseUrl b;
+        try {
+            b = parse_base_url(url);
+        } catch (const std::invalid_argument& e) {
+            throw PlanError("--attach " + id + "=" + url + ": " + e.what());
+        }
+        if (b.host != "127.0.0.1" && b.host != "localhost" && b.host != "[::1]")
+            throw PlanError("--attach " + id + "=" + url + ": only loopback addresses are allowed");
     }
     for (const auto* p : select(f.proxies, proxy_ids, "proxy")) {
         std::string url;
@@ -181,6 +305,7 @@ MatrixReport run_matrix(const Fixtures& f, const Plan& plan, const MatrixOptions
     MatrixReport report;
     report.started_at = now_iso();
     auto t0 = std::chrono::steady_clock::now();
+    double cpu0 = self_cpu_ms();
     launch::ClosedPort closed;
     std::mutex log_mutex;
     std::vector<ProxyOutcome> outcomes(plan.proxies.size());
@@ -188,17 +313,20 @@ MatrixReport run_matrix(const Fixtures& f, const Plan& plan, const MatrixOptions
     for (std::size_t i = 0; i < plan.proxies.size(); ++i) {
         const auto& pp = plan.proxies[i];
         if (!pp.attach_url.empty()) {
-            outcomes[i] = run_attached(plan, *pp.proxy, pp.attach_url, opt, closed.port());
+            outcomes[i] = run_attached(f, plan, *pp.proxy, pp.attach_url, opt, closed.port());
         } else if (pp.proxy->provenance == "launched") {
             threads.emplace_back([&, i] {
                 outcomes[i] = run_launched(f, plan, *plan.proxies[i].proxy, opt, closed.port(), log, log_mutex);
             });
         } else {
-            outcomes[i].info = {pp.proxy->id, pp.proxy->name, "source", pp.proxy->npm_version, 0, 0, "", ""};
+            outcomes[i].info = proxy_info(pp.proxy->id, pp.proxy->name, "source", pp.proxy->npm_version);
             for (const auto& pc : cells_for(plan)) outcomes[i].cells.push_back(predict_cell(*pp.proxy, *pc.client, *pc.variant));
+            if (opt.grids) outcomes[i].grids = grid::predict_proxy_grids(f, *pp.proxy);
         }
     }
     for (auto& th : threads) th.join();
+    for (const auto& o : outcomes)
+        if (!o.grids.is_null()) report.grids["proxies"].push_back(o.grids);
     for (std::size_t i = 0; i < plan.proxies.size(); ++i) {
         const ProxyProfile& proxy = *plan.proxies[i].proxy;
         report.proxies.push_back(outcomes[i].info);
@@ -228,7 +356,8 @@ MatrixReport run_matrix(const Fixtures& f, const Plan& plan, const MatrixOptions
         }
     }
     report.complete = report.errors.empty();
-    report.wall_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    report.wall_ms = ms_since(t0);
+    report.harness_cpu_ms = self_cpu_ms() - cpu0;
     return report;
 }
 

@@ -19,6 +19,7 @@ struct MatrixOptions {
     bool allow_quota = false;
     bool keep_artifacts = false;
     int jobs = 2;
+    bool grids = true;  // also run the behaviour grids (auth, health, streaming) against each proxy
     std::filesystem::path preload;  // the Node preload
     std::filesystem::path run_dir;  // temp HOMEs and logs go below it
 };

@@ -5,9 +5,60 @@
 #include <thread>
 
 #include "join/join.hpp"
+#include "launch/template.hpp"
 #include "replay/replay.hpp"
 
 namespace routecheck {
+
+namespace {
+
+// The entry for a client protocol: exact ("openai-responses"), else its family ("openai").
+template <typename M>
+const typename M::mapped_type* by_protocol(const M& map, const std::string& protocol) {
+    auto it = map.find(protocol);
+    if (it == map.end()) it = map.find(protocol.substr(0, protocol.find('-')));
+    return it == map.end() ? nullptr : &it->second;
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, std::string>> proxy_headers(const ProxyProfile& proxy, const ClientProfile& client,
+                                                                const std::map<std::string, std::string>& vars) {
+    std::vector<std::pair<std::string, std::string>> out;
+    auto add = [&](const std::map<std::string, std::string>& headers) {
+        for (const auto& [k, v] : headers) {
+            try {
+                out.emplace_back(k, launch::render(v, vars));
+            } catch (const launch::TemplateError&) {
+                // Names the mock ({upstream}) but there is none (attach mode): the running proxy has its own
+                // upstream configuration, so the header is left out rather than sent with a placeholder.
+            }
+        }
+    };
+    add(proxy.extra_headers);
+    if (const auto* h = by_protocol(proxy.extra_headers_by_protocol, client.protocol)) add(*h);
+    return out;
+}
+
+nlohmann::json map_model(const ProxyProfile& proxy, const Step& step, const nlohmann::json& body) {
+    const std::string* tmpl = nullptr;
+    std::size_t best = 0;
+    for (const auto& [suffix, t] : proxy.model_map)
+        if (suffix.size() > best && step.endpoint.size() >= suffix.size() &&
+            step.endpoint.compare(step.endpoint.size() - suffix.size(), suffix.size(), suffix) == 0) {
+            tmpl = &t;
+            best = suffix.size();
+        }
+    if (!tmpl || !body.is_object() || !body.contains("model") || !body["model"].is_string()) return body;
+    nlohmann::json out = body;
+    std::string m = *tmpl;
+    const std::string model = body["model"].get<std::string>();
+    // Plain substitution, not launch::render: a model name may hold characters a placeholder may not.
+    for (auto at = m.find("{model}"); at != std::string::npos; at = m.find("{model}", at + model.size()))
+        m.replace(at, 7, model);
+    out["model"] = m;
+    return out;
+}
 
 namespace {
 
@@ -23,11 +74,13 @@ HttpRequest build_request(const ReplayTarget& t, const ClientProfile& client, co
     req.websocket = step.websocket;
     if (step.websocket) req.timeout_ms = 3000;
     for (const auto& [k, v] : step.headers) req.headers.emplace_back(k, v);
-    for (const auto& [k, v] : t.proxy->extra_headers) req.headers.emplace_back(k, v);
+    for (auto& h : proxy_headers(*t.proxy, client, t.vars)) req.headers.push_back(std::move(h));
     std::string key = t.api_key.empty() ? kPlaceholderKey : t.api_key;
     req.headers.emplace_back(client.auth_header, client.auth_prefix + key);
     req.headers.emplace_back(kCorrelationHeader, correlation);
-    if (step.body) req.body = step.body->dump();
+    // A recorded `"body": null` (a GET) means no body: sending "null" would add a form content type that
+    // proxies such as Portkey reject with 400.
+    if (step.body && !step.body->is_null()) req.body = map_model(*t.proxy, step, *step.body).dump();
     return req;
 }
 
@@ -48,7 +101,9 @@ CellObservation replay_one(HttpClient& http, const ReplayTarget& t, const Planne
         o.url = fr.url;
         if (t.quota_safe && step.spends_quota) {
             o.skipped = true;
-            o.skip_reason = "would spend upstream quota (attach mode sends it only with --allow-quota)";
+            o.skip_reason = t.quota_skip_reason.empty()
+                                ? "would spend upstream quota (attach mode sends it only with --allow-quota)"
+                                : t.quota_skip_reason;
             cell.steps.push_back(std::move(o));
             continue;
         }

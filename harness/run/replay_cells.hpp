@@ -2,6 +2,7 @@
 // Base URL variant, with the proxy's key in the header the client uses, and attributes upstream requests.
 #pragma once
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -16,10 +17,24 @@ struct ReplayTarget {
     int closed_port = 0;  // where nothing listens
     std::string api_key;  // sent in the client's key header; empty sends the client's placeholder key
     bool quota_safe = false;  // attach mode: do not send steps that would spend upstream quota
+    // Why such a step was skipped, shown in the report; empty: the attach-mode reason.
+    std::string quota_skip_reason;
     // Upstream request lines attributed to one correlation id ("cell/step"); empty function when there is no mock.
     std::function<std::vector<std::string>(const std::string& correlation)> upstream_for;
     int jobs = 2;  // cells replayed at once against this target
+    // Placeholder values ({upstream}, {port}, ...) for the profile's extra header values. A header whose value
+    // names a placeholder missing here (attach mode has no {upstream}) is not sent.
+    std::map<std::string, std::string> vars;
 };
+
+// The proxy-specific headers a request of this client carries: extra_headers, then the entry of
+// extra_headers_by_protocol for the client's protocol (or its family, the part before '-'), rendered with `vars`.
+std::vector<std::pair<std::string, std::string>> proxy_headers(const ProxyProfile& proxy, const ClientProfile& client,
+                                                                const std::map<std::string, std::string>& vars);
+
+// The step's body with its "model" rewritten by the proxy's model_map entry for the step's endpoint (the longest
+// key the endpoint ends with); unchanged when none matches or the body has no string "model".
+nlohmann::json map_model(const ProxyProfile& proxy, const Step& step, const nlohmann::json& body);
 
 struct PlannedCell {
     const ClientProfile* client;

@@ -66,12 +66,10 @@ export const clients = {
   'gemini-cli': {
     name: 'Gemini CLI', protocol: 'gemini', package: '@google/gemini-cli', join: 'concat', timeout: 120,
     command: 'gemini -p "say hi" (GOOGLE_GEMINI_BASE_URL, GEMINI_API_KEY, settings.json security.auth.selectedType=gemini-api-key)',
-    // The first call is a routing classifier (generateContent, responseMimeType application/json) whose answer
-    // must be JSON with complexity_score. Answered "hi", Gemini CLI retries it 5 times with backoff (~100 s)
-    // and falls back to gemini-3.1-pro-preview: that sequence is the recorder's artifact, not the client's.
-    note: 'recorded with the classifier call answered by JSON {"complexity_reasoning": ..., "complexity_score": 1} '
-      + '(as the Gemini API answers a JSON-mode request); a recorder that answers it with plain text makes Gemini CLI '
-      + 'retry the classifier 5 times and fall back to gemini-3.1-pro-preview',
+    // The first call is a routing classifier (generateContent, responseMimeType application/json with a
+    // responseJsonSchema); the recorder answers it with a minimal schema-valid instance, as the Gemini API
+    // answers a JSON-mode request. Answered with plain text, Gemini CLI would retry it 5 times and fall back to
+    // gemini-3.1-pro-preview: a sequence that would reflect the recorder, not the client.
     run: (ctx) => ({
       argv: [ctx.bin('gemini'), '-p', 'say hi'],
       env: { GEMINI_API_KEY: ctx.key, GOOGLE_GEMINI_BASE_URL: ctx.base, GEMINI_CLI_TRUST_WORKSPACE: 'true' },

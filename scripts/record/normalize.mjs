@@ -50,8 +50,10 @@ export class Normalizer {
   // Secrets first, then machine/run specifics, then volatile ids.
   string(s) {
     s = redactSecrets(s);
+    // Timestamps before dates, or "2026-11-27T08:00:45Z" would become "{date}T08:00:45Z".
+    s = s.replace(/\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?/g, '{timestamp}');
     for (const [re, ph] of this.replacements) s = s.replace(re, ph);
-    s = s.replace(/\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})?/g, '{timestamp}');
+    s = s.replace(/\b\d{1,2}:\d{2}:\d{2}( ?[AP]M)?( (UTC|GMT|Z))?\b/g, '{time}');
     // (no \b: ids such as msg_<uuid> put a word character right before the uuid)
     s = s.replace(/(?<![0-9a-z])[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?![0-9a-z])/gi, ZERO_UUID);
     s = s.replace(/(?<![0-9a-z])[0-9a-f]{32,}(?![0-9a-z])/gi, (m) => '0'.repeat(m.length));

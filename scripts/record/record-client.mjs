@@ -85,11 +85,18 @@ function findRecorder() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+// Process groups we started (recorder, client): ended on our own exit or interruption.
+const groups = new Set();
+function killGroups() { for (const pgid of groups) { try { process.kill(-pgid, 'SIGKILL'); } catch { /* gone */ } } }
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => { killGroups(); process.exit(130); });
+process.on('exit', killGroups);
+
 async function startRecorder(cmd, dir) {
   const portFile = path.join(dir, 'recorder.port');
   const argv = [...cmd.split(' ').filter(Boolean), '--record', '--port', '0', '--port-file', portFile];
   const log = fs.openSync(path.join(dir, 'recorder.log'), 'w');
   const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', log, log], detached: true });
+  groups.add(child.pid);
   let exited = null;
   child.on('exit', (c, s) => { exited = `exit ${c ?? s}`; });
   for (let i = 0; i < 200; i++) {
@@ -112,6 +119,7 @@ async function stopRecorder(rec) {
   try { process.kill(-rec.child.pid, 'SIGTERM'); } catch { return; }
   for (let i = 0; i < 40 && rec.child.exitCode === null && rec.child.signalCode === null; i++) await sleep(50);
   try { process.kill(-rec.child.pid, 'SIGKILL'); } catch { /* gone */ }
+  groups.delete(rec.child.pid);
 }
 
 async function readJournal(port) {
@@ -138,10 +146,12 @@ function runClient(argv, env, cwd, timeoutS, logPrefix) {
     const out = fs.openSync(`${logPrefix}.stdout`, 'w'), err = fs.openSync(`${logPrefix}.stderr`, 'w');
     // `timeout` (coreutils) as the brief asks, plus our own kill of the process group as a backstop.
     const child = spawn('timeout', ['-k', '5', String(timeoutS), ...argv], { cwd, env, stdio: ['ignore', out, err], detached: true });
+    groups.add(child.pid);
     const backstop = setTimeout(() => { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } }, (timeoutS + 15) * 1000);
     child.on('exit', (code, sig) => {
       clearTimeout(backstop);
       try { process.kill(-child.pid, 'SIGKILL'); } catch { /* group already gone */ }
+      groups.delete(child.pid);
       resolve(code ?? 128);
     });
   });

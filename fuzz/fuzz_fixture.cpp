@@ -1,0 +1,32 @@
+// libFuzzer target: one fixture parser on arbitrary bytes. Built three times (client, proxy, expected) with
+// ROUTECHECK_FUZZ_PARSER selecting the parser; seeds are the real files under fixtures/.
+// Contract checked: bytes that are not valid JSON are rejected by the parse (no call); a JSON document either
+// parses or throws FixtureError (which names the file and pointer). Any other exception, a crash, or a
+// sanitizer report is a finding.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "model/fixtures.hpp"
+#include "model/json_access.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    const std::string text(reinterpret_cast<const char*>(data), size);
+    nlohmann::json doc = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (doc.is_discarded()) return 0;
+    try {
+#if ROUTECHECK_FUZZ_PARSER == 1
+        routecheck::parse_client(doc, "fuzz/clients/x.json");
+#elif ROUTECHECK_FUZZ_PARSER == 2
+        routecheck::parse_proxy(doc, "fuzz/proxies/x.json");
+        routecheck::parse_variants(doc, "fuzz/variants.json");
+#else
+        routecheck::parse_expected(doc, "fuzz/expected/x.json");
+#endif
+    } catch (const routecheck::FixtureError& e) {
+        if (e.file().empty()) __builtin_trap();  // every error must say where
+    }
+    return 0;
+}

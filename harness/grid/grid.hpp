@@ -1,0 +1,112 @@
+// Behaviour grids: per proxy, the auth grid (key state x key carrier x target), the health grid (upstream
+// condition x key) and the streaming grid (protocol x upstream case). Rows are data: derived from the proxy
+// profile plus the optional "setup" section of fixtures/grids/<proxy>.json, run against the proxy instance the
+// matrix run already started (faults are scripted per request by the x-routecheck-fault header, which the Node
+// preload carries to the upstream, so rows run in parallel without touching each other), and judged against the
+// expected rows of the same file. See docs/grids.md.
+#pragma once
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "model/fixtures.hpp"
+
+namespace routecheck::mock {
+class MockUpstream;
+}
+
+namespace routecheck::grid {
+
+// One request the grid sends: method, path (+query), headers, body.
+struct Probe {
+    std::string method, path;
+    nlohmann::json body;  // null: no body
+    std::map<std::string, std::string> headers;
+};
+
+// What the grids send to one proxy, from its profile and the setup overrides.
+struct Setup {
+    Probe known;                    // a known route that needs no upstream where possible (GET model list)
+    std::string api_prefix = "/v1";  // the unknown path inside it is <prefix>/v1/messages
+    std::string health_path;         // "" when the proxy has no health endpoint
+    std::vector<std::string> carriers;  // the carriers the profile says the proxy reads (report only)
+    std::string key;                 // "" when the proxy takes no key
+    std::vector<std::string> stream_protocols;  // anthropic | openai | gemini
+    std::map<std::string, std::string> models;  // protocol -> model name sent (before the profile's model_map)
+    long health_timeout_ms = 2500;   // the health grid's client; the "slow" upstream waits twice as long
+    long stream_timeout_ms = 6000;   // the streaming grid's client: a proxy still retrying then is HUNG
+};
+
+Setup setup_for(const ProxyProfile& proxy, const nlohmann::json& overrides);
+
+// One row of one grid, before it runs.
+struct RowSpec {
+    std::string kind;  // auth | health | stream
+    std::string row;   // e.g. "wrong-key.x-api-key.unknown-prefix", "down.key", "anthropic.cut"
+    Probe probe;
+    std::string fault;        // x-routecheck-fault value ("" for none)
+    long timeout_ms = 3000;   // the client's patience
+    int phase = 0;            // 0 before 1 before 2; phase 2 runs one row at a time (it may change proxy state)
+    // What the row varies, for the report's side-by-side tables.
+    std::string key_state, carrier, target, condition, protocol, stream_case;
+    std::string test_name(const std::string& proxy) const { return "grid." + kind + "." + proxy + "." + row; }
+};
+
+std::vector<RowSpec> plan_rows(const ProxyProfile& proxy, const Setup& setup, bool with_upstream);
+
+// What came back for one row.
+struct RowResult {
+    RowSpec spec;
+    int status = 0;                // 0: no HTTP answer
+    std::string transport;         // "" or what failed (timeout, connection reset, ...)
+    std::string content_type, body_excerpt;
+    bool retry_after = false;      // the client received a Retry-After header
+    double first_event_ms = 0, total_ms = 0;
+    int events = 0, content_pieces = 0;
+    std::vector<std::string> upstream;  // upstream request lines attributed to the row
+    bool fault_applied = false;    // the mock played the row's fault on at least one of them
+    std::string error_shape;       // stream rows answered >= 400: native | foreign | none
+    std::string verdict;           // auth: status class; health: HEALTHY...; stream: STREAM_OK...
+    std::string detail;            // one line on why the verdict
+    bool predicted = false;
+};
+
+// The compared part of a row: what the expected table stores (status, verdict, ...).
+nlohmann::json expected_view(const RowResult& r);
+
+// Runs every row against a proxy on 127.0.0.1:port. `upstream` (may be null: attach mode, no faults) is the mock
+// whose journal attributes upstream requests. `vars` renders the profile's extra headers.
+std::vector<RowResult> run_rows(const ProxyProfile& proxy, const std::vector<RowSpec>& rows, int port,
+                                mock::MockUpstream* upstream, const std::map<std::string, std::string>& vars,
+                                int jobs = 6);
+
+// Predicted rows for a source-only proxy, from its contract (judge/predict.hpp): auth and health grids only.
+std::vector<RowResult> predict_rows(const ProxyProfile& proxy, const std::vector<RowSpec>& rows);
+
+// fixtures/grids/<proxy>.json from the first fixture root that has it (null when none does).
+nlohmann::json load_grid_file(const Fixtures& f, const std::string& proxy);
+std::filesystem::path grid_file_path(const Fixtures& f, const ProxyProfile& proxy);
+
+// Rows of one proxy judged against its expected table: the "proxies" entry of grids.json.
+nlohmann::json proxy_grids_json(const ProxyProfile& proxy, const std::string& provenance,
+                                const std::vector<RowResult>& rows, const nlohmann::json& expected_doc);
+
+// Judges one row's JSON (from grids.json) against an expected doc: "" when as expected, else why not.
+std::string judge_row(const nlohmann::json& row, const nlohmann::json& expected_doc);
+
+// The ctest names of every grid row of the selected proxies (launched and source), without running anything.
+std::vector<std::string> list_rows(const Fixtures& f, const std::vector<const ProxyProfile*>& proxies);
+
+// The three entry points the matrix run calls: one "proxies" entry of grids.json each.
+nlohmann::json run_proxy_grids(const Fixtures& f, const ProxyProfile& proxy, int port, mock::MockUpstream* upstream,
+                               const std::map<std::string, std::string>& vars);
+nlohmann::json predict_proxy_grids(const Fixtures& f, const ProxyProfile& proxy);
+nlohmann::json failed_proxy_grids(const ProxyProfile& proxy, const std::string& error);
+
+// Rewrites fixtures/grids/<proxy>.json from a run's grids.json (the "setup" section is kept). Returns files written.
+std::vector<std::string> update_grid_expectations(const Fixtures& f, const nlohmann::json& grids);
+
+}  // namespace routecheck::grid

@@ -1,0 +1,192 @@
+// Attach mode end to end: a real proxy is launched here (as matrix_run would), then the built routecheck binary
+// runs `matrix --attach <id>=http://127.0.0.1:<port>` against it, without a mock of its own. The proxy still
+// talks to this test's mock upstream, so the mock's journal (attributed by x-routecheck-step, which the replay
+// sends and the Node preload carries upstream) shows exactly which replayed steps reached the upstream model.
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "launch/proxy.hpp"
+#include "mock_upstream/mock_upstream.hpp"
+#include "model/fixtures.hpp"
+#include "model/json_access.hpp"
+
+using namespace routecheck;
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+const fs::path kRepo = ROUTECHECK_REPO_ROOT;
+// antigravity-claude-proxy: it checks a key (so --api-key matters), answers the model list (GET /v1/models,
+// which asks the upstream for the models but spends no quota), and its /v1/messages is a quota step.
+const char* kProxy = "antigravity-claude-proxy";
+const char* kClient = "anthropic-node";
+
+struct RunResult {
+    int exit_code = -1;
+    std::string output;
+    json matrix;
+};
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+// Runs the routecheck binary with `args` (already shell-quoted where needed), output into a fresh folder.
+RunResult run_routecheck(const std::string& args, const std::string& name) {
+    fs::path out = fs::temp_directory_path() / ("routecheck-attach-test-" + std::to_string(::getpid()) + "-" + name);
+    fs::remove_all(out);
+    fs::create_directories(out);
+    std::string cmd = std::string("'") + ROUTECHECK_BIN + "' matrix --out '" + out.string() + "' --no-fail " + args +
+                      " > '" + (out / "log.txt").string() + "' 2>&1";
+    int rc = std::system(cmd.c_str());
+    RunResult r;
+    r.exit_code = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+    r.output = slurp(out / "log.txt");
+    if (fs::exists(out / "matrix.json")) r.matrix = json::parse(slurp(out / "matrix.json"));
+    fs::remove_all(out);
+    return r;
+}
+
+const json* find_step(const json& matrix, const std::string& cell, const std::string& step) {
+    for (const auto& c : matrix["cells"])
+        if (c["id"] == cell)
+            for (const auto& s : c["steps"])
+                if (s["step"] == step) return &s;
+    return nullptr;
+}
+
+// A Cloud Code model call (generateContent or streamGenerateContent): what spends quota upstream.
+bool is_model_call(const mock::JournalEntry& e) { return e.path.find("enerateContent") != std::string::npos; }
+
+std::string journal_text(const std::vector<mock::JournalEntry>& journal) {
+    std::string out;
+    for (const auto& e : journal) out += e.method + " " + e.target + " step=" + e.correlation + "\n";
+    return out;
+}
+
+class Attach : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        fs::path file = kRepo / "fixtures/proxies" / (std::string(kProxy) + ".json");
+        profile_ = std::make_unique<ProxyProfile>(parse_proxy(read_json_file(file), file));
+        try {
+            launch::check_installed(*profile_, kRepo);
+        } catch (const std::exception& e) {
+            skip_ = e.what();
+            return;
+        }
+        mock::Options mo;
+        mo.protocols = profile_->upstream_protocols;
+        upstream_ = std::make_unique<mock::MockUpstream>(mo);
+        upstream_->start();
+        launch::ProxySettings s;
+        s.upstream_url = upstream_->url();
+        s.preload = kRepo / "harness/launch/preload.cjs";
+        s.install_root = kRepo;
+        proxy_ = std::make_unique<launch::ProxyInstance>(*profile_, s);
+    }
+    static void TearDownTestSuite() {
+        proxy_.reset();
+        if (upstream_) upstream_->stop();
+        upstream_.reset();
+        profile_.reset();
+    }
+    void SetUp() override {
+        if (!skip_.empty()) GTEST_SKIP() << skip_;
+        upstream_->clear();  // only what this test's run sends
+    }
+
+    static std::string attach_args(bool with_key) {
+        std::string a = std::string("--attach ") + kProxy + "=" + proxy_->base_url() + " --client " + kClient +
+                        " --variant root";
+        if (with_key) a += " --api-key " + profile_->api_key;
+        return a;
+    }
+    static std::string cell() { return std::string(kProxy) + "." + kClient + ".root"; }
+
+    // Journal entries attributed to one replayed step of the cell.
+    static std::vector<mock::JournalEntry> upstream_of(const std::string& step) {
+        std::vector<mock::JournalEntry> out;
+        for (const auto& e : upstream_->journal())
+            if (e.correlation == cell() + "/" + step) out.push_back(e);
+        return out;
+    }
+
+    static inline std::unique_ptr<ProxyProfile> profile_;
+    static inline std::unique_ptr<mock::MockUpstream> upstream_;
+    static inline std::unique_ptr<launch::ProxyInstance> proxy_;
+    static inline std::string skip_;
+};
+
+TEST_F(Attach, QuotaStepsSkippedByDefault) {
+    RunResult r = run_routecheck(attach_args(true), "default");
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    ASSERT_TRUE(r.matrix.is_object()) << r.output;
+    ASSERT_EQ(r.matrix["proxies"].size(), 1u);
+    EXPECT_EQ(r.matrix["proxies"][0]["provenance"], "attached");
+
+    // The model list is no quota step: sent, and answered by the proxy.
+    const json* models = find_step(r.matrix, cell(), "models-list.models");
+    ASSERT_NE(models, nullptr);
+    EXPECT_FALSE((*models)["skipped"].get<bool>());
+    EXPECT_EQ((*models)["status"], 200) << models->dump();
+
+    // Both /v1/messages steps would reach the upstream model: shown as skipped, never sent.
+    for (const char* step : {"messages.messages", "messages-stream.messages"}) {
+        const json* s = find_step(r.matrix, cell(), step);
+        ASSERT_NE(s, nullptr) << step;
+        EXPECT_TRUE((*s)["skipped"].get<bool>()) << s->dump();
+        EXPECT_EQ((*s)["status"], 0) << s->dump();
+        EXPECT_NE((*s)["skip_reason"].get<std::string>().find("--allow-quota"), std::string::npos) << s->dump();
+        EXPECT_TRUE(upstream_of(step).empty()) << journal_text(upstream_->journal());
+    }
+    for (const auto& e : upstream_->journal())
+        EXPECT_FALSE(is_model_call(e)) << "a model call reached the upstream:\n" << journal_text(upstream_->journal());
+}
+
+TEST_F(Attach, AllowQuotaSendsThem) {
+    RunResult r = run_routecheck(attach_args(true) + " --allow-quota", "allow-quota");
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    for (const char* step : {"messages.messages", "messages-stream.messages"}) {
+        const json* s = find_step(r.matrix, cell(), step);
+        ASSERT_NE(s, nullptr) << step;
+        EXPECT_FALSE((*s)["skipped"].get<bool>()) << s->dump();
+        EXPECT_EQ((*s)["status"], 200) << s->dump();
+        auto up = upstream_of(step);
+        ASSERT_FALSE(up.empty()) << "no upstream request attributed to " << step << ":\n"
+                                 << journal_text(upstream_->journal());
+        EXPECT_TRUE(is_model_call(up.front())) << journal_text(up);
+    }
+}
+
+TEST_F(Attach, WithoutTheKeyTheProxyRefuses) {
+    // No --api-key: the client's placeholder key is sent, which this proxy rejects under /v1.
+    RunResult r = run_routecheck(attach_args(false), "no-key");
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    const json* models = find_step(r.matrix, cell(), "models-list.models");
+    ASSERT_NE(models, nullptr);
+    int status = (*models)["status"];
+    EXPECT_TRUE(status == 401 || status == 403) << models->dump();
+}
+
+TEST_F(Attach, OnlyLoopbackUrls) {
+    RunResult r = run_routecheck(std::string("--attach ") + kProxy + "=http://192.0.2.1:8045", "non-loopback");
+    EXPECT_NE(r.exit_code, 0) << r.output;
+    EXPECT_NE(r.output.find("loopback"), std::string::npos) << r.output;
+}
+
+}  // namespace

@@ -1,0 +1,83 @@
+// A stand-in proxy for the hygiene tests, launched by temp proxy profiles without an npm section.
+// Mode (argv[2]):
+//   serve         answer 200 JSON to everything on 127.0.0.1:PORT
+//   crash         serve /health, then exit 3 on the first other request (a proxy that dies mid-run)
+//   never-ready   run forever without listening (the readiness deadline must end it)
+//   garbage       accept TCP on PORT, write bytes that are not HTTP, close
+//   close         accept TCP on PORT and close at once
+//   busy-once     the first start in this state dir hits a real EADDRINUSE (two listeners on one port)
+//   busy-always   every start hits EADDRINUSE
+//   log-keys      serve, and print every request's key headers to stdout (the log must be redacted)
+//   spawn         serve, and start a grandchild (`sleep`) in the same process group
+//   spawn-slow    as spawn, but every answer but /health takes 2 s (keeps a run busy for signal tests)
+// Writes its pid to $PID_FILE when set, so tests can look for it in /proc afterwards.
+const fs = require('node:fs');
+const http = require('node:http');
+const net = require('node:net');
+const { spawn } = require('node:child_process');
+
+const mode = process.argv[2];
+const port = Number(process.env.PORT);
+if (process.env.PID_FILE) fs.appendFileSync(process.env.PID_FILE, `${process.pid}\n`);
+
+function serve(onRequest) {
+  const server = http.createServer((req, res) => {
+    if (onRequest && onRequest(req, res) === false) return;
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ ok: true, path: req.url }));
+  });
+  server.listen(port, '127.0.0.1');
+  return server;
+}
+
+function eaddrinuse() {
+  const first = net.createServer();
+  first.listen(port, '127.0.0.1', () => {
+    // The second listen fails with a real EADDRINUSE; unhandled, node prints it and exits 1.
+    http.createServer().listen(port, '127.0.0.1');
+  });
+}
+
+switch (mode) {
+  case 'serve': serve(); break;
+  case 'crash':
+    serve((req) => {
+      if (req.url === '/health') return true;
+      console.error('test proxy: crashing on ' + req.url);
+      process.exit(3);
+    });
+    break;
+  case 'never-ready': setInterval(() => {}, 1000); break;
+  case 'garbage':
+    net.createServer((s) => { s.end('\x00\x01garbage that is not HTTP\r\n\x7f\xff'); }).listen(port, '127.0.0.1');
+    break;
+  case 'close':
+    net.createServer((s) => { s.destroy(); }).listen(port, '127.0.0.1');
+    break;
+  case 'busy-once': {
+    const marker = 'started-once';  // cwd is the run's state dir, the same for every attempt
+    if (!fs.existsSync(marker)) { fs.writeFileSync(marker, 'x'); eaddrinuse(); } else serve();
+    break;
+  }
+  case 'busy-always': eaddrinuse(); break;
+  case 'log-keys':
+    serve((req) => {
+      console.log(`request ${req.method} ${req.url} authorization=${req.headers['authorization'] || ''} ` +
+                  `x-api-key=${req.headers['x-api-key'] || ''} x-goog-api-key=${req.headers['x-goog-api-key'] || ''}`);
+      return true;
+    });
+    break;
+  case 'spawn':
+  case 'spawn-slow': {
+    const child = spawn('sleep', ['600'], { stdio: 'ignore' });
+    if (process.env.PID_FILE) fs.appendFileSync(process.env.PID_FILE, `${child.pid}\n`);
+    if (mode === 'spawn') { serve(); break; }
+    http.createServer((req, res) => {
+      setTimeout(() => res.end('{}'), req.url === '/health' ? 0 : 2000);
+    }).listen(port, '127.0.0.1');
+    break;
+  }
+  default:
+    console.error('test proxy: unknown mode ' + mode);
+    process.exit(2);
+}

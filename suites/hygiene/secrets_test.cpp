@@ -1,0 +1,99 @@
+// Secrets: no key the run uses appears in fixtures/clients, in a report folder, or in the proxy logs a run
+// keeps. Keys: every proxy profile's auth.key, the recordings' fake key (scripts/record/normalize.mjs), the
+// placeholder a keyless proxy is sent, and the grids' wrong key. A proxy that logs the keys it is sent gets
+// its kept log redacted by the launcher (ProxyInstance::stop); the kept temp HOME is the proxy's own
+// configuration and holds its key by design, so it is not scanned (it only exists with --keep-artifacts).
+#include <gtest/gtest.h>
+
+#include <regex>
+#include <set>
+
+#include "hygiene_support.hpp"
+
+using namespace routecheck::hygiene;
+
+namespace {
+
+std::set<std::string> keys_the_runs_use() {
+    std::set<std::string> keys = {"rc-placeholder-key", "rc-wrong-key"};
+    for (const auto& e : fs::directory_iterator(repo_root() / "fixtures/proxies")) {
+        auto j = nlohmann::json::parse(read_file(e.path()));
+        if (j.contains("auth") && j["auth"].contains("key") && j["auth"]["key"].is_string())
+            keys.insert(j["auth"]["key"].get<std::string>());
+    }
+    const std::string normalize = read_file(repo_root() / "scripts/record/normalize.mjs");
+    std::smatch m;
+    if (std::regex_search(normalize, m, std::regex(R"(FAKE_KEY\s*=\s*'([^']+)')"))) keys.insert(m[1]);
+    else keys.insert("sk-routecheck-fake");
+    keys.erase("");
+    return keys;
+}
+
+// "file: key" for every file under `dir` (recursively, skipping `skip`) that contains one of `keys`.
+std::vector<std::string> files_with_keys(const fs::path& dir, const std::set<std::string>& keys,
+                                         const std::function<bool(const fs::path&)>& skip = {}) {
+    std::vector<std::string> out;
+    for (auto it = fs::recursive_directory_iterator(dir); it != fs::recursive_directory_iterator(); ++it) {
+        if (skip && skip(it->path())) {
+            if (it->is_directory()) it.disable_recursion_pending();
+            continue;
+        }
+        if (!it->is_regular_file()) continue;
+        const std::string text = read_file(it->path());
+        for (const auto& k : keys)
+            if (text.find(k) != std::string::npos) out.push_back(it->path().string() + ": " + k);
+    }
+    return out;
+}
+
+std::string lines(const std::vector<std::string>& v) {
+    std::string s;
+    for (const auto& x : v) s += "\n  " + x;
+    return s;
+}
+
+bool is_temp_home(const fs::path& p) { return p.filename().string().rfind("rc-", 0) == 0 && p.parent_path().filename() == "run"; }
+
+TEST(Secrets, KnowsTheKeys) {
+    auto keys = keys_the_runs_use();
+    EXPECT_TRUE(keys.count("rc-placeholder-key"));
+    EXPECT_GE(keys.size(), 4u);  // at least one proxy key and the recordings' fake key
+}
+
+TEST(Secrets, NoKeyInClientFixtures) {
+    auto found = files_with_keys(repo_root() / "fixtures/clients", keys_the_runs_use());
+    EXPECT_TRUE(found.empty()) << "keys in client fixtures:" << lines(found);
+}
+
+TEST(Secrets, NoKeyInReportOrLogsOfARealRun) {
+    if (!have_node() || !have_real_proxy()) GTEST_SKIP() << "needs node and antigravity-claude-proxy (scripts/setup)";
+    Scratch scratch;
+    auto r = run_routecheck({"matrix", "--proxy", "antigravity-claude-proxy", "--keep-artifacts", "--out",
+                             scratch.out().string()},
+                            scratch.log("run"), 90s);
+    ASSERT_TRUE(r.in_time) << r.output;
+    ASSERT_TRUE(fs::exists(scratch.out() / "matrix.json")) << r.output;
+    ASSERT_TRUE(fs::exists(scratch.out() / "run/antigravity-claude-proxy.log")) << r.output;
+    auto keys = keys_the_runs_use();
+    auto found = files_with_keys(scratch.out(), keys, is_temp_home);
+    EXPECT_TRUE(found.empty()) << "keys in the report folder or the kept logs:" << lines(found);
+    for (const auto& k : keys) EXPECT_EQ(r.output.find(k), std::string::npos) << "key on the console: " << k;
+}
+
+// A proxy that prints every key header it receives: the log the run keeps is redacted, the report is clean.
+TEST(Secrets, ProxyThatLogsKeysGetsItsLogRedacted) {
+    if (!have_node()) GTEST_SKIP() << "node is not installed";
+    Scratch scratch;
+    scratch.add_test_proxy("hyg-logger", "log-keys", 10000, "rc-hyg-secret-key-42");
+    auto r = run_routecheck(scratch.matrix_args("hyg-logger", {"--keep-artifacts"}), scratch.log("run"));
+    ASSERT_TRUE(r.in_time) << r.output;
+    const std::string log = read_file(scratch.out() / "run/hyg-logger.log");
+    ASSERT_NE(log.find("x-api-key="), std::string::npos) << "the test proxy logged nothing:\n" << log;
+    EXPECT_NE(log.find("[redacted]"), std::string::npos) << log;
+    auto keys = keys_the_runs_use();
+    keys.insert("rc-hyg-secret-key-42");
+    auto found = files_with_keys(scratch.out(), keys, is_temp_home);
+    EXPECT_TRUE(found.empty()) << lines(found);
+}
+
+}  // namespace

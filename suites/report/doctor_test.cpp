@@ -1,0 +1,176 @@
+// `routecheck doctor` on the troubleshooting document's cases, through the built binary and its --json output.
+// Without --target it answers from the antigravity-tools profile alone; with --target it probes a server here.
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <chrono>
+#include <mutex>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "launch/ports.hpp"
+
+namespace {
+
+struct DoctorRun {
+    int exit = -1;
+    std::string out;
+    nlohmann::json json;
+};
+
+std::string quote(const std::string& s) { return "'" + s + "'"; }
+
+DoctorRun doctor(const std::vector<std::string>& args, bool json = true) {
+    std::string cmd = quote(ROUTECHECK_BIN) + " doctor";
+    for (const auto& a : args) cmd += " " + quote(a);
+    if (json) cmd += " --json";
+    cmd += " 2>&1";
+    DoctorRun r;
+    FILE* p = popen(cmd.c_str(), "r");
+    if (!p) return r;
+    char buf[4096];
+    std::size_t n;
+    while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+    int status = pclose(p);
+    r.exit = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    if (json) r.json = nlohmann::json::parse(r.out, nullptr, false);
+    return r;
+}
+
+std::string verdict(const DoctorRun& r) {
+    if (!r.json.is_object()) return "<no JSON: " + r.out + ">";
+    return r.json["verdict"]["class"].get<std::string>();
+}
+
+// The document: "El SDK de OpenAI generalmente requiere que coloques /v1 en la Base URL".
+TEST(Doctor, OpenAiSdkAtHostPortIsMissingVersionAndTheFixNamesV1) {
+    DoctorRun r = doctor({"--client", "openai-node", "--base-url", "http://127.0.0.1:8045", "--proxy", "antigravity-tools"});
+    ASSERT_EQ(verdict(r), "MISSING_VERSION") << r.out;
+    EXPECT_EQ(r.exit, 1);
+    EXPECT_NE(r.json["verdict"]["fix"].get<std::string>().find("http://127.0.0.1:8045/v1"), std::string::npos) << r.out;
+    EXPECT_EQ(r.json["recommended"]["base_url"], "http://127.0.0.1:8045/v1");
+    EXPECT_EQ(r.json["checked_live"], false);
+    EXPECT_EQ(r.json["steps"][0]["request"], "GET /models");
+}
+
+TEST(Doctor, OpenAiSdkAtV1Works) {
+    DoctorRun r = doctor({"--client", "openai-node", "--base-url", "http://127.0.0.1:8045/v1", "--proxy", "antigravity-tools"});
+    EXPECT_EQ(verdict(r), "OK") << r.out;
+    EXPECT_EQ(r.exit, 0);
+    EXPECT_EQ(r.json["works"], true);
+}
+
+// "Aparece /v1/v1/: la Base URL incluye /v1 y el cliente la concatenó nuevamente".
+TEST(Doctor, ClaudeCodeAtV1DoublesThePrefix) {
+    DoctorRun r = doctor({"--client", "claude-code", "--base-url", "http://127.0.0.1:8045/v1", "--proxy", "antigravity-tools"});
+    ASSERT_EQ(verdict(r), "DUPLICATE_PREFIX") << r.out;
+    EXPECT_EQ(r.exit, 1);
+    EXPECT_EQ(r.json["steps"][0]["path"], "/v1/v1/messages");
+    EXPECT_NE(r.json["verdict"]["fix"].get<std::string>().find("http://127.0.0.1:8045"), std::string::npos) << r.out;
+}
+
+// "Aparece /v1/chat/completions/responses: cliente de rutas superpuestas".
+TEST(Doctor, KiloCodeWithAnEndpointInTheBaseUrl) {
+    DoctorRun r = doctor({"--client", "kilo-code-openai", "--base-url", "http://127.0.0.1:8045/v1/chat/completions",
+                    "--proxy", "antigravity-tools"});
+    ASSERT_EQ(verdict(r), "ENDPOINT_IN_BASE") << r.out;
+    EXPECT_EQ(r.exit, 1);
+    EXPECT_EQ(r.json["steps"][0]["request"], "POST /v1/chat/completions/responses");
+    EXPECT_EQ(r.json["steps"][0]["route"], "no-route");
+}
+
+// "Error 3: Puerto incorrecto. Síntoma: Connection refused".
+TEST(Doctor, ClosedPortIsNotListening) {
+    routecheck::launch::ClosedPort closed;
+    std::string target = "http://127.0.0.1:" + std::to_string(closed.port());
+    DoctorRun r = doctor({"--client", "openai-node", "--base-url", "http://127.0.0.1:8045/v1", "--target", target});
+    ASSERT_EQ(verdict(r), "NOT_LISTENING") << r.out;
+    EXPECT_EQ(r.exit, 1);
+    EXPECT_EQ(r.json["up"]["checked"], true);
+    EXPECT_EQ(r.json["up"]["listening"], false);
+    EXPECT_EQ(r.json["auth"]["checked"], false);
+}
+
+// A server that answers 401 to everything and remembers what it was asked.
+class Always401 {
+public:
+    Always401() {
+        server_.set_logger([this](const httplib::Request& q, const httplib::Response&) {
+            std::lock_guard<std::mutex> lock(mu_);
+            lines_.push_back(q.method + " " + q.path + (q.has_header("authorization") ? " +key" : ""));
+        });
+        server_.set_error_handler([](const httplib::Request&, httplib::Response& res) { res.status = 401; });
+        server_.Get(".*", [](const httplib::Request&, httplib::Response& res) { res.status = 401; });
+        server_.Post(".*", [](const httplib::Request&, httplib::Response& res) { res.status = 401; });
+        port_ = server_.bind_to_any_port("127.0.0.1");
+        thread_ = std::thread([this] { server_.listen_after_bind(); });
+        // The socket already listens after bind_to_any_port; this only waits for the accept loop, with a deadline.
+        for (int i = 0; i < 200 && !server_.is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ~Always401() {
+        server_.stop();
+        thread_.join();
+    }
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+    std::vector<std::string> lines() {
+        std::lock_guard<std::mutex> lock(mu_);
+        return lines_;
+    }
+
+private:
+    httplib::Server server_;
+    std::thread thread_;
+    int port_ = 0;
+    std::mutex mu_;
+    std::vector<std::string> lines_;
+};
+
+// "Paso 2: Confirmar que te encuentras con un error 404 (no 401)".
+TEST(Doctor, A401IsAuthMissingNotARouteProblem) {
+    Always401 server;
+    DoctorRun r = doctor({"--client", "openai-node", "--base-url", "http://127.0.0.1:8045/v1", "--target", server.url()});
+    ASSERT_EQ(verdict(r), "AUTH_MISSING") << r.out;
+    EXPECT_EQ(r.exit, 1);
+    EXPECT_EQ(r.json["up"]["listening"], true);
+    EXPECT_EQ(r.json["auth"]["request"], "GET /v1/models");
+    EXPECT_EQ(r.json["auth"]["without_key"]["status"], 401);
+    EXPECT_NE(r.json["verdict"]["fix"].get<std::string>().find("authorization: Bearer <key>"), std::string::npos)
+        << r.out;
+}
+
+TEST(Doctor, NeverSendsAStepThatSpendsQuota) {
+    Always401 server;
+    DoctorRun r = doctor({"--client", "openai-node", "--base-url", "http://127.0.0.1:8045/v1", "--target", server.url(),
+                    "--api-key", "k"});
+    ASSERT_TRUE(r.json.is_object()) << r.out;
+    for (const auto& line : server.lines()) EXPECT_EQ(line.rfind("POST", 0), std::string::npos) << line;
+    auto lines = server.lines();
+    EXPECT_NE(std::find(lines.begin(), lines.end(), "GET /v1/models"), lines.end());
+    EXPECT_NE(std::find(lines.begin(), lines.end(), "GET /v1/models +key"), lines.end());
+    for (const auto& s : r.json["steps"])
+        if (s["spends_quota"] == true) {
+            EXPECT_EQ(s["sent"], false) << s.dump();
+            EXPECT_NE(s["how"].get<std::string>().find("spend upstream quota"), std::string::npos) << s.dump();
+        }
+}
+
+TEST(Doctor, PlainTextFollowsTheDocumentsSteps) {
+    DoctorRun r = doctor({"--client", "openai-node", "--base-url", "http://127.0.0.1:8045", "--proxy", "antigravity-tools"},
+                   false);
+    EXPECT_EQ(r.exit, 1);
+    for (const char* s : {"1. Is the proxy up?", "2. 401 or 404?", "3. Which path", "4. Verdict: MISSING_VERSION"})
+        EXPECT_NE(r.out.find(s), std::string::npos) << s << "\n" << r.out;
+}
+
+TEST(Doctor, UsageErrorsExitTwo) {
+    EXPECT_EQ(doctor({"--client", "no-such-client", "--base-url", "http://127.0.0.1:8045"}).exit, 2);
+    EXPECT_EQ(doctor({"--client", "openai-node", "--base-url", "ftp://x"}).exit, 2);
+    EXPECT_EQ(doctor({"--client", "openai-node"}).exit, 2);
+    EXPECT_EQ(doctor({"--client", "openai-node", "--base-url", "http://127.0.0.1:1", "--proxy", "nope"}).exit, 2);
+}
+
+}  // namespace
