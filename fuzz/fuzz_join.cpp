@@ -31,6 +31,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     step.method = "POST";
     step.endpoint = next_line(text, at);
     step.query = next_line(text, at);
+    // The loader's rules for a step (parse_step): join_request is only ever given steps that passed them.
+    if (rule != JoinRule::Resolve && !step.endpoint.empty() && step.endpoint.front() != '/') return 0;
+    if (step.endpoint.find_first_of(" ?#\r\n") != std::string::npos) return 0;
+    if (!step.query.empty() && step.query.front() == '?') return 0;
     // Render placeholders the way a run does, so variant templates are fuzzed too.
     base = routecheck::render_base_url(base, 8045, 9);
     routecheck::BaseUrl b;

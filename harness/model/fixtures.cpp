@@ -367,7 +367,9 @@ Fixtures load_fixtures(const std::vector<fs::path>& roots, bool allow_override) 
                 std::string vp = cp + "/" + json_pointer_escape(variant);
                 if (!f.variant(variant)) throw FixtureError(table.file.string(), vp, "row for unknown variant '" + variant + "'");
                 for (std::size_t i = 0; i < rows.size(); ++i) {
-                    bool known = std::any_of(c->steps.begin(), c->steps.end(), [&](auto& s) { return s.id == rows[i].step; });
+                    // A plain local, not the structured binding: clang before 16 cannot capture those.
+                    const std::string& step_id = rows[i].step;
+                    bool known = std::any_of(c->steps.begin(), c->steps.end(), [&](auto& s) { return s.id == step_id; });
                     if (!known)
                         throw FixtureError(table.file.string(), vp + "/" + std::to_string(i) + "/step",
                                            "row for unknown step '" + rows[i].step + "' of client '" + client + "'");

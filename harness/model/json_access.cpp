@@ -1,6 +1,8 @@
 #include "model/json_access.hpp"
 
+#include <cstdint>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 namespace routecheck {
@@ -89,6 +91,12 @@ std::string JsonAt::str_or(const std::string& key, std::string fallback) const {
 int JsonAt::integer(const std::string& key) const {
     JsonAt v = at(key);
     if (!v.node().is_number_integer()) v.fail(std::string("expected an integer, found ") + v.node().type_name());
+    // get<int> would wrap 4294967297 to 1 silently: a value that does not fit is an error at its pointer.
+    const bool fits = v.node().is_number_unsigned()
+                          ? v.node().get<std::uint64_t>() <= static_cast<std::uint64_t>(std::numeric_limits<int>::max())
+                          : v.node().get<std::int64_t>() >= std::numeric_limits<int>::min() &&
+                                v.node().get<std::int64_t>() <= std::numeric_limits<int>::max();
+    if (!fits) v.fail("integer out of range");
     return v.node().get<int>();
 }
 

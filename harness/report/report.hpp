@@ -20,6 +20,7 @@ struct ProxyRunInfo {
     double replay_ms = 0;      // wall time of replaying this proxy's cells
     double request_ms_sum = 0; // sum of every request's time: what the harness spent waiting on the proxy
     int requests = 0;
+    double grids_ms = 0;       // the behaviour grids against the same proxy
     double stop_ms = 0;        // teardown of the proxy's process group and the mock
     std::string error;     // why it could not be run ("" when it ran)
     std::string log_tail;  // the proxy's last log lines when it failed

@@ -33,7 +33,8 @@ nlohmann::json matrix_json(const MatrixReport& report) {
     for (const auto& p : report.proxies)
         j["proxies"].push_back({{"id", p.id}, {"name", p.name}, {"provenance", p.provenance}, {"version", p.version},
                                 {"port", p.port}, {"ready_ms", p.ready_ms}, {"replay_ms", p.replay_ms},
-                                {"request_ms_sum", p.request_ms_sum}, {"requests", p.requests}, {"stop_ms", p.stop_ms}, {"error", p.error}, {"log_tail", p.log_tail}});
+                                {"request_ms_sum", p.request_ms_sum}, {"requests", p.requests}, {"stop_ms", p.stop_ms},
+                                {"grids_ms", p.grids_ms}, {"error", p.error}, {"log_tail", p.log_tail}});
     j["recommendations"] = nlohmann::json::array();
     for (const auto& r : report.recommendations)
         j["recommendations"].push_back({{"client", r.rec.client}, {"proxy", r.rec.proxy}, {"found", r.rec.found},

@@ -87,6 +87,21 @@ ProxyRunInfo proxy_info(const std::string& id, const std::string& name, const st
     return info;
 }
 
+// Every cell of a proxy that could not be run carries the reason, so none is silently missing from the report.
+std::vector<CellObservation> failed_cells(const Plan& plan, const ProxyProfile& proxy, const std::string& why) {
+    std::vector<CellObservation> out;
+    for (const auto& pc : cells_for(plan)) {
+        CellObservation c;
+        c.proxy = proxy.id;
+        c.client = pc.client->id;
+        c.variant = pc.variant->id;
+        c.base_url = pc.variant->base_url;
+        c.error = why;
+        out.push_back(std::move(c));
+    }
+    return out;
+}
+
 struct ProxyOutcome {
     ProxyRunInfo info;
     std::vector<CellObservation> cells;
@@ -167,8 +182,9 @@ ProxyOutcome run_launched(const Fixtures& f, const Plan& plan, const ProxyProfil
             // attach mode does (no mock).
             out.grids = grid::run_proxy_grids(f, proxy, instance.port(), proxy.upstream_redirect ? &upstream : nullptr,
                                               instance.vars());
+            out.info.grids_ms = ms_since(grid_start);
             say("grids: " + std::to_string(out.grids["rows"].size()) + " rows in " +
-                std::to_string(static_cast<long>(ms_since(grid_start))) + " ms");
+                std::to_string(static_cast<long>(out.info.grids_ms)) + " ms");
         }
         // A request the proxy dropped (reset, empty reply, refused at its own port) may mean it just died: give
         // the exit a moment to show, so a crash is never reported as a complete run.
@@ -195,15 +211,7 @@ ProxyOutcome run_launched(const Fixtures& f, const Plan& plan, const ProxyProfil
         out.info.error = e.what();
         say(std::string("could not run: ") + e.what());
         if (opt.grids) out.grids = grid::failed_proxy_grids(proxy, "proxy could not be run: " + std::string(e.what()));
-        for (const auto& pc : cells_for(plan)) {
-            CellObservation c;
-            c.proxy = proxy.id;
-            c.client = pc.client->id;
-            c.variant = pc.variant->id;
-            c.base_url = pc.variant->base_url;
-            c.error = "proxy could not be run: " + std::string(e.what());
-            out.cells.push_back(std::move(c));
-        }
+        out.cells = failed_cells(plan, proxy, "proxy could not be run: " + std::string(e.what()));
     }
     return out;
 }
@@ -232,15 +240,7 @@ ProxyOutcome run_attached(const Fixtures& f, const Plan& plan, const ProxyProfil
         if (r.status == 0) {
             out.info.error = "--attach " + proxy.id + "=" + url + ": no HTTP answer from " + probe.url + " (" +
                              to_string(r.error) + (r.error_text.empty() ? "" : ": " + r.error_text) + ")";
-            for (const auto& pc : cells_for(plan)) {
-                CellObservation c;
-                c.proxy = proxy.id;
-                c.client = pc.client->id;
-                c.variant = pc.variant->id;
-                c.base_url = pc.variant->base_url;
-                c.error = "proxy could not be run: " + out.info.error;
-                out.cells.push_back(std::move(c));
-            }
+            out.cells = failed_cells(plan, proxy, "proxy could not be run: " + out.info.error);
             return out;
         }
     }

@@ -108,6 +108,9 @@ struct BadInput {
     bool needs_node = false;
 };
 
+// Test names and failure messages show the case name, not the bytes of the struct.
+void PrintTo(const BadInput& c, std::ostream* os) { *os << c.name; }
+
 const char* kClient = R"({"id":"hyg-client","name":"C","protocol":"anthropic","provenance":{"kind":"source"},
   "join":{"rule":"concat"},"auth":{"header":"x-api-key"},
   "steps":[{"id":"prompt.messages","method":"POST","endpoint":"/v1/messages"}]})";
@@ -145,6 +148,12 @@ std::vector<BadInput> cases() {
              e.scratch.write("proxies/hyg-p.json", replace(text, R"("ready_timeout_ms": 10000)", R"("ready_timeout_ms": 99999999999999999999)"));
              return e.small_matrix();
          }, 2, {"hyg-p.json", "/launch/ready_timeout_ms"}},
+        {"integer_that_wraps", [](Env& e) {
+             e.scratch.add_test_proxy("hyg-p", "serve");
+             auto text = read_file(e.scratch.fixtures() / "proxies/hyg-p.json");
+             e.scratch.write("proxies/hyg-p.json", replace(text, R"("ready_timeout_ms": 10000)", R"("ready_timeout_ms": 4294967297)"));
+             return e.small_matrix();
+         }, 2, {"hyg-p.json", "/launch/ready_timeout_ms", "out of range"}},
         {"unknown_client_id", [](Env& e) { return e.matrix({"--client", "no-such-client"}); }, 2, {"unknown client 'no-such-client'"}},
         {"unknown_variant_id", [](Env& e) { return e.matrix({"--variant", "no-such-variant"}); }, 2, {"unknown variant 'no-such-variant'"}},
         {"unknown_proxy_id", [](Env& e) { return e.matrix({"--proxy", "no-such-proxy"}); }, 2, {"unknown proxy 'no-such-proxy'"}},
