@@ -46,9 +46,24 @@ std::vector<std::string> check_recordings(const ClientProfile& client) {
     return out;
 }
 
+const ClientProfile& require_client(const Fixtures& f, const std::string& id) {
+    if (const ClientProfile* c = f.client(id)) return *c;
+    std::string known;
+    for (const auto& x : f.clients) known += " " + x.id;
+    throw UsageError("unknown client '" + id + "' (known:" + known + ")");
+}
+
 namespace {
 
-const std::set<std::string> kFixtureFlags = {"--fixtures"};
+// plan_matrix, with an unknown id or an empty selection reported as a usage error (exit 2).
+Plan plan_or_usage(const Fixtures& f, const MatrixOptions& opt) {
+    try {
+        return plan_matrix(f, opt);
+    } catch (const PlanError& e) {
+        throw UsageError(e.what());
+    }
+}
+
 
 int cmd_help(const std::string& text) {
     std::cout << text;
@@ -70,13 +85,7 @@ int cmd_paths(const std::vector<std::string>& argv) {
             "Prints the final request line of each step of the client profile, in order, as `METHOD /path?query`.\n");
     Args a(argv, {"--client", "--base-url", "--fixtures"}, {"--override"});
     Fixtures f = load_with(a.all("--fixtures"), a.has("--override"));
-    std::string id = a.one("--client");
-    const ClientProfile* c = f.client(id);
-    if (!c) {
-        std::string known;
-        for (const auto& x : f.clients) known += " " + x.id;
-        throw UsageError("unknown client '" + id + "' (known:" + known + ")");
-    }
+    const ClientProfile* c = &require_client(f, a.one("--client"));
     std::string base = a.one("--base-url");
     try {
         parse_base_url(base);
@@ -96,12 +105,7 @@ int cmd_list_cells(const std::vector<std::string>& argv) {
     opt.proxies = a.all("--proxy");
     opt.clients = a.all("--client");
     opt.variants = a.all("--variant");
-    Plan plan;
-    try {
-        plan = plan_matrix(f, opt);
-    } catch (const PlanError& e) {
-        throw UsageError(e.what());
-    }
+    Plan plan = plan_or_usage(f, opt);
     for (const auto& id : cell_ids(plan)) std::cout << id << "\n";
     return 0;
 }
@@ -113,12 +117,7 @@ int cmd_list_grid_rows(const std::vector<std::string>& argv) {
     Fixtures f = load_with(a.all("--fixtures"), a.has("--override"));
     MatrixOptions opt;
     opt.proxies = a.all("--proxy");
-    Plan plan;
-    try {
-        plan = plan_matrix(f, opt);
-    } catch (const PlanError& e) {
-        throw UsageError(e.what());
-    }
+    Plan plan = plan_or_usage(f, opt);
     std::vector<const ProxyProfile*> proxies;
     for (const auto& p : plan.proxies) proxies.push_back(p.proxy);
     for (const auto& name : grid::list_rows(f, proxies)) std::cout << name << "\n";
@@ -186,12 +185,7 @@ not run; 2 usage or fixture error (nothing was run).
     opt.preload = preload_script();
     fs::path out = a.one_or("--out", "routecheck-report");
     opt.run_dir = out / "run";
-    Plan plan;
-    try {
-        plan = plan_matrix(f, opt);
-    } catch (const PlanError& e) {
-        throw UsageError(e.what());
-    }
+    Plan plan = plan_or_usage(f, opt);
     std::cerr << "routecheck: " << plan.proxies.size() << " proxies x " << plan.clients.size() << " clients x "
               << plan.variants.size() << " variants = " << plan.cell_count() << " cells\n";
     MatrixReport report = run_matrix(f, plan, opt, std::cerr);

@@ -324,13 +324,7 @@ int cmd_doctor(const std::vector<std::string>& argv) {
         }
     Args a(argv, {"--client", "--base-url", "--target", "--api-key", "--proxy", "--fixtures"}, {"--json", "--override"});
     Fixtures f = load_with(a.all("--fixtures"), a.has("--override"));
-    std::string cid = a.one("--client");
-    const ClientProfile* client = f.client(cid);
-    if (!client) {
-        std::string known;
-        for (const auto& x : f.clients) known += " " + x.id;
-        throw UsageError("unknown client '" + cid + "' (known:" + known + ")");
-    }
+    const ClientProfile* client = &require_client(f, a.one("--client"));
     if (f.proxies.empty()) throw UsageError("no proxy profile loaded (fixtures/proxies/ is empty)");
     std::string pid = a.one_or("--proxy", f.proxy("antigravity-tools") ? "antigravity-tools" : f.proxies.front().id);
     const ProxyProfile* proxy = f.proxy(pid);
