@@ -13,7 +13,7 @@ void Journal::add(JournalEntry e) {
 
 std::vector<JournalEntry> Journal::snapshot() const {
   std::lock_guard lock(mu_);
-  return entries_;
+  return {entries_.begin(), entries_.end()};
 }
 
 std::size_t Journal::size() const {

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <mutex>
 #include <vector>
 
@@ -25,7 +26,9 @@ class Journal {
  private:
   mutable std::mutex mu_;
   mutable std::condition_variable cv_;
-  std::vector<JournalEntry> entries_;
+  // A deque, not a vector: appending never moves the entries already stored, so no request waits
+  // behind a reallocation of a journal that holds hundreds of thousands of entries.
+  std::deque<JournalEntry> entries_;
   std::uint64_t next_seq_ = 1;
 };
 

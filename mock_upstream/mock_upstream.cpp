@@ -36,7 +36,8 @@ std::map<std::string, std::string> lower_headers(const httplib::Headers& h) {
     // cpp-httplib files the connection's addresses among the headers; the client never sent these.
     if (k == "REMOTE_ADDR" || k == "REMOTE_PORT" || k == "LOCAL_ADDR" || k == "LOCAL_PORT") continue;
     std::string key = k;
-    for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (char& c : key)
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');  // header names are ASCII
     auto [it, inserted] = out.emplace(key, v);
     if (!inserted) it->second += ", " + v;
   }
@@ -142,8 +143,6 @@ struct MockUpstream::Impl {
     e.path = in.path;
     e.query = in.query;
     e.target = req.target;
-    e.headers = in.headers;
-    e.body = in.body;
     e.origin = in.header("x-routecheck-origin");
     e.correlation = in.header("x-routecheck-step");
 
@@ -183,6 +182,9 @@ struct MockUpstream::Impl {
     if (fault.kind != FaultKind::none) e.fault = fault.kind_name();
     e.protocol = served_by ? served_by->name() : "";
     e.status = fault.kind == FaultKind::reset ? 0 : reply->status;
+    // The protocols are done with the request: its headers and body move into the journal, not copied.
+    e.headers = std::move(in.headers);
+    e.body = std::move(in.body);
     journal.add(std::move(e));
 
     if (fault.kind == FaultKind::reset) {

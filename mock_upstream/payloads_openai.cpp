@@ -15,6 +15,9 @@ std::int64_t now_s() {
       .count();
 }
 
+// A JSON string literal, escaped exactly as nlohmann::json dumps it (invalid UTF-8 replaced).
+std::string quoted(const std::string& s) { return json(s).dump(-1, ' ', false, json::error_handler_t::replace); }
+
 std::string text_of(const Incoming& in) { return in.empty_content ? "" : kText; }
 int out_tokens(const Incoming& in) { return in.empty_content ? 0 : 1; }
 bool wants_stream(const Incoming& in) { return in.json.is_object() && in.json.value("stream", false) == true; }
@@ -83,11 +86,25 @@ Reply openai_chat(const Incoming& in) {
   json usage = {{"prompt_tokens", in_tok}, {"completion_tokens", out_tokens(in)},
                 {"total_tokens", in_tok + out_tokens(in)}};
   if (!wants_stream(in)) {
-    json msg = {{"role", "assistant"}, {"content", text_of(in)}, {"refusal", nullptr}};
-    return Reply::json({{"id", id}, {"object", "chat.completion"}, {"created", now_s()}, {"model", model},
-                        {"choices", {{{"index", 0}, {"message", msg}, {"logprobs", nullptr},
-                                      {"finish_reason", "stop"}}}},
-                        {"usage", usage}, {"system_fingerprint", nullptr}});
+    // The most requested answer of all, written straight into the body: building the nested json object
+    // for it cost more than everything else the mock does per request. The bytes are what dumping that
+    // object gives (nlohmann::json sorts keys); suites/mock_upstream checks the whole shape.
+    std::string b;
+    b.reserve(512);
+    b += R"({"choices":[{"finish_reason":"stop","index":0,"logprobs":null,"message":{"content":)";
+    b += quoted(text_of(in));
+    b += R"(,"refusal":null,"role":"assistant"}}],"created":)";
+    b += std::to_string(now_s());
+    b += R"(,"id":)";
+    b += quoted(id);
+    b += R"(,"model":)";
+    b += quoted(model);
+    b += R"(,"object":"chat.completion","system_fingerprint":null,"usage":)";
+    b += usage.dump();
+    b += '}';
+    Reply r;
+    r.body = std::move(b);
+    return r;
   }
   auto chunk = [&](json delta, json finish) {
     return json{{"id", id}, {"object", "chat.completion.chunk"}, {"created", now_s()}, {"model", model},
