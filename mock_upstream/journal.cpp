@@ -6,7 +6,9 @@ void Journal::add(JournalEntry e) {
   {
     std::lock_guard lock(mu_);
     e.seq = next_seq_++;
+    ++arrived_;
     entries_.push_back(std::move(e));
+    if (limit_ > 0 && entries_.size() > limit_) entries_.pop_front();
   }
   cv_.notify_all();
 }
@@ -21,16 +23,22 @@ std::size_t Journal::size() const {
   return entries_.size();
 }
 
+std::size_t Journal::arrived() const {
+  std::lock_guard lock(mu_);
+  return arrived_;
+}
+
 std::size_t Journal::clear() {
   std::lock_guard lock(mu_);
   std::size_t n = entries_.size();
   entries_.clear();
+  arrived_ = 0;
   return n;
 }
 
 bool Journal::wait_for(std::size_t n, std::chrono::milliseconds timeout) const {
   std::unique_lock lock(mu_);
-  return cv_.wait_for(lock, timeout, [&] { return entries_.size() >= n; });
+  return cv_.wait_for(lock, timeout, [&] { return arrived_ >= n; });
 }
 
 nlohmann::json journal_entry_to_json(const JournalEntry& e) {

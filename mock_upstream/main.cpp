@@ -47,6 +47,8 @@ Options:
                          both OpenAI and Anthropic SDKs accept; a websocket attempt on .../responses gets 404
   --threads N            worker threads (default 64); each open connection, held stream or delay uses one
   --keep-alive-timeout S idle keep-alive connections close after S seconds (default 2)
+  --journal-limit N      keep only the newest N journal entries (default 0: keep all); journal/wait still
+                         counts every request since the last clear
   --journal-out F        on exit, write the journal (JSON array) to F
   --help                 this text
 
@@ -57,13 +59,14 @@ Correlation: x-routecheck-step and x-routecheck-origin request headers are journ
 "origin".
 
 Control endpoints (never journaled; a bad control request gets 400 saying what is wrong):
-  GET    /__routecheck/health                      {"status":"ok","protocols":[...],"record":b,"journal":n}
+  GET    /__routecheck/health                      {"status":"ok","protocols":[...],"record":b,"journal":held,
+                                                   "journal_arrived":since the last clear,"journal_limit":N}
   GET    /__routecheck/journal                     JSON array of entries: seq, t_ms, method, path, query,
                                                    target, headers (lower-cased), body, origin, correlation,
                                                    status, protocol, fault
   DELETE /__routecheck/journal                     clears it
-  GET    /__routecheck/journal/wait?n=N&timeout_ms=T   200 once >= N entries, 408 at the deadline (T <= 120000,
-                                                   default 5000)
+  GET    /__routecheck/journal/wait?n=N&timeout_ms=T   200 once >= N requests arrived since the last clear,
+                                                   408 at the deadline (T <= 120000, default 5000)
   POST   /__routecheck/faults                      add rule(s): {"match":"<target substring or *>",
                                                    "kind":"<kind>", "count":N, <params>} or an array of them
   GET    /__routecheck/faults, DELETE /__routecheck/faults
@@ -130,6 +133,7 @@ int main(int argc, char** argv) {
     else if (a == "--record") opts.record = true;
     else if (a == "--threads") opts.threads = to_int(a, value(), 2, 4096);
     else if (a == "--keep-alive-timeout") opts.keep_alive_timeout_s = to_int(a, value(), 1, 3600);
+    else if (a == "--journal-limit") opts.journal_limit = static_cast<std::size_t>(to_int(a, value(), 0, 1000000000));
     else if (a == "--journal-out") journal_out = value();
     else usage_error("unknown argument '" + a + "'");
   }

@@ -59,7 +59,7 @@ struct MockUpstream::Impl {
   std::thread thread;
   int port = 0;
   Clock::time_point t0 = Clock::now();
-  Journal journal;
+  Journal journal{opts.journal_limit};  // opts is declared (so initialised) first
   FaultTable faults;
   std::vector<std::unique_ptr<Protocol>> chain;  // tried in order; the first that serves a path answers
   std::atomic<std::uint64_t> ids{0};
@@ -130,9 +130,11 @@ struct MockUpstream::Impl {
     // Answer uncompressed whatever the client accepts: bodies on the wire stay byte-for-byte what the
     // protocol built, so cut/dribble faults and captures mean the same for every client. cpp-httplib picks
     // the encoding from the request when it writes the answer; the Request object it passes is its own
-    // non-const local, so removing the header here is well-defined.
-    const_cast<httplib::Request&>(req).headers.erase("Accept-Encoding");
-    in.body = req.body;
+    // non-const local, so changing it here is well-defined. Its body is not read again after this
+    // handler, so it moves (handlers never see req.body).
+    auto& own = const_cast<httplib::Request&>(req);
+    own.headers.erase("Accept-Encoding");
+    in.body = std::move(own.body);
     in.json = json::parse(in.body, nullptr, false);
     if (in.json.is_discarded()) in.json = nullptr;
     in.seq = ++ids;
@@ -206,7 +208,8 @@ struct MockUpstream::Impl {
       json protocols = json::array();
       for (const auto& p : chain) protocols.push_back(p->name());
       return json_answer(res, 200, {{"status", "ok"}, {"protocols", protocols}, {"record", opts.record},
-                                    {"journal", journal.size()}});
+                                    {"journal", journal.size()}, {"journal_arrived", journal.arrived()},
+                                    {"journal_limit", opts.journal_limit}});
     }
     if (what == "journal" && m == "GET") {
       res.status = 200;
@@ -256,7 +259,7 @@ struct MockUpstream::Impl {
     long long n = 0, timeout = 0;
     if (!number("n", -1, 0, 1000000000, n) || !number("timeout_ms", 5000, 0, kMaxWaitMs, timeout)) return;
     const bool reached = journal.wait_for(static_cast<std::size_t>(n), std::chrono::milliseconds(timeout));
-    json_answer(res, reached ? 200 : 408, {{"reached", reached}, {"count", journal.size()}, {"n", n}});
+    json_answer(res, reached ? 200 : 408, {{"reached", reached}, {"count", journal.arrived()}, {"n", n}});
   }
 
   json faults_json() const {

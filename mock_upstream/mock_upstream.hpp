@@ -38,6 +38,7 @@ struct Options {
   bool openai_unprefixed = false;  // also serve the openai protocol without its /v1 prefix
   int threads = 64;                // worker threads; each open connection (incl. held streams) holds one
   int keep_alive_timeout_s = 2;    // idle keep-alive connections close after this; bounds stop() latency
+  std::size_t journal_limit = 0;   // keep only the newest N journal entries (0 = all); bounds memory
 };
 
 enum class FaultKind {
@@ -88,7 +89,8 @@ class MockUpstream {
 
   std::vector<JournalEntry> journal() const;  // snapshot
   void clear();
-  bool wait_for(std::size_t n, std::chrono::milliseconds timeout) const;  // journal has >= n entries
+  // True once n requests were journaled since the last clear (counting any the journal limit dropped).
+  bool wait_for(std::size_t n, std::chrono::milliseconds timeout) const;
 
   void add_fault(FaultRule rule);  // rules are tried in the order added; the first that matches applies
   void clear_faults();

@@ -2,6 +2,7 @@
 // proxy that builds a wrong URL must get a 404, which is what routecheck looks for); the recorder matches
 // path suffixes whatever precedes them, because it stands in for a proxy while a real client is recorded.
 #include <regex>
+#include <string_view>
 #include <stdexcept>
 
 #include "mock_upstream/payloads.hpp"
@@ -145,7 +146,7 @@ class OpenAI final : public Protocol {
   std::optional<Reply> handle(const Incoming& in) const override {
     for (const std::string& pre : prefixes_) {
       if (in.path.compare(0, pre.size(), pre) != 0) continue;
-      const std::string rest = in.path.substr(pre.size());
+      const std::string_view rest = std::string_view(in.path).substr(pre.size());
       if (in.method == "POST") {
         if (rest == "/chat/completions") return p::openai_chat(in);
         if (rest == "/completions") return p::openai_completions(in);
@@ -154,8 +155,8 @@ class OpenAI final : public Protocol {
       } else if (in.method == "GET") {
         if (rest == "/models") return p::model_list();
         static const std::regex one("/models/([^/]+)");
-        std::smatch m;
-        if (std::regex_match(rest, m, one)) return p::model_get(m[1]);
+        std::match_results<std::string_view::const_iterator> m;
+        if (std::regex_match(rest.begin(), rest.end(), m, one)) return p::model_get(m[1].str());
       }
     }
     return std::nullopt;

@@ -97,6 +97,28 @@ TEST_F(Control, ClearAndWaitFor) {
   EXPECT_EQ(mock.journal().at(0).seq, 2u) << "seq keeps counting across clear()";
 }
 
+TEST(ControlJournalLimit, KeepsTheNewestEntriesAndStillCountsEveryArrival) {
+  MockUpstream mock(Options{.protocols = {"openai"}, .journal_limit = 3});
+  mock.start();
+  for (int i = 1; i <= 5; ++i) get(mock.url() + "/p" + std::to_string(i));
+  const auto held = mock.journal();
+  ASSERT_EQ(held.size(), 3u);
+  EXPECT_EQ(held.front().seq, 3u);
+  EXPECT_EQ(held.front().path, "/p3");
+  EXPECT_EQ(held.back().seq, 5u);
+  EXPECT_EQ(held.back().path, "/p5");
+  EXPECT_TRUE(mock.wait_for(5, 0ms)) << "five arrived, though only three are held";
+  EXPECT_FALSE(mock.wait_for(6, 0ms));
+  auto h = get(mock.url() + "/__routecheck/health").json();
+  EXPECT_EQ(h["journal"], 3);
+  EXPECT_EQ(h["journal_arrived"], 5);
+  EXPECT_EQ(h["journal_limit"], 3);
+  EXPECT_EQ(get(mock.url() + "/__routecheck/journal/wait?n=5&timeout_ms=0").status, 200);
+  EXPECT_EQ(http({"DELETE", mock.url() + "/__routecheck/journal"}).json()["cleared"], 3);
+  EXPECT_FALSE(mock.wait_for(1, 0ms)) << "clear() restarts the arrival count";
+  EXPECT_EQ(get(mock.url() + "/__routecheck/health").json()["journal_arrived"], 0);
+}
+
 TEST_F(Control, HealthAndJournalEndpointsAreNotJournaled) {
   auto h = get(mock.url() + "/__routecheck/health");
   ASSERT_EQ(h.status, 200);
