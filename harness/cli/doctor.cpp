@@ -2,6 +2,7 @@
 //   1. Is the proxy up?  2. 401 or 404?  3. Which path does the client build, is it a route?  4. Verdict and fix.
 // Without --target it answers from the proxy profile alone (no network). With --target it probes a running proxy,
 // but never sends a step that would spend upstream quota: those are classified from the route table, and it says so.
+#include <algorithm>
 #include <iostream>
 #include <optional>
 
@@ -195,6 +196,12 @@ Report diagnose(const Fixtures& f, const ClientProfile& client, const ProxyProfi
             }
         }
     }
+    // Every path lands, but (judged from the profiles, nothing sent) the proxy reads its key from headers this
+    // client does not send: a 401 is what the user will see, and it is not a route problem.
+    bool probed = std::any_of(r.steps.begin(), r.steps.end(), [](const auto& c) { return c.probe.sent; });
+    if (r.verdict.diagnosis == Diagnosis::Ok && !probed && !r.rec.caveat.empty())
+        r.verdict = {Diagnosis::AuthMissing, "[profiles] " + r.rec.caveat,
+                     "the Base URL is right; make the client send the key the way " + proxy.name + " reads it"};
     if (r.verdict.diagnosis != Diagnosis::Ok && !r.rec.found && !r.rec.alternatives.empty() &&
         r.verdict.diagnosis != Diagnosis::NotListening)
         r.verdict.fix += "; or switch to another mode of the client: " + r.rec.alternatives.front();
@@ -243,7 +250,8 @@ nlohmann::json to_json(const Report& r, const ClientProfile& client, const Proxy
     j["path_verdict"] = finding_json(r.path_verdict);
     j["works"] = r.verdict.diagnosis == Diagnosis::Ok;
     j["recommended"] = {{"found", r.rec.found}, {"variant", r.rec.variant}, {"base_url", r.rec_url},
-                        {"template", r.rec.base_url}, {"note", r.rec.note}, {"alternatives", r.rec.alternatives}};
+                        {"template", r.rec.base_url}, {"note", r.rec.note}, {"alternatives", r.rec.alternatives},
+                        {"caveat", r.rec.caveat}};
     return j;
 }
 
@@ -304,9 +312,11 @@ void print_text(std::ostream& o, const Report& r, const ClientProfile& client, c
     if (r.path_verdict.diagnosis != r.verdict.diagnosis)
         o << "   and then the path: " << to_string(r.path_verdict.diagnosis) << ": " << r.path_verdict.reason
           << (r.path_verdict.fix.empty() ? "" : "; fix: " + r.path_verdict.fix) << "\n";
-    if (r.rec.found)
+    if (r.rec.found) {
         o << "   recommended Base URL for " << client.id << " with " << proxy.id << ": " << r.rec_url << "\n";
-    else {
+        if (!r.rec.caveat.empty() && r.verdict.reason.find(r.rec.caveat) == std::string::npos)
+            o << "   but: " << r.rec.caveat << "\n";
+    } else {
         std::string note = r.rec.note;
         if (note.rfind("no Base URL works: ", 0) == 0) note = note.substr(19);
         o << "   no Base URL of " << client.id << " works with " << proxy.id << ": " << note << "\n";

@@ -56,6 +56,17 @@ const Variant* first_working(const ClientProfile& client, const ProxyProfile& pr
 
 }  // namespace
 
+std::string auth_caveat(const ClientProfile& client, const ProxyProfile& proxy) {
+    if (proxy.api_key.empty() || proxy.auth_carriers.empty() || client.auth_header.empty()) return "";
+    if (std::find(proxy.auth_carriers.begin(), proxy.auth_carriers.end(), client.auth_header) != proxy.auth_carriers.end())
+        return "";
+    std::string carriers;
+    for (std::size_t i = 0; i < proxy.auth_carriers.size(); ++i)
+        carriers += (i == 0 ? "" : i + 1 == proxy.auth_carriers.size() ? " or " : ", ") + proxy.auth_carriers[i];
+    return proxy.name + " reads its key from " + carriers + " only, and " + client.id + " sends its key in " +
+           client.auth_header + ": expect 401 at any Base URL unless the client can send " + carriers;
+}
+
 Recommendation recommend(const ClientProfile& client, const ProxyProfile& proxy, const Fixtures& fixtures) {
     Recommendation r;
     r.client = client.id;
@@ -64,6 +75,7 @@ Recommendation recommend(const ClientProfile& client, const ProxyProfile& proxy,
         r.found = true;
         r.variant = v->id;
         r.base_url = v->base_url;
+        r.caveat = auth_caveat(client, proxy);
         return r;
     }
     // Name the steps that never land, at the Base URL closest to working.

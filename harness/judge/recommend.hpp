@@ -15,7 +15,13 @@ struct Recommendation {
     std::string base_url;  // template with {port}, when found
     std::string note;      // why none works, and what would
     std::vector<std::string> alternatives;  // other modes of the same client family that do work: "id at base"
+    // When the routes land but the proxy will not read the key where this client sends it (the proxy takes its
+    // key from other headers): a 401 that no Base URL fixes. "" otherwise.
+    std::string caveat;
 };
+
+// The caveat above, from the proxy's key carriers and the header the client carries its key in.
+std::string auth_caveat(const ClientProfile& client, const ProxyProfile& proxy);
 
 // Variants tried in this order (the ones people type first). For a client of the OpenAI family ("openai",
 // "openai-responses") "v1" comes before "root": OpenAI SDKs and Codex document their Base URL with /v1, and

@@ -27,6 +27,7 @@ th .cname{font-size:13.5px}th .proto{font-weight:400;color:var(--muted);font-siz
 .rec{font-weight:400;font-size:12px;margin-top:.15rem}
 .rec code{font-size:12px;background:#eef6ee;padding:0 .2rem;border-radius:.2rem}
 .ok-tag{color:#1b5e20;font-weight:600}.warn-tag{color:#b00020;font-weight:600}.table-tag{color:var(--muted)}
+.refuted-by,.caveat{margin:.2em 0;font-size:.9em}.caveat{color:#8a5300}
 .rec details summary{cursor:pointer;color:#b00020;font-weight:600}
 .rec details p,.rec details ul{margin:.2rem 0;font-size:12px}
 td.cellbox{position:relative;border-radius:.25rem;padding:0;vertical-align:top;width:6.6rem;min-width:6.6rem}

@@ -30,6 +30,7 @@ struct RecommendationResult {
     Recommendation rec;
     std::string confirmed;  // "replay" when the recommended cell worked in this run, "table" when only the
                             // route table says so, "refuted" when replay contradicts the table
+    std::string refuted_by;  // when refuted: the first step that was not OK, "step: reason"
 };
 
 struct MatrixReport {

@@ -80,9 +80,11 @@ std::string recommendation_html(const RecommendationResult* rr) {
     if (r.found) {
         h << "use " << html::base_url_html(r.base_url) << " ";
         if (rr->confirmed == "replay") h << "<span class=ok-tag>✔ confirmed by replay</span>";
-        else if (rr->confirmed == "refuted")
+        else if (rr->confirmed == "refuted") {
             h << "<span class=warn-tag>✘ the route table says so, but replay refuted it</span>";
-        else h << "<span class=table-tag>(from the route table, not replayed)</span>";
+            if (!rr->refuted_by.empty()) h << "<p class=refuted-by>replay: " << esc(rr->refuted_by) << "</p>";
+        } else h << "<span class=table-tag>(from the route table, not replayed)</span>";
+        if (!r.caveat.empty()) h << "<p class=caveat>⚠ " << esc(r.caveat) << "</p>";
     } else {
         h << "<details><summary>no Base URL works</summary><p>" << esc(r.note) << "</p>";
         if (!r.alternatives.empty()) {

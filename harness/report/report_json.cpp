@@ -40,7 +40,8 @@ nlohmann::json matrix_json(const MatrixReport& report) {
         j["recommendations"].push_back({{"client", r.rec.client}, {"proxy", r.rec.proxy}, {"found", r.rec.found},
                                         {"variant", r.rec.variant}, {"base_url", r.rec.base_url},
                                         {"note", r.rec.note}, {"alternatives", r.rec.alternatives},
-                                        {"confirmed", r.confirmed}});
+                                        {"confirmed", r.confirmed}, {"refuted_by", r.refuted_by},
+                                        {"caveat", r.rec.caveat}});
     j["cells"] = nlohmann::json::array();
     for (const auto& cell : report.cells) {
         nlohmann::json cj = {{"id", cell.cell.id()},

@@ -70,8 +70,11 @@ std::string summary_markdown(const MatrixReport& report) {
             std::string rec = "—";
             for (const auto& r : report.recommendations)
                 if (r.rec.proxy == p.id && r.rec.client == cl)
-                    rec = r.rec.found ? "`" + r.rec.base_url + "`" + (r.confirmed == "replay" ? " ✔" : "")
+                    rec = r.rec.found ? "`" + r.rec.base_url + "`" + (r.confirmed == "replay" ? " ✔" : "") +
+                                            (r.confirmed == "refuted" ? " ✘ replay: " + r.refuted_by : "") +
+                                            (r.rec.caveat.empty() ? "" : " ⚠ " + r.rec.caveat)
                                       : "none: " + r.rec.note;
+            for (std::size_t at = 0; (at = rec.find('|', at)) != std::string::npos; at += 2) rec.insert(at, "\\");
             md << "| " << cl << " | " << rec << " |";
             for (const auto& v : variants) {
                 auto it = grid.find({cl, v});

@@ -62,6 +62,14 @@ std::string now_iso() {
     return buf;
 }
 
+// Why a recommended Base URL did not work when replayed: its first step that was not OK.
+std::string refutation(const CellResult& c) {
+    if (!c.cell.error.empty()) return c.cell.error;
+    for (const auto& s : c.steps)
+        if (s.finding.diagnosis != Diagnosis::Ok) return s.observed.step + ": " + s.finding.reason;
+    return "";
+}
+
 std::vector<PlannedCell> cells_for(const Plan& plan) {
     std::vector<PlannedCell> out;
     for (const auto* c : plan.clients)
@@ -346,11 +354,13 @@ MatrixReport run_matrix(const Fixtures& f, const Plan& plan, const MatrixOptions
                                               rec_url, prediction));
         }
         for (const auto* client : plan.clients) {
-            RecommendationResult rr{recs[client->id], "table"};
+            RecommendationResult rr{recs[client->id], "table", ""};
             if (rr.rec.found && !prediction) {
                 for (const auto& c : report.cells)
-                    if (c.cell.proxy == proxy.id && c.cell.client == client->id && c.cell.variant == rr.rec.variant)
+                    if (c.cell.proxy == proxy.id && c.cell.client == client->id && c.cell.variant == rr.rec.variant) {
                         rr.confirmed = c.works ? "replay" : "refuted";
+                        rr.refuted_by = refutation(c);
+                    }
             }
             report.recommendations.push_back(std::move(rr));
         }

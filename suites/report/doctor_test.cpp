@@ -57,6 +57,23 @@ TEST(Doctor, OpenAiSdkAtHostPortIsMissingVersionAndTheFixNamesV1) {
     EXPECT_EQ(r.json["steps"][0]["request"], "GET /models");
 }
 
+// Routes land, but claude-code-router reads its key from authorization / x-api-key and Gemini clients send
+// x-goog-api-key: the doctor says AUTH_MISSING (a key problem, not a Base URL problem) before anything is sent.
+TEST(Doctor, KeyHeaderTheProxyDoesNotReadIsAuthNotRoute) {
+    DoctorRun r = doctor({"--client", "gemini-cli", "--base-url", "http://127.0.0.1:3456", "--proxy", "claude-code-router"});
+    ASSERT_EQ(verdict(r), "AUTH_MISSING") << r.out;
+    EXPECT_EQ(r.exit, 1);
+    EXPECT_EQ(r.json["path_verdict"]["class"], "OK") << "the paths themselves are fine";
+    EXPECT_EQ(r.json["recommended"]["base_url"], "http://127.0.0.1:3456");
+    const std::string caveat = r.json["recommended"]["caveat"];
+    EXPECT_NE(caveat.find("x-goog-api-key"), std::string::npos) << caveat;
+    EXPECT_NE(caveat.find("authorization or x-api-key"), std::string::npos) << caveat;
+    // A client that sends x-api-key gets no caveat from the same proxy.
+    DoctorRun ok = doctor({"--client", "claude-code", "--base-url", "http://127.0.0.1:3456", "--proxy", "claude-code-router"});
+    EXPECT_EQ(verdict(ok), "OK") << ok.out;
+    EXPECT_EQ(ok.json["recommended"]["caveat"], "");
+}
+
 TEST(Doctor, OpenAiSdkAtV1Works) {
     DoctorRun r = doctor({"--client", "openai-node", "--base-url", "http://127.0.0.1:8045/v1", "--proxy", "antigravity-tools"});
     EXPECT_EQ(verdict(r), "OK") << r.out;

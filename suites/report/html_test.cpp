@@ -97,6 +97,25 @@ TEST(IndexHtml, RecommendationsSayConfirmedOrWhyNone) {
     EXPECT_NE(html.find("openai-node-anthropic at http://127.0.0.1:{port}"), std::string::npos);
 }
 
+TEST(IndexHtml, RefutedRecommendationSaysWhyAndKeyCaveatShows) {
+    MatrixReport r = sample::report();
+    r.recommendations[0].confirmed = "refuted";
+    r.recommendations[0].refuted_by = "prompt.messages: 401: the proxy wants a key <and got none>";
+    r.recommendations[0].rec.caveat = "px reads its key from x-api-key only | not authorization";
+    std::string html = index_html(r);
+    EXPECT_NE(html.find("replay refuted it"), std::string::npos);
+    EXPECT_NE(html.find("replay: prompt.messages: 401: the proxy wants a key &lt;and got none&gt;"), std::string::npos);
+    EXPECT_NE(html.find("px reads its key from x-api-key only | not authorization"), std::string::npos);
+    EXPECT_EQ(html.find("confirmed by replay"), std::string::npos);
+    std::string md = summary_markdown(r);
+    EXPECT_NE(md.find("✘ replay: prompt.messages: 401"), std::string::npos) << md;
+    EXPECT_NE(md.find("x-api-key only \\| not authorization"), std::string::npos) << "pipes escaped in the table";
+    auto j = matrix_json(r)["recommendations"][0];
+    EXPECT_EQ(j["confirmed"], "refuted");
+    EXPECT_EQ(j["refuted_by"], "prompt.messages: 401: the proxy wants a key <and got none>");
+    EXPECT_EQ(j["caveat"], "px reads its key from x-api-key only | not authorization");
+}
+
 TEST(IndexHtml, SelfContained) {
     std::string html = index_html(sample::report());
     EXPECT_EQ(html.rfind("<!doctype html>", 0), 0u);

@@ -70,11 +70,11 @@ inline MatrixReport report() {
                            {step("prompt.messages", "POST /v1/messages?beta=true", 200, Diagnosis::Ok)}));
 
     RecommendationResult ok;
-    ok.rec = {"claude-code", "px", true, "root", "http://127.0.0.1:{port}", "", {}};
+    ok.rec = {"claude-code", "px", true, "root", "http://127.0.0.1:{port}", "", {}, ""};
     ok.confirmed = "replay";
     RecommendationResult none;
     none.rec = {"openai-node", "px", false, "", "", "no Base URL works: chat -> POST /v1/chat/completions never lands",
-                {"openai-node-anthropic at http://127.0.0.1:{port}"}};
+                {"openai-node-anthropic at http://127.0.0.1:{port}"}, ""};
     r.recommendations = {ok, none};
     return r;
 }

@@ -2,6 +2,7 @@
 
 #include "judge/judge.hpp"
 #include "judge/predict.hpp"
+#include "judge/recommend.hpp"
 
 namespace {
 
@@ -93,6 +94,30 @@ TEST(Predict, AuthBeforeRoutingGives401ForUnknownPaths) {
     EXPECT_EQ(predict_status(p, "POST", "/v1/v1/messages", off), 404);
     EXPECT_EQ(predict_status(p, "GET", "/v1/messages", off), 405);
     EXPECT_EQ(predict_status(p, "OPTIONS", "/anything", no_key), 200);
+}
+
+TEST(Recommend, KeyHeaderTheProxyDoesNotReadIsACaveatNotARouteProblem) {
+    Fixtures f;
+    f.variants = {{"root", "http://127.0.0.1:{port}", ""}, {"v1", "http://127.0.0.1:{port}/v1", ""}};
+    ClientProfile c = client();
+    c.steps[0].endpoint = "/v1/messages";
+    c.auth_header = "x-goog-api-key";
+    ProxyProfile p = proxy();
+    p.name = "Proxy P";
+    p.api_key = "k";
+    p.auth_carriers = {"authorization", "x-api-key"};
+    f.clients = {c};
+    Recommendation r = recommend(c, p, f);
+    ASSERT_TRUE(r.found) << "the route lands: the Base URL is still the right one";
+    EXPECT_EQ(r.variant, "root");
+    EXPECT_EQ(r.caveat, "Proxy P reads its key from authorization or x-api-key only, and c sends its key in "
+                        "x-goog-api-key: expect 401 at any Base URL unless the client can send authorization or "
+                        "x-api-key");
+    c.auth_header = "x-api-key";  // a carrier the proxy reads
+    EXPECT_EQ(recommend(c, p, f).caveat, "");
+    c.auth_header = "x-goog-api-key";
+    p.api_key.clear();  // no key asked at all
+    EXPECT_EQ(recommend(c, p, f).caveat, "");
 }
 
 }  // namespace
