@@ -3,12 +3,14 @@
 #include "launch/tempdir.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cerrno>
@@ -143,6 +145,71 @@ Environment minimal_environment() {
     return env;
 }
 
+std::string redact_text(std::string text, const std::vector<std::string>& secrets) {
+    static const std::string mark = "[redacted]";
+    for (const auto& secret : secrets) {
+        if (secret.size() < 4) continue;  // a short "secret" would shred ordinary words
+        for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret, at + mark.size()))
+            text.replace(at, secret.size(), mark);
+    }
+    return text;
+}
+
+namespace {
+
+// Copies the child's output from `in` to `out`, redacting whole lines (a line longer than 64 KiB is written
+// in pieces that keep back enough bytes for a secret to straddle two reads). Ends at EOF, or once `stop` is
+// set and nothing more is readable at once. Owns and closes both descriptors.
+void pump_log(int in, int out, std::vector<std::string> secrets, std::shared_ptr<std::atomic<bool>> stop) {
+    std::size_t keep = 0;
+    for (const auto& s : secrets) keep = std::max(keep, s.size());
+    std::string pending;
+    auto emit = [&](std::string text) {
+        text = redact_text(std::move(text), secrets);
+        for (std::size_t off = 0; off < text.size();) {
+            ssize_t n = ::write(out, text.data() + off, text.size() - off);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) return;  // disk full or gone: the child must not block on a full pipe, so keep reading
+            off += static_cast<std::size_t>(n);
+        }
+    };
+    auto flush_lines = [&](bool all) {
+        std::size_t nl = pending.rfind('\n');
+        if (nl != std::string::npos) {
+            emit(pending.substr(0, nl + 1));
+            pending.erase(0, nl + 1);
+        }
+        if (all) {
+            emit(std::move(pending));
+            pending.clear();
+        } else if (pending.size() > 65536) {
+            std::size_t cut = pending.size() - keep;
+            emit(pending.substr(0, cut));
+            pending.erase(0, cut);
+        }
+    };
+    char buf[16384];
+    for (;;) {
+        pollfd p{in, POLLIN, 0};
+        int ready = ::poll(&p, 1, stop->load() ? 0 : 100);
+        if (ready < 0 && errno == EINTR) continue;
+        if (ready == 0) {
+            if (stop->load()) break;
+            continue;
+        }
+        ssize_t n = ::read(in, buf, sizeof buf);
+        if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+        if (n <= 0) break;  // EOF: every writer (the whole group) is gone
+        pending.append(buf, static_cast<std::size_t>(n));
+        flush_lines(false);
+    }
+    flush_lines(true);
+    ::close(in);
+    ::close(out);
+}
+
+}  // namespace
+
 ChildProcess::~ChildProcess() { stop(); }
 
 ChildProcess::ChildProcess(ChildProcess&& other) noexcept { *this = std::move(other); }
@@ -157,6 +224,8 @@ ChildProcess& ChildProcess::operator=(ChildProcess&& other) noexcept {
         status_code_ = other.status_code_;
         status_value_ = other.status_value_;
         log_file_ = std::move(other.log_file_);
+        log_pump_ = std::move(other.log_pump_);
+        pump_stop_ = std::move(other.pump_stop_);
     }
     return *this;
 }
@@ -179,11 +248,22 @@ void ChildProcess::start(const ProcessSpec& spec) {
     int log_fd = ::open(spec.log_file.empty() ? "/dev/null" : spec.log_file.c_str(),
                         O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (log_fd < 0) throw LaunchError("cannot open log file " + spec.log_file.string() + ": " + std::strerror(errno));
+    // With secrets to redact, the child writes into a pipe (out_pipe) and pump_log() appends to the file.
+    const bool pumped = !spec.log_file.empty() && !spec.redact.empty();
+    int out_pipe[2] = {-1, -1};
+    if (pumped && ::pipe2(out_pipe, O_CLOEXEC) != 0) {
+        int e = errno;
+        ::close(log_fd);
+        throw LaunchError(std::string("cannot create pipe: ") + std::strerror(e));
+    }
+    const int child_out = pumped ? out_pipe[1] : log_fd;
     int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
     int err_pipe[2];
     if (null_fd < 0 || ::pipe2(err_pipe, O_CLOEXEC) != 0) {
         int e = errno;
         ::close(log_fd);
+        for (int fd : out_pipe)
+            if (fd >= 0) ::close(fd);
         if (null_fd >= 0) ::close(null_fd);
         throw LaunchError(std::string("cannot create pipe: ") + std::strerror(e));
     }
@@ -213,7 +293,7 @@ void ChildProcess::start(const ProcessSpec& spec) {
         sigemptyset(&none);
         ::sigprocmask(SIG_SETMASK, &none, nullptr);  // the harness may block signals in its threads
         for (int sig : {SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGCHLD}) ::signal(sig, SIG_DFL);
-        if (::dup2(null_fd, 0) < 0 || ::dup2(log_fd, 1) < 0 || ::dup2(log_fd, 2) < 0) fail(3);
+        if (::dup2(null_fd, 0) < 0 || ::dup2(child_out, 1) < 0 || ::dup2(child_out, 2) < 0) fail(3);
         // Descriptors other threads opened without O_CLOEXEC (sockets, files) must not leak into the proxy.
         int keep = err_pipe[1];
         if (keep > 3) ::syscall(SYS_close_range, 3u, static_cast<unsigned>(keep - 1), 0u);
@@ -223,11 +303,18 @@ void ChildProcess::start(const ProcessSpec& spec) {
         fail(5);
         return -1;
     });
-    ::close(log_fd);
     ::close(null_fd);
     ::close(err_pipe[1]);
+    if (pumped) {
+        ::close(out_pipe[1]);  // the child (and its group) hold the only write ends now
+        pump_stop_ = std::make_shared<std::atomic<bool>>(false);
+        log_pump_ = std::thread(pump_log, out_pipe[0], log_fd, spec.redact, pump_stop_);
+    } else {
+        ::close(log_fd);
+    }
     if (pid < 0) {
         ::close(err_pipe[0]);
+        stop_pump();
         throw LaunchError(std::string("fork failed: ") + std::strerror(fork_errno));
     }
     // The group exists from the child's setpgid on; also set it from here so there is no window in which a
@@ -331,7 +418,16 @@ bool ChildProcess::stop(std::chrono::milliseconds grace) noexcept {
         status_value_ = SIGKILL;
     }
     unregister_group(pid_);
+    stop_pump();
     return clean;
+}
+
+void ChildProcess::stop_pump() noexcept {
+    if (!log_pump_.joinable()) return;
+    // The group is dead, so what it wrote is in the pipe: the pump copies what is readable at once and ends,
+    // even if a process that left the group still holds a write end.
+    pump_stop_->store(true);
+    log_pump_.join();
 }
 
 std::string ChildProcess::log_tail(std::size_t lines) const { return file_tail(log_file_, lines); }

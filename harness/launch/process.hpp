@@ -7,12 +7,15 @@
 #pragma once
 #include <sys/types.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace routecheck::launch {
@@ -36,7 +39,14 @@ struct ProcessSpec {
     Environment env;                  // the complete environment of the child
     std::filesystem::path cwd;        // empty: the harness's cwd
     std::filesystem::path log_file;   // stdout+stderr, appended; empty: /dev/null
+    // Replaced by "[redacted]" on the way to log_file: the child writes into a pipe and a harness thread
+    // redacts line by line before appending, so no secret ever reaches the disk, even if the harness is
+    // SIGKILLed mid-run. Empty: the child writes to log_file directly.
+    std::vector<std::string> redact;
 };
+
+// `text` with every occurrence of each secret (of 4 bytes or more) replaced by "[redacted]".
+std::string redact_text(std::string text, const std::vector<std::string>& secrets);
 
 // Each child also gets a guardian: a tiny forked process (no exec, no open descriptors) whose parent-death
 // signal makes it SIGKILL the child's whole group. PR_SET_PDEATHSIG on the child itself only reaches the
@@ -75,6 +85,7 @@ public:
 
 private:
     void poll_exit();  // records the leader's status without reaping (keeps the pgid reserved)
+    void stop_pump() noexcept;  // ends and joins log_pump_
     void reap() noexcept;
 
     pid_t pid_ = -1;
@@ -84,6 +95,8 @@ private:
     int status_code_ = 0;  // si_code of the exit (CLD_EXITED, CLD_KILLED, CLD_DUMPED)
     int status_value_ = 0;
     std::filesystem::path log_file_;
+    std::thread log_pump_;  // redacting copier from the child's output pipe to log_file_ (see ProcessSpec::redact)
+    std::shared_ptr<std::atomic<bool>> pump_stop_;
 };
 
 // Last `lines` lines of a text file (reads at most the last 64 KiB). Empty if the file is missing.

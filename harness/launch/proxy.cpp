@@ -30,16 +30,6 @@ std::string join(const std::vector<std::string>& parts, const std::string& sep) 
 
 }  // namespace
 
-std::string redact_text(std::string text, const std::vector<std::string>& secrets) {
-    static const std::string mark = "[redacted]";
-    for (const auto& secret : secrets) {
-        if (secret.size() < 4) continue;  // a short "secret" would shred ordinary words
-        for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret, at + mark.size()))
-            text.replace(at, secret.size(), mark);
-    }
-    return text;
-}
-
 bool redact_file(const std::filesystem::path& file, const std::vector<std::string>& secrets) noexcept {
     try {
         std::ifstream in(file, std::ios::binary);
@@ -199,6 +189,7 @@ ProcessSpec ProxyInstance::make_spec(const ProxyLaunch& launch) const {
     for (const auto& [k, v] : settings_.extra_env) spec.env[k] = v;
     spec.cwd = state_dir_;  // not the install dir: a proxy writing relative paths must not touch node_modules
     spec.log_file = log_path_;
+    spec.redact = secrets();  // redacted as it is written: a killed harness leaves no key in the log
     return spec;
 }
 

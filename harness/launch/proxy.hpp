@@ -96,10 +96,7 @@ private:
 // throws LaunchError naming the profile, the missing path, and telling the user to run scripts/setup.
 std::filesystem::path check_installed(const ProxyProfile& profile, const std::filesystem::path& install_root);
 
-// `text` with every occurrence of each secret (of 4 characters or more) replaced by "[redacted]".
-std::string redact_text(std::string text, const std::vector<std::string>& secrets);
-
-// Rewrites `file` with redact_text(); false if it could not be read or written. Never throws.
+// Rewrites `file` with redact_text() (launch/process.hpp); false if it could not be read or written. Never throws.
 bool redact_file(const std::filesystem::path& file, const std::vector<std::string>& secrets) noexcept;
 
 // NODE_OPTIONS value that loads `preload` (quoted so paths with spaces work).

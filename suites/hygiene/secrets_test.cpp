@@ -1,12 +1,14 @@
 // Secrets: no key the run uses appears in fixtures/clients, in a report folder, or in the proxy logs a run
 // keeps. Keys: every proxy profile's auth.key, the recordings' fake key (scripts/record/normalize.mjs), the
 // placeholder a keyless proxy is sent, and the grids' wrong key. A proxy that logs the keys it is sent gets
-// its kept log redacted by the launcher (ProxyInstance::stop); the kept temp HOME is the proxy's own
+// its kept log redacted by the launcher as it is written (ProcessSpec::redact); the kept temp HOME is the proxy's own
 // configuration and holds its key by design, so it is not scanned (it only exists with --keep-artifacts).
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <regex>
 #include <set>
+#include <thread>
 
 #include "hygiene_support.hpp"
 
@@ -92,6 +94,33 @@ TEST(Secrets, ProxyThatLogsKeysGetsItsLogRedacted) {
     EXPECT_NE(log.find("[redacted]"), std::string::npos) << log;
     auto keys = keys_the_runs_use();
     keys.insert("rc-hyg-secret-key-42");
+    auto found = files_with_keys(scratch.out(), keys, is_temp_home);
+    EXPECT_TRUE(found.empty()) << lines(found);
+}
+
+// The harness SIGKILLed after the proxy logged a key: nothing redacts afterwards, so the log must never have
+// held the key (the launcher redacts the proxy's output on its way to the file).
+TEST(Secrets, KeyNeverReachesTheLogEvenIfTheHarnessIsKilled) {
+    if (!have_node()) GTEST_SKIP() << "node is not installed";
+    Scratch scratch;
+    scratch.add_test_proxy("hyg-logslow", "log-keys-slow", 10000, "rc-hyg-secret-key-43");
+    const fs::path kept = scratch.out() / "run/hyg-logslow.log";
+    Routecheck rc(scratch.matrix_args("hyg-logslow"), scratch.log("run"));
+    bool logged = false;
+    for (int i = 0; i < 300 && !logged; ++i) {
+        logged = fs::exists(kept) && read_file(kept).find("x-api-key=") != std::string::npos &&
+                 read_file(kept).find("request POST") != std::string::npos;
+        if (!logged) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    ASSERT_TRUE(logged) << "the test proxy logged no request within 15 s:\n" << rc.describe();
+    ::kill(rc.pid(), SIGKILL);
+    ASSERT_TRUE(rc.wait(std::chrono::seconds(10)));
+    rc.reap();
+    const std::string log = read_file(kept);
+    EXPECT_NE(log.find("[redacted]"), std::string::npos) << log;
+    EXPECT_EQ(log.find("rc-hyg-secret-key-43"), std::string::npos) << log;
+    auto keys = keys_the_runs_use();
+    keys.insert("rc-hyg-secret-key-43");
     auto found = files_with_keys(scratch.out(), keys, is_temp_home);
     EXPECT_TRUE(found.empty()) << lines(found);
 }

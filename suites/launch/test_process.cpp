@@ -202,3 +202,67 @@ TEST(TempDir, RemovedUnlessKept) {
     EXPECT_TRUE(std::filesystem::exists(b));
     std::filesystem::remove_all(b);
 }
+
+namespace {
+
+std::string slurp(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// Waits (up to 5 s) until `file` contains `text`.
+bool appears(const std::filesystem::path& file, const std::string& text) {
+    for (int i = 0; i < 500; ++i) {
+        if (slurp(file).find(text) != std::string::npos) return true;
+        std::this_thread::sleep_for(10ms);
+    }
+    return false;
+}
+
+}  // namespace
+
+// With secrets to redact, the log never holds them, not even while the child runs (a SIGKILLed harness
+// leaves only what is already on disk): a secret split over two writes, a line still open when the child is
+// stopped, and a secret in the middle of a line longer than the pump's 64 KiB piece are all redacted.
+TEST(ChildProcess, LogIsRedactedAsItIsWritten) {
+    TempDir dir("rc-test-redact-");
+    const auto log = dir.path() / "child.log";
+    const std::string secret = "rc-secret-token-1234";
+    ProcessSpec spec = shell("printf 'key=rc-secret-tok'; sleep 0.2; printf 'en-1234 first\\n'; "
+                             "head -c 70000 /dev/zero | tr '\\0' x; printf 'rc-secret-token-1234'; "
+                             "head -c 70000 /dev/zero | tr '\\0' y; printf '\\n'; "
+                             "printf 'open line rc-secret-token-1234'; sleep 30",
+                             log);
+    spec.redact = {secret};
+    ChildProcess p(spec);
+    ASSERT_TRUE(appears(log, "key=[redacted] first")) << slurp(log).substr(0, 200);
+    ASSERT_TRUE(appears(log, "yyyy\n"));
+    std::string running = slurp(log);
+    EXPECT_EQ(running.find(secret), std::string::npos) << "a secret reached the disk while the child ran";
+    EXPECT_EQ(running.find("open line"), std::string::npos) << "an unfinished line waits for its end";
+    const auto t0 = std::chrono::steady_clock::now();
+    p.stop(100ms);
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, 3s);
+    std::string done = slurp(log);
+    EXPECT_EQ(done.find(secret), std::string::npos);
+    EXPECT_NE(done.find("open line [redacted]"), std::string::npos) << "the open line is flushed at stop";
+    EXPECT_NE(done.find("x[redacted]y"), std::string::npos) << "the secret inside the 140 KB line";
+}
+
+// A process that left the group still holds the pipe: stop() must not wait for its EOF.
+TEST(ChildProcess, StopDoesNotWaitForAWriterOutsideTheGroup) {
+    TempDir dir("rc-test-redact-");
+    const auto log = dir.path() / "child.log";
+    const auto pidfile = dir.path() / "escaped.pid";
+    ProcessSpec spec = shell("setsid sh -c 'echo $$ > " + pidfile.string() + "; exec sleep 5' & echo started; sleep 30",
+                             log);
+    spec.redact = {"rc-secret-token-1234"};
+    ChildProcess p(spec);
+    ASSERT_TRUE(appears(log, "started"));
+    const pid_t escaped = read_pid(pidfile);
+    ASSERT_GT(escaped, 0);
+    const auto t0 = std::chrono::steady_clock::now();
+    p.stop(100ms);
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, 2s);
+    ::kill(escaped, SIGKILL);  // started by this test, ended by its PID
+}

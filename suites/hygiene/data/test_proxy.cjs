@@ -8,6 +8,7 @@
 //   busy-once     the first start in this state dir hits a real EADDRINUSE (two listeners on one port)
 //   busy-always   every start hits EADDRINUSE
 //   log-keys      serve, and print every request's key headers to stdout (the log must be redacted)
+//   log-keys-slow as log-keys, but every answer but /health takes 2 s (to SIGKILL a run after keys were logged)
 //   spawn         serve, and start a grandchild (`sleep`) in the same process group
 //   spawn-slow    as spawn, but every answer but /health takes 2 s (keeps a run busy for signal tests)
 // Writes its pid to $PID_FILE when set, so tests can look for it in /proc afterwards.
@@ -61,10 +62,13 @@ switch (mode) {
   }
   case 'busy-always': eaddrinuse(); break;
   case 'log-keys':
-    serve((req) => {
+  case 'log-keys-slow':
+    serve((req, res) => {
       console.log(`request ${req.method} ${req.url} authorization=${req.headers['authorization'] || ''} ` +
                   `x-api-key=${req.headers['x-api-key'] || ''} x-goog-api-key=${req.headers['x-goog-api-key'] || ''}`);
-      return true;
+      if (mode === 'log-keys' || req.url === '/health') return true;
+      setTimeout(() => res.end('{"ok":true}'), 2000);
+      return false;
     });
     break;
   case 'spawn':
