@@ -1,6 +1,12 @@
 #include "cli/commands.hpp"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 
@@ -15,6 +21,42 @@
 namespace routecheck::cli {
 
 namespace fs = std::filesystem;
+
+// Held for a whole matrix run: a second run writing into the same --out would mix two reports and share one
+// run/ folder of logs and temp dirs. flock(2), so the kernel releases it however the holder ends (SIGKILL too).
+class OutDirLock {
+public:
+    explicit OutDirLock(const fs::path& dir) {
+        std::error_code ec;
+        fs::create_directories(dir, ec);
+        const fs::path file = dir / ".routecheck.lock";
+        fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        if (fd_ < 0)
+            throw UsageError("cannot use --out " + dir.string() + ": " + file.string() + ": " + std::strerror(errno));
+        if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+            char buf[32] = {};
+            ssize_t n = ::pread(fd_, buf, sizeof buf - 1, 0);
+            std::string holder = n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : "";
+            while (!holder.empty() && (holder.back() == '\n' || holder.back() == ' ')) holder.pop_back();
+            ::close(fd_);
+            throw UsageError("--out " + dir.string() + " is in use by another routecheck run" +
+                             (holder.empty() ? "" : " (pid " + holder + ")") +
+                             ": wait for it to end or choose another --out");
+        }
+        const std::string pid = std::to_string(::getpid()) + "\n";
+        if (::ftruncate(fd_, 0) != 0 || ::pwrite(fd_, pid.data(), pid.size(), 0) < 0) {
+            // Only the message a second run prints would lack the pid: the lock itself holds.
+        }
+    }
+    ~OutDirLock() {
+        if (fd_ >= 0) ::close(fd_);  // releases the lock; the file stays (removing it would race a new holder)
+    }
+    OutDirLock(const OutDirLock&) = delete;
+    OutDirLock& operator=(const OutDirLock&) = delete;
+
+private:
+    int fd_ = -1;
+};
 
 Fixtures load_with(const std::vector<std::string>& extra_dirs, bool allow_override) {
     std::vector<fs::path> roots = {builtin_fixtures()};
@@ -163,7 +205,7 @@ judges each cell against the expected tables and writes DIR/{matrix.json,summary
   --fixtures DIR, --override
 If $GITHUB_STEP_SUMMARY is set, summary.md is appended to it.
 Exit codes: 0 every cell as expected; 1 a cell not as expected (or without expectation), or a proxy that could
-not run; 2 usage or fixture error (nothing was run).
+not run; 2 usage or fixture error, or an --out folder another run is writing to (nothing was run).
 )");
     Args a(argv, {"--out", "--proxy", "--client", "--variant", "--attach", "--api-key", "--jobs", "--fixtures"},
            {"--allow-quota", "--update-expectations", "--keep-artifacts", "--no-fail", "--no-grids", "--override"});
@@ -186,6 +228,7 @@ not run; 2 usage or fixture error (nothing was run).
     fs::path out = a.one_or("--out", "routecheck-report");
     opt.run_dir = out / "run";
     Plan plan = plan_or_usage(f, opt);
+    OutDirLock lock(out);
     std::cerr << "routecheck: " << plan.proxies.size() << " proxies x " << plan.clients.size() << " clients x "
               << plan.variants.size() << " variants = " << plan.cell_count() << " cells\n";
     MatrixReport report = run_matrix(f, plan, opt, std::cerr);

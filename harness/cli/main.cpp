@@ -2,7 +2,7 @@
 // variant and tells which client works at which Base URL, and why not.
 //
 // Exit codes: 0 every cell as expected; 1 a cell not as expected (or a proxy that could not run);
-// 2 usage or fixture error (nothing was run).
+// 2 usage or fixture error, or a busy --out folder (nothing was run).
 #include <filesystem>
 #include <iostream>
 #include <string>

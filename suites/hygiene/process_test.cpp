@@ -115,6 +115,32 @@ TEST_F(Hygiene, SigkillOfHarnessKillsTheProxyGroup) {
     expect_clean({});
 }
 
+// Two runs into one --out would mix their reports: the second is refused at once (exit 2, naming the folder
+// and the first run's pid) while the first goes on; once the first has ended, the folder is free again. The
+// lock is the kernel's (flock), so a SIGKILLed holder frees it too.
+TEST_F(Hygiene, SecondRunIntoTheSameOutIsRefused) {
+    scratch.add_test_proxy("hyg-slow", "spawn-slow");
+    Routecheck first(scratch.matrix_args("hyg-slow"), scratch.log("first"));
+    ASSERT_TRUE(first.wait_output("ready on", 30s)) << first.describe();
+    auto second = run_routecheck(scratch.matrix_args("hyg-slow"), scratch.log("second"), 20s);
+    ASSERT_TRUE(second.in_time) << second.output;
+    EXPECT_EQ(second.code, 2) << second.output;
+    EXPECT_NE(second.output.find("--out " + scratch.out().string() + " is in use by another routecheck run (pid " +
+                                 std::to_string(first.pid()) + ")"),
+              std::string::npos)
+        << second.output;
+    EXPECT_EQ(second.output.find("ready on"), std::string::npos) << "the second run started a proxy";
+    ::kill(first.pid(), SIGKILL);
+    ASSERT_TRUE(first.wait(10s));
+    first.reap();
+    scratch.add_test_proxy("hyg-serve", "serve");
+    auto third = run_routecheck(scratch.matrix_args("hyg-serve"), scratch.log("third"));
+    ASSERT_TRUE(third.in_time) << third.output;
+    EXPECT_NE(third.code, 2) << third.output;
+    EXPECT_TRUE(fs::exists(scratch.out() / "matrix.json")) << third.output;
+    expect_clean({});
+}
+
 TEST_F(Hygiene, ProxyCrashMidRunIsReportedAndCleanedUp) {
     scratch.add_test_proxy("hyg-crash", "crash");
     auto r = run_routecheck(scratch.matrix_args("hyg-crash"), scratch.log("run"));
