@@ -157,8 +157,8 @@ std::string redact_text(std::string text, const std::vector<std::string>& secret
 
 namespace {
 
-// Copies the child's output from `in` to `out`, redacting whole lines (a line longer than 64 KiB is written
-// in pieces that keep back enough bytes for a secret to straddle two reads). Ends at EOF, or once `stop` is
+// Copies the child's output from `in` to `out`, redacting whole lines (a line longer than 64 KiB is redacted
+// and written in pieces, holding back the bytes that could begin a secret the next read completes). Ends at EOF, or once `stop` is
 // set and nothing more is readable at once. Owns and closes both descriptors.
 void pump_log(int in, int out, std::vector<std::string> secrets, std::shared_ptr<std::atomic<bool>> stop) {
     std::size_t keep = 0;
@@ -183,9 +183,12 @@ void pump_log(int in, int out, std::vector<std::string> secrets, std::shared_ptr
             emit(std::move(pending));
             pending.clear();
         } else if (pending.size() > 65536) {
-            std::size_t cut = pending.size() - keep;
-            emit(pending.substr(0, cut));
-            pending.erase(0, cut);
+            // Redact first, then hold back only what could be the start of a secret the next read completes.
+            std::string text = redact_text(std::move(pending), secrets);
+            const std::size_t hold = std::min(text.size(), keep > 0 ? keep - 1 : 0);
+            pending = text.substr(text.size() - hold);
+            text.resize(text.size() - hold);
+            emit(std::move(text));
         }
     };
     char buf[16384];

@@ -249,6 +249,28 @@ TEST(ChildProcess, LogIsRedactedAsItIsWritten) {
     EXPECT_NE(done.find("x[redacted]y"), std::string::npos) << "the secret inside the 140 KB line";
 }
 
+// A line longer than the pump's 64 KiB piece, with a secret at every offset around the place where the first
+// piece is cut (reads arrive in pieces of up to 16 KiB, so the cut falls somewhere in 64-80 KiB).
+TEST(ChildProcess, LongLineSecretAcrossThePieceBoundaryIsRedacted) {
+    TempDir dir("rc-test-redact-");
+    const auto log = dir.path() / "child.log";
+    const std::string secret = "rc-secret-token-1234";
+    // 2,000 copies of "<secret>." = 42,000 bytes, written after 60,000 bytes of padding: secrets cover 60-102 KB.
+    ProcessSpec spec = shell("head -c 60000 /dev/zero | tr '\\0' p; "
+                             "i=0; while [ $i -lt 2000 ]; do printf 'rc-secret-token-1234.'; i=$((i+1)); done; "
+                             "printf '\\n'; echo finished; sleep 30",
+                             log);
+    spec.redact = {secret};
+    ChildProcess p(spec);
+    ASSERT_TRUE(appears(log, "finished")) << slurp(log).size();
+    p.stop(100ms);
+    const std::string done = slurp(log);
+    EXPECT_EQ(done.find("rc-secret"), std::string::npos) << "a secret or its start survived a piece boundary";
+    std::size_t marks = 0;
+    for (auto at = done.find("[redacted]."); at != std::string::npos; at = done.find("[redacted].", at + 1)) ++marks;
+    EXPECT_EQ(marks, 2000u);
+}
+
 // A process that left the group still holds the pipe: stop() must not wait for its EOF.
 TEST(ChildProcess, StopDoesNotWaitForAWriterOutsideTheGroup) {
     TempDir dir("rc-test-redact-");
