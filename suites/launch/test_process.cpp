@@ -219,6 +219,15 @@ bool appears(const std::filesystem::path& file, const std::string& text) {
     return false;
 }
 
+constexpr const char* kSecret = "rc-secret-token-1234";
+
+// A shell child whose output goes to <dir>/child.log with kSecret redacted on the way.
+ProcessSpec redacting_shell(const std::string& script, const TempDir& dir) {
+    ProcessSpec spec = shell(script, dir.path() / "child.log");
+    spec.redact = {kSecret};
+    return spec;
+}
+
 }  // namespace
 
 // With secrets to redact, the log never holds them, not even while the child runs (a SIGKILLed harness
@@ -227,14 +236,12 @@ bool appears(const std::filesystem::path& file, const std::string& text) {
 TEST(ChildProcess, LogIsRedactedAsItIsWritten) {
     TempDir dir("rc-test-redact-");
     const auto log = dir.path() / "child.log";
-    const std::string secret = "rc-secret-token-1234";
-    ProcessSpec spec = shell("printf 'key=rc-secret-tok'; sleep 0.2; printf 'en-1234 first\\n'; "
-                             "head -c 70000 /dev/zero | tr '\\0' x; printf 'rc-secret-token-1234'; "
-                             "head -c 70000 /dev/zero | tr '\\0' y; printf '\\n'; "
-                             "printf 'open line rc-secret-token-1234'; sleep 30",
-                             log);
-    spec.redact = {secret};
-    ChildProcess p(spec);
+    const std::string secret = kSecret;
+    ChildProcess p(redacting_shell("printf 'key=rc-secret-tok'; sleep 0.2; printf 'en-1234 first\\n'; "
+                                   "head -c 70000 /dev/zero | tr '\\0' x; printf 'rc-secret-token-1234'; "
+                                   "head -c 70000 /dev/zero | tr '\\0' y; printf '\\n'; "
+                                   "printf 'open line rc-secret-token-1234'; sleep 30",
+                                   dir));
     ASSERT_TRUE(appears(log, "key=[redacted] first")) << slurp(log).substr(0, 200);
     ASSERT_TRUE(appears(log, "yyyy\n"));
     std::string running = slurp(log);
@@ -254,14 +261,11 @@ TEST(ChildProcess, LogIsRedactedAsItIsWritten) {
 TEST(ChildProcess, LongLineSecretAcrossThePieceBoundaryIsRedacted) {
     TempDir dir("rc-test-redact-");
     const auto log = dir.path() / "child.log";
-    const std::string secret = "rc-secret-token-1234";
     // 2,000 copies of "<secret>." = 42,000 bytes, written after 60,000 bytes of padding: secrets cover 60-102 KB.
-    ProcessSpec spec = shell("head -c 60000 /dev/zero | tr '\\0' p; "
-                             "i=0; while [ $i -lt 2000 ]; do printf 'rc-secret-token-1234.'; i=$((i+1)); done; "
-                             "printf '\\n'; echo finished; sleep 30",
-                             log);
-    spec.redact = {secret};
-    ChildProcess p(spec);
+    ChildProcess p(redacting_shell("head -c 60000 /dev/zero | tr '\\0' p; "
+                                   "i=0; while [ $i -lt 2000 ]; do printf 'rc-secret-token-1234.'; i=$((i+1)); done; "
+                                   "printf '\\n'; echo finished; sleep 30",
+                                   dir));
     ASSERT_TRUE(appears(log, "finished")) << slurp(log).size();
     p.stop(100ms);
     const std::string done = slurp(log);
@@ -276,10 +280,8 @@ TEST(ChildProcess, StopDoesNotWaitForAWriterOutsideTheGroup) {
     TempDir dir("rc-test-redact-");
     const auto log = dir.path() / "child.log";
     const auto pidfile = dir.path() / "escaped.pid";
-    ProcessSpec spec = shell("setsid sh -c 'echo $$ > " + pidfile.string() + "; exec sleep 5' & echo started; sleep 30",
-                             log);
-    spec.redact = {"rc-secret-token-1234"};
-    ChildProcess p(spec);
+    ChildProcess p(redacting_shell("setsid sh -c 'echo $$ > " + pidfile.string() + "; exec sleep 5' & echo started; sleep 30",
+                                   dir));
     ASSERT_TRUE(appears(log, "started"));
     const pid_t escaped = read_pid(pidfile);
     ASSERT_GT(escaped, 0);
