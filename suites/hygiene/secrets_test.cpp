@@ -5,7 +5,10 @@
 // configuration and holds its key by design, so it is not scanned (it only exists with --keep-artifacts).
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <csignal>
+#include <cstdlib>
 #include <regex>
 #include <set>
 #include <thread>
@@ -122,6 +125,36 @@ TEST(Secrets, KeyNeverReachesTheLogEvenIfTheHarnessIsKilled) {
     auto keys = keys_the_runs_use();
     keys.insert("rc-hyg-secret-key-43");
     auto found = files_with_keys(scratch.out(), keys, is_temp_home);
+    EXPECT_TRUE(found.empty()) << lines(found);
+}
+
+}  // namespace
+
+namespace {
+
+// No tracked file names a path of the machine it was written on: not this checkout's folder, nor the folder
+// that holds it (where tools and notes beside the checkout live). Lockfiles are skipped (they hold registry
+// URLs only, and are generated).
+TEST(Repository, NoMachinePathInTrackedFiles) {
+    const fs::path root = repo_root();
+    if (!fs::exists(root / ".git")) GTEST_SKIP() << "not a git checkout";
+    const std::string listing = (fs::temp_directory_path() / ("rc-ls-files-" + std::to_string(::getpid()))).string();
+    if (std::system(("git -C '" + root.string() + "' ls-files -z > '" + listing + "' 2>/dev/null").c_str()) != 0)
+        GTEST_SKIP() << "git is not available";
+    const std::string files = read_file(listing);
+    fs::remove(listing);
+    std::vector<std::string> needles = {root.string() + "/"};
+    if (root.has_parent_path() && root.parent_path() != root.root_path()) needles.push_back(root.parent_path().string() + "/");
+    std::vector<std::string> found;
+    std::size_t start = 0;
+    for (std::size_t end; (end = files.find('\0', start)) != std::string::npos; start = end + 1) {
+        const std::string rel = files.substr(start, end - start);
+        if (rel.size() >= 17 && rel.compare(rel.size() - 17, 17, "package-lock.json") == 0) continue;
+        const std::string text = read_file(root / rel);
+        if (text.find('\0') != std::string::npos) continue;  // binary
+        for (const auto& n : needles)
+            if (auto at = text.find(n); at != std::string::npos) found.push_back(rel + ": " + text.substr(at, 60));
+    }
     EXPECT_TRUE(found.empty()) << lines(found);
 }
 
