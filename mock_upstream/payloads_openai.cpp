@@ -1,5 +1,6 @@
 // OpenAI- and Anthropic-shaped answers. Field sets follow what the official SDKs parse, so a real SDK (or a
 // proxy translating these answers) sees a complete, ordinary answer.
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 
@@ -15,8 +16,19 @@ std::int64_t now_s() {
       .count();
 }
 
-// A JSON string literal, escaped exactly as nlohmann::json dumps it (invalid UTF-8 replaced).
-std::string quoted(const std::string& s) { return json(s).dump(-1, ' ', false, json::error_handler_t::replace); }
+// A JSON string literal, escaped exactly as nlohmann::json dumps it (invalid UTF-8 replaced). Printable ASCII
+// without '"' or '\\' (ids, model names) is written as is, which is what the dump would give.
+std::string quoted(const std::string& s) {
+    const bool plain =
+        std::all_of(s.begin(), s.end(), [](char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; });
+    if (!plain) return json(s).dump(-1, ' ', false, json::error_handler_t::replace);
+    std::string out;
+    out.reserve(s.size() + 2);
+    out += '"';
+    out += s;
+    out += '"';
+    return out;
+}
 
 std::string text_of(const Incoming& in) { return in.empty_content ? "" : kText; }
 int out_tokens(const Incoming& in) { return in.empty_content ? 0 : 1; }
@@ -83,8 +95,6 @@ const char* kModelIds[] = {"gpt-4o-mini", "gpt-4o", "gpt-5", "claude-sonnet-4-5"
 Reply openai_chat(const Incoming& in) {
   const std::string id = id_of("chatcmpl-mock", in), model = in.model_or("gpt-4o-mini");
   const int in_tok = approx_tokens(in.body);
-  json usage = {{"prompt_tokens", in_tok}, {"completion_tokens", out_tokens(in)},
-                {"total_tokens", in_tok + out_tokens(in)}};
   if (!wants_stream(in)) {
     // The most requested answer of all, written straight into the body: building the nested json object
     // for it cost more than everything else the mock does per request. The bytes are what dumping that
@@ -99,13 +109,19 @@ Reply openai_chat(const Incoming& in) {
     b += quoted(id);
     b += R"(,"model":)";
     b += quoted(model);
-    b += R"(,"object":"chat.completion","system_fingerprint":null,"usage":)";
-    b += usage.dump();
-    b += '}';
+    b += R"(,"object":"chat.completion","system_fingerprint":null,"usage":{"completion_tokens":)";
+    b += std::to_string(out_tokens(in));
+    b += R"(,"prompt_tokens":)";
+    b += std::to_string(in_tok);
+    b += R"(,"total_tokens":)";
+    b += std::to_string(in_tok + out_tokens(in));
+    b += "}}";
     Reply r;
     r.body = std::move(b);
     return r;
   }
+  json usage = {{"prompt_tokens", in_tok}, {"completion_tokens", out_tokens(in)},
+                {"total_tokens", in_tok + out_tokens(in)}};
   auto chunk = [&](json delta, json finish) {
     return json{{"id", id}, {"object", "chat.completion.chunk"}, {"created", now_s()}, {"model", model},
                 {"system_fingerprint", nullptr},

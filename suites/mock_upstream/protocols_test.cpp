@@ -69,36 +69,39 @@ TEST_F(Protocols, GoogleShaped404ForUnknownCloudCodePath) {
   EXPECT_EQ(mock.journal().back().protocol, "");
 }
 
-// The plain chat answer is written without building a json object; check every field and its type, and
-// that a model name needing escapes (quote, backslash, control character, non-ASCII) comes back intact.
+// The plain chat answer is written without building a json object; check every field and its type and the
+// exact bytes, for a model name that needs escapes (quote, backslash, control character, non-ASCII) and for a
+// plain one (written as is).
 TEST_F(Protocols, OpenAIChatPlainAnswerIsTheWholeShape) {
-  const std::string model = std::string("m\"odel\\x") + '\x01' + "\u00e9";  // m"odel\x<U+0001>é
-  const std::string req = json{{"model", model}, {"messages", json::array()}}.dump();
-  auto r = post(u("/v1/chat/completions"), req);
-  ASSERT_EQ(r.status, 200);
-  EXPECT_EQ(r.header("content-type"), "application/json");
-  const json j = r.json();
-  const std::uint64_t seq = mock.journal().back().seq;
-  const std::int64_t created = j.at("created").get<std::int64_t>();
-  EXPECT_NEAR(static_cast<double>(created),
-              static_cast<double>(std::chrono::duration_cast<std::chrono::seconds>(
-                                      std::chrono::system_clock::now().time_since_epoch()).count()), 5.0);
-  const int prompt = static_cast<int>(req.size() / 4);
-  const json expected = {
-      {"id", "chatcmpl-mock" + std::to_string(seq)}, {"object", "chat.completion"}, {"created", created},
-      {"model", json::parse(req)["model"]},
-      {"choices", {{{"index", 0}, {"message", {{"role", "assistant"}, {"content", "hi"}, {"refusal", nullptr}}},
-                    {"logprobs", nullptr}, {"finish_reason", "stop"}}}},
-      {"usage", {{"prompt_tokens", prompt}, {"completion_tokens", 1}, {"total_tokens", prompt + 1}}},
-      {"system_fingerprint", nullptr}};
-  EXPECT_EQ(j, expected) << r.body;
-  // Same bytes as dumping that object (sorted keys, no spaces).
-  EXPECT_EQ(r.body, expected.dump());
-  // Zero content tokens under the "empty" fault: same shape, empty content.
-  auto e = http({"POST", u("/v1/chat/completions"), req, {"x-routecheck-fault: empty"}});
-  ASSERT_EQ(e.status, 200);
-  EXPECT_EQ(e.json()["choices"][0]["message"]["content"], "");
-  EXPECT_EQ(e.json()["usage"]["completion_tokens"], 0);
+  for (const std::string& model : {std::string("m\"odel\\x") + '\x01' + "\u00e9", std::string("gpt-4o-mini")}) {
+    SCOPED_TRACE(model);
+    const std::string req = json{{"model", model}, {"messages", json::array()}}.dump();
+    auto r = post(u("/v1/chat/completions"), req);
+    ASSERT_EQ(r.status, 200);
+    EXPECT_EQ(r.header("content-type"), "application/json");
+    const json j = r.json();
+    const std::uint64_t seq = mock.journal().back().seq;
+    const std::int64_t created = j.at("created").get<std::int64_t>();
+    EXPECT_NEAR(static_cast<double>(created),
+                static_cast<double>(std::chrono::duration_cast<std::chrono::seconds>(
+                                        std::chrono::system_clock::now().time_since_epoch()).count()), 5.0);
+    const int prompt = static_cast<int>(req.size() / 4);
+    const json expected = {
+        {"id", "chatcmpl-mock" + std::to_string(seq)}, {"object", "chat.completion"}, {"created", created},
+        {"model", model},
+        {"choices", {{{"index", 0}, {"message", {{"role", "assistant"}, {"content", "hi"}, {"refusal", nullptr}}},
+                      {"logprobs", nullptr}, {"finish_reason", "stop"}}}},
+        {"usage", {{"prompt_tokens", prompt}, {"completion_tokens", 1}, {"total_tokens", prompt + 1}}},
+        {"system_fingerprint", nullptr}};
+    EXPECT_EQ(j, expected) << r.body;
+    // Same bytes as dumping that object (sorted keys, no spaces).
+    EXPECT_EQ(r.body, expected.dump());
+    // Zero content tokens under the "empty" fault: same shape, empty content.
+    auto e = http({"POST", u("/v1/chat/completions"), req, {"x-routecheck-fault: empty"}});
+    ASSERT_EQ(e.status, 200);
+    EXPECT_EQ(e.json()["choices"][0]["message"]["content"], "");
+    EXPECT_EQ(e.json()["usage"]["completion_tokens"], 0);
+  }
 }
 
 TEST_F(Protocols, OpenAIChatPlainAndStream) {
