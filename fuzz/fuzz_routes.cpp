@@ -5,6 +5,7 @@
 #include <string>
 
 #include "judge/classify.hpp"
+#include "judge/path.hpp"
 #include "judge/routes.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -11,6 +11,7 @@
 #include <malloc.h>
 
 #include "mock_upstream/mock_upstream.hpp"
+#include "mock_upstream/standin.hpp"
 
 namespace {
 
@@ -50,6 +51,9 @@ Options:
   --journal-limit N      keep only the newest N journal entries (default 0: keep all); journal/wait still
                          counts every request since the last clear
   --journal-out F        on exit, write the journal (JSON array) to F
+  --standin FILE         play a proxy instead, from the "proxy" section of a verdict-corpus case file
+                         (fixtures/cases/<id>.json, see docs/cases.md): its routes, unknown-path answer, key
+                         headers and auth order; no mock protocols, no journal endpoints
   --help                 this text
 
 Unknown paths get 404 in the error shape of the protocol family (Google: {"error":{"code","message","status"}},
@@ -112,7 +116,7 @@ void write_atomically(const std::string& path, const std::string& text) {
 
 int main(int argc, char** argv) {
   routecheck::mock::Options opts;
-  std::string port_file, journal_out;
+  std::string port_file, journal_out, standin;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto value = [&]() -> std::string {
@@ -135,6 +139,7 @@ int main(int argc, char** argv) {
     else if (a == "--keep-alive-timeout") opts.keep_alive_timeout_s = to_int(a, value(), 1, 3600);
     else if (a == "--journal-limit") opts.journal_limit = static_cast<std::size_t>(to_int(a, value(), 0, 1000000000));
     else if (a == "--journal-out") journal_out = value();
+    else if (a == "--standin") standin = value();
     else usage_error("unknown argument '" + a + "'");
   }
 
@@ -152,6 +157,29 @@ int main(int argc, char** argv) {
   sigaddset(&stop_signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);  // a client that hangs up mid-stream must not kill the mock
+
+  if (!standin.empty()) {
+    try {
+      std::ifstream in(standin);
+      if (!in) usage_error("--standin: cannot read '" + standin + "'");
+      nlohmann::json doc = nlohmann::json::parse(in, nullptr, false);
+      if (doc.is_discarded() || !doc.is_object() || !doc.contains("proxy"))
+        usage_error("--standin: '" + standin + "' is not a case file with a \"proxy\" object");
+      routecheck::mock::StandIn server(doc["proxy"], opts.host, opts.port);
+      server.start();
+      if (!port_file.empty()) write_atomically(port_file, std::to_string(server.port()) + "\n");
+      std::cout << server.url() << std::endl;
+      int sig = 0;
+      sigwait(&stop_signals, &sig);
+      server.stop();
+    } catch (const std::invalid_argument& e) {
+      usage_error("--standin " + standin + ": " + e.what());
+    } catch (const std::exception& e) {
+      std::cerr << "mock-upstream: " << e.what() << "\n";
+      return 1;
+    }
+    return 0;
+  }
 
   try {
     routecheck::mock::MockUpstream mock(opts);

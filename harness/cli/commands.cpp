@@ -1,4 +1,5 @@
 #include "cli/commands.hpp"
+#include "model/cases.hpp"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -170,6 +171,8 @@ int cmd_validate(const std::vector<std::string>& argv) {
     if (wants_help(argv)) return cmd_help("usage: routecheck validate [--fixtures DIR]... [--override]\n");
     Args a(argv, {"--fixtures"}, {"--override"});
     Fixtures f = load_with(a.all("--fixtures"), a.has("--override"));
+    std::size_t cases = 0;
+    for (const auto& root : f.roots) cases += load_cases(root, f.clients).size();
     int problems = 0;
     for (const auto& c : f.clients)
         for (const auto& p : check_recordings(c)) {
@@ -180,7 +183,7 @@ int cmd_validate(const std::vector<std::string>& argv) {
     // <prefix>/share/routecheck/fixtures (and the repository's own --fixtures), never a source tree.
     for (const auto& root : f.roots) std::cout << "fixtures: " << root.string() << "\n";
     std::cout << f.clients.size() << " client profiles, " << f.variants.size() << " variants, " << f.proxies.size()
-              << " proxy profiles, " << f.expected.size() << " expected tables: "
+              << " proxy profiles, " << f.expected.size() << " expected tables, " << cases << " corpus cases: "
               << (problems ? std::to_string(problems) + " recordings not reproduced" : std::string("all valid")) << "\n";
     return problems ? 2 : 0;
 }
@@ -194,7 +197,9 @@ judges each cell against the expected tables and writes DIR/{matrix.json,summary
   --out DIR                 report folder (default: routecheck-report)
   --proxy ID, --client ID, --variant ID   select (repeatable; default: all)
   --attach ID=URL           run against a proxy that is already running (no mock upstream, no launch)
-  --api-key K               the running proxy's key (attach mode)
+  --api-key K               the running proxy's key (attach mode; without it no key is sent)
+  --key-setting NAME        attach mode: send the key the way this client setting does (e.g.
+                            ANTHROPIC_AUTH_TOKEN, or a header name); default: each client's first
   --allow-quota             also send steps that reach the proxy's upstream model, in attach mode and for a
                             launched proxy whose profile says "upstream": {"redirect": false}
   --update-expectations     rewrite fixtures/expected/<proxy>.json from this run (review the diff)
@@ -207,7 +212,8 @@ If $GITHUB_STEP_SUMMARY is set, summary.md is appended to it.
 Exit codes: 0 every cell as expected; 1 a cell not as expected (or without expectation), or a proxy that could
 not run; 2 usage or fixture error, or an --out folder another run is writing to (nothing was run).
 )");
-    Args a(argv, {"--out", "--proxy", "--client", "--variant", "--attach", "--api-key", "--jobs", "--fixtures"},
+    Args a(argv, {"--out", "--proxy", "--client", "--variant", "--attach", "--api-key", "--key-setting", "--jobs",
+                  "--fixtures"},
            {"--allow-quota", "--update-expectations", "--keep-artifacts", "--no-fail", "--no-grids", "--override"});
     Fixtures f = load_with(a.all("--fixtures"), a.has("--override"));
     MatrixOptions opt;
@@ -220,6 +226,7 @@ not run; 2 usage or fixture error, or an --out folder another run is writing to 
         opt.attach.emplace_back(at.substr(0, eq), at.substr(eq + 1));
     }
     opt.api_key = a.one_or("--api-key", "");
+    opt.key_via = a.one_or("--key-setting", "");
     opt.allow_quota = a.has("--allow-quota");
     opt.keep_artifacts = a.has("--keep-artifacts");
     opt.grids = !a.has("--no-grids");

@@ -1,9 +1,9 @@
-// `routecheck doctor`: the troubleshooting procedure for one client + Base URL, as a command.
-//   1. Is the proxy up?  2. 401 or 404?  3. Which path does the client build, is it a route?  4. Verdict and fix.
-// Without --target it answers from the proxy profile alone (no network). With --target it probes a running proxy,
-// but never sends a step that would spend upstream quota: those are classified from the route table, and it says so.
-#include <algorithm>
+// `routecheck doctor`: the troubleshooting procedure for one client at one Base URL, as a command. It is the
+// matrix's pipeline for a single cell: replay (against --target) or nothing sent (without it), then judge_cell.
+// It never judges on its own. Steps that would spend upstream quota are sent as probes with an empty JSON body,
+// which every upstream refuses before any model runs, unless --allow-quota sends them as the client would.
 #include <iostream>
+#include <map>
 #include <optional>
 
 #include <nlohmann/json.hpp>
@@ -11,61 +11,46 @@
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "join/join.hpp"
-#include "judge/classify.hpp"
-#include "judge/predict.hpp"
+#include "judge/judge.hpp"
+#include "judge/path.hpp"
 #include "judge/recommend.hpp"
-#include "judge/routes.hpp"
 #include "replay/replay.hpp"
+#include "report/report.hpp"
+#include "run/replay_cells.hpp"
 
 namespace routecheck::cli {
 
 namespace {
 
-const char* kHelp = R"(usage: routecheck doctor --client ID --base-url URL [--target URL] [--api-key K] [--proxy ID] [--json]
-                        [--fixtures DIR]... [--override]
+const char* kHelp = R"(usage: routecheck doctor --client ID --base-url URL [--target URL] [--api-key K] [--key-setting NAME]
+                        [--proxy ID] [--allow-quota] [--json] [--fixtures DIR]... [--override]
 Diagnoses one client profile at one Base URL against a proxy, step by step:
-  1. Is the proxy up?  2. 401 or 404?  3. Which path does the client build, is it a route?  4. Verdict and fix.
+  1. Is the proxy up?  2. Which path does the client build, and is it a route?  3. What came back (401 or 404?)
+  4. Verdict and fix: the same judgment as a matrix cell.
 
-  --client ID      client profile (routecheck list-cells shows the ids)
-  --base-url URL   the Base URL as typed into the client
-  --proxy ID       proxy profile (default: antigravity-tools, else the first profile)
-  --target URL     a running proxy (http://host:port) to probe; without it, no request is sent
-  --api-key K      the running proxy's key, to tell a 401 from a 404
-  --json           machine-readable output
-Requests that would spend upstream quota are never sent: they are judged from the proxy's route table.
-Exit: 0 the client would work, 1 it would not, 2 usage error.
+  --client ID         client profile (routecheck list-cells shows the ids)
+  --base-url URL      the Base URL as typed into the client
+  --proxy ID          proxy profile whose routes and key headers judge the paths (default: antigravity-tools)
+  --target URL        a running proxy (http://host:port) to send the steps to; without it nothing is sent
+  --api-key K         the key the client is given (without it no key is sent)
+  --key-setting NAME  the client setting the key is given in (e.g. ANTHROPIC_AUTH_TOKEN), or a header name;
+                      default: the client's first (see its profile's "auth")
+  --allow-quota       send steps that spend upstream quota as the client would (default: as empty-body probes)
+  --json              machine-readable output: the cell's verdict {class, reason, fix, base_url} and works
+Exit: 0 the client works (every essential step was sent or probed and is OK), 1 it does not,
+      3 the paths are right but nothing was sent to confirm it (no --target), 2 usage error.
 )";
 
-struct Probe {
-    bool sent = false;
+constexpr const char* kControlPath = "/routecheck-no-such-route-7d1c";
+
+struct Health {
     std::string url;
-    int status = 0;
-    TransportError error = TransportError::None;
-    std::string error_text, content_type, body;
+    HttpResponse answer;
 };
 
-struct StepCheck {
-    const Step* step = nullptr;
-    FinalRequest req;
-    RouteMatch match = RouteMatch::NoRoute;
-    std::string how;  // "sent" or why it was judged from the route table
-    Probe probe;
-    int status = 0;  // observed, else predicted from the route table
-    Finding finding;
-};
-
-struct Report {
-    std::optional<Probe> health;  // step 1 (only with --target)
-    std::optional<Probe> without_key, with_key;
-    const StepCheck* auth_step = nullptr;
-    std::vector<StepCheck> steps;
-    Finding verdict, path_verdict;  // path_verdict: what the paths alone say (a 401 can hide it)
-    Recommendation rec;
-    std::string rec_url;
-};
-
-Probe send(HttpClient& http, const std::string& method, const std::string& url,
-           std::vector<std::pair<std::string, std::string>> headers, const std::string& body) {
+HttpResponse send_once(const std::string& method, const std::string& url,
+                       std::vector<std::pair<std::string, std::string>> headers, const std::string& body) {
+    HttpClient http;
     HttpRequest rq;
     rq.method = method;
     rq.url = url;
@@ -74,253 +59,101 @@ Probe send(HttpClient& http, const std::string& method, const std::string& url,
     rq.timeout_ms = 5000;
     rq.connect_timeout_ms = 1500;
     rq.keep_body = 300;
-    HttpResponse r = http.send(rq);
-    Probe p{true, url, r.status, r.error, r.error_text, "", r.body_excerpt};
-    if (auto it = r.headers.find("content-type"); it != r.headers.end()) p.content_type = it->second;
-    return p;
+    return http.send(rq);
 }
 
-// The step's own headers, plus the client's key header when a key is given.
-std::vector<std::pair<std::string, std::string>> step_headers(const ClientProfile& c, const Step& s,
-                                                              const std::string& key) {
-    std::vector<std::pair<std::string, std::string>> h(s.headers.begin(), s.headers.end());
-    if (!key.empty() && !c.auth_header.empty()) h.emplace_back(c.auth_header, c.auth_prefix + key);
-    return h;
-}
-
-// A recommended template at the user's own host and port ("http://127.0.0.1:{port}/v1" -> "http://localhost:8045/v1").
-std::string at_user_origin(const std::string& templ, const BaseUrl& user) {
-    std::string r = render_base_url(templ, user.port, 9);
-    std::string probe_origin = "http://127.0.0.1:" + std::to_string(user.port);
-    if (r.rfind(probe_origin, 0) == 0) r = "http://" + user.host + ":" + std::to_string(user.port) + r.substr(probe_origin.size());
-    return r;
-}
-
-Report diagnose(const Fixtures& f, const ClientProfile& client, const ProxyProfile& proxy, const std::string& base,
-                const std::optional<BaseUrl>& target, const std::string& key) {
-    Report r;
-    BaseUrl user = parse_base_url(base);
-    r.rec = recommend(client, proxy, f);
-    if (r.rec.found) r.rec_url = at_user_origin(r.rec.base_url, user);
-    for (auto pos = r.rec.note.find("{port}"); pos != std::string::npos; pos = r.rec.note.find("{port}"))
-        r.rec.note.replace(pos, 6, std::to_string(user.port));
-    for (auto& alt : r.rec.alternatives)  // "kilo-code-google at http://127.0.0.1:{port}"
-        if (auto at = alt.find(" at "); at != std::string::npos)
-            alt = alt.substr(0, at + 4) + at_user_origin(alt.substr(at + 4), user);
-    std::string origin = target ? "http://" + target->host + ":" + std::to_string(target->port) : "";
-    HttpClient* http = nullptr;
-    std::optional<HttpClient> owned;
-    if (target) {
-        http_global_init();
-        owned.emplace();
-        http = &*owned;
-        std::string hp = proxy.health_path.empty() ? "/" : proxy.health_path;
-        r.health = send(*http, "GET", origin + hp, {}, "");
-    }
-    bool up = !r.health || r.health->status != 0;
-    for (const auto& s : client.steps) {
-        StepCheck c;
-        c.step = &s;
-        c.req = join_request(client.join, base, s);
-        c.match = match_route(proxy.routes, s.method, c.req.path);
-        if (!target) c.how = "route table (no --target: nothing sent)";
-        else if (!up) c.how = "not sent (nothing listens)";
-        else if (s.spends_quota) c.how = "route table (not sent: it would spend upstream quota)";
-        else if (s.websocket) c.how = "route table (websocket attempt: not sent)";
-        else c.how = "sent";
-        r.steps.push_back(std::move(c));
-    }
-    // Step 2: the first step that costs nothing, without the key and (when given) with it.
-    for (auto& c : r.steps) {
-        if (c.how != "sent") continue;
-        std::string body = c.step->body ? c.step->body->dump() : "";
-        std::string url = origin + c.req.target;
-        if (!r.auth_step) {
-            r.auth_step = &c;
-            r.without_key = send(*http, c.step->method, url, step_headers(client, *c.step, ""), body);
-            c.probe = *r.without_key;
-            if (!key.empty()) c.probe = *(r.with_key = send(*http, c.step->method, url, step_headers(client, *c.step, key), body));
-        } else {
-            c.probe = send(*http, c.step->method, url, step_headers(client, *c.step, key), body);
+// A probe's answer says something only when a path that is surely no route gets another one: a server that
+// answers 400 (or 200) to any POST tells nothing by answering it to ours. 401, 403 and 404 always say something.
+void drop_uninformative_probes(CellObservation& cell, const ClientProfile& client, const std::string& origin) {
+    std::map<std::string, int> control;  // method -> status at the control path
+    for (auto& s : cell.steps) {
+        if (s.evidence != "probe" || s.status == 0 || s.status == 401 || s.status == 403 || s.status == 404) continue;
+        if (!control.count(s.method)) {
+            std::vector<std::pair<std::string, std::string>> headers;
+            for (const auto& st : client.steps)
+                if (st.id == s.step)
+                    for (const auto& [k, v] : st.headers) headers.emplace_back(k, v);
+            control[s.method] = send_once(s.method, origin + kControlPath, headers, "{}").status;
+        }
+        if (control[s.method] == s.status) {
+            s.skipped = true;
+            s.skip_reason = "the probe got " + std::to_string(s.status) + ", which " + origin +
+                            " answers to any path (" + kControlPath + " too): it cannot tell";
         }
     }
-    for (auto& c : r.steps) {
-        StepFacts facts{c.step->method, c.req.target, 0, TransportError::None, false, client.protocol, r.rec_url, ""};
-        if (c.probe.sent) {
-            facts.status = c.status = c.probe.status;
-            facts.error = c.probe.error;
-            facts.body_excerpt = c.probe.body;
-        } else if (target && !up) {
-            facts.status = 0;
-            facts.error = r.health->error;
-        } else {
-            facts.status = c.status = predict_status(proxy, c.step->method, c.req.path, PredictOptions{});
-        }
-        c.finding = classify_step(facts, proxy);
-        if (c.probe.sent && c.probe.status == 404 && c.match == RouteMatch::Route)
-            c.finding = {Diagnosis::Unexpected,
-                         "404 on " + c.req.path + ", which is a route of " + proxy.name +
-                             ": what listens at " + target->host + ":" + std::to_string(target->port) +
-                             " is probably not " + proxy.name + " (or a version with other routes)",
-                         "check which server listens on that port; start " + proxy.name + " there or fix the port"};
-        if (!c.probe.sent && facts.status) c.finding.reason = "[route table] " + c.finding.reason;
+}
+
+CellObservation unsent_cell(const ProxyProfile& proxy, const ClientProfile& client, const std::string& base,
+                            const std::string& why) {
+    CellObservation cell;
+    cell.proxy = proxy.id;
+    cell.client = client.id;
+    cell.variant = "typed";
+    cell.base_url = base;
+    for (const auto& step : client.steps) {
+        StepObservation o;
+        o.step = step.id;
+        FinalRequest fr = join_request(client.join, base, step);
+        o.method = step.method;
+        o.target = fr.target;
+        o.url = fr.url;
+        o.skipped = true;
+        o.skip_reason = why;
+        cell.steps.push_back(std::move(o));
     }
-    // The verdict: the first step that is not OK (websocket attempts are optional: clients fall back to HTTP).
-    // Route answers are judged with the key when one was given; a 401/403 then decides before any path.
-    r.verdict = r.path_verdict = {Diagnosis::Ok, "every step lands on a route of " + proxy.name, ""};
-    bool path_set = false;
-    for (const auto& c : r.steps) {
-        if (c.step->websocket || c.finding.diagnosis == Diagnosis::Ok) continue;
-        bool auth = c.finding.diagnosis == Diagnosis::AuthMissing || c.finding.diagnosis == Diagnosis::AuthRejected;
-        if (!path_set && !auth) {
-            r.path_verdict = c.finding;
-            path_set = true;
-        }
-        if (r.verdict.diagnosis == Diagnosis::Ok) r.verdict = c.finding;
+    return cell;
+}
+
+std::string answer_text(const HttpResponse& r) {
+    if (r.status) {
+        auto ct = r.headers.find("content-type");
+        return std::to_string(r.status) + (ct == r.headers.end() ? "" : " (" + ct->second + ")");
     }
-    if (r.verdict.diagnosis == Diagnosis::AuthMissing || r.verdict.diagnosis == Diagnosis::AuthRejected) {
-        std::string header = client.auth_header + ": " + client.auth_prefix + "<key>";
-        r.verdict.fix += "; " + client.id + " sends it as `" + header + "`" +
-                         (key.empty() ? " (pass --api-key to let the doctor check the key)" : "");
-        if (!path_set) {  // the key hid the paths: judge them from the route table instead
-            for (const auto& c : r.steps) {
-                if (c.step->websocket) continue;
-                int st = predict_status(proxy, c.step->method, c.req.path, PredictOptions{});
-                Finding fd = classify_step({c.step->method, c.req.target, st, TransportError::None, false,
-                                            client.protocol, r.rec_url, ""}, proxy);
-                if (fd.diagnosis != Diagnosis::Ok) {
-                    r.path_verdict = fd;
-                    r.path_verdict.reason = "[route table] " + fd.reason;
-                    break;
-                }
-            }
-        }
-    }
-    // Every path lands, but (judged from the profiles, nothing sent) the proxy reads its key from headers this
-    // client does not send: a 401 is what the user will see, and it is not a route problem.
-    bool probed = std::any_of(r.steps.begin(), r.steps.end(), [](const auto& c) { return c.probe.sent; });
-    if (r.verdict.diagnosis == Diagnosis::Ok && !probed && !r.rec.caveat.empty())
-        r.verdict = {Diagnosis::AuthMissing, "[profiles] " + r.rec.caveat,
-                     "the Base URL is right; make the client send the key the way " + proxy.name + " reads it"};
-    if (r.verdict.diagnosis != Diagnosis::Ok && !r.rec.found && !r.rec.alternatives.empty() &&
-        r.verdict.diagnosis != Diagnosis::NotListening)
-        r.verdict.fix += "; or switch to another mode of the client: " + r.rec.alternatives.front();
-    return r;
+    return std::string("no answer: ") + to_string(r.error);
 }
 
-const char* match_text(RouteMatch m) {
-    switch (m) {
-        case RouteMatch::Route: return "route";
-        case RouteMatch::WrongMethod: return "wrong-method";
-        case RouteMatch::NoRoute: return "no-route";
-    }
-    return "no-route";
+std::string step_answer(const StepVerdict& s) {
+    const StepObservation& o = s.observed;
+    if (o.skipped) return "not sent (" + o.skip_reason + ")";
+    std::string a = o.status ? std::to_string(o.status) : std::string("no answer: ") + to_string(o.error);
+    return (o.evidence == "probe" ? "probed with an empty body -> " : "sent -> ") + a;
 }
 
-nlohmann::json probe_json(const std::optional<Probe>& p) {
-    if (!p) return nullptr;
-    return {{"url", p->url}, {"status", p->status}, {"error", p->error == TransportError::None ? "" : to_string(p->error)},
-            {"content_type", p->content_type}};
-}
-
-nlohmann::json finding_json(const Finding& f) {
-    return {{"class", to_string(f.diagnosis)}, {"reason", f.reason}, {"fix", f.fix}};
-}
-
-nlohmann::json to_json(const Report& r, const ClientProfile& client, const ProxyProfile& proxy, const std::string& base,
-                       const std::string& target) {
-    nlohmann::json j = {{"client", client.id}, {"proxy", proxy.id}, {"proxy_provenance", proxy.provenance},
-                        {"base_url", base}, {"target", target.empty() ? nlohmann::json(nullptr) : nlohmann::json(target)},
-                        {"checked_live", !target.empty()}};
-    j["up"] = {{"checked", r.health.has_value()},
-               {"listening", r.health ? nlohmann::json(r.health->status != 0) : nlohmann::json(nullptr)},
-               {"health", probe_json(r.health)}};
-    j["auth"] = {{"checked", r.auth_step != nullptr},
-                 {"request", r.auth_step ? nlohmann::json(r.auth_step->req.line()) : nlohmann::json(nullptr)},
-                 {"without_key", probe_json(r.without_key)}, {"with_key", probe_json(r.with_key)}};
-    j["steps"] = nlohmann::json::array();
-    for (const auto& c : r.steps)
-        j["steps"].push_back({{"step", c.step->id}, {"request", c.req.line()}, {"path", c.req.path},
-                              {"route", match_text(c.match)}, {"spends_quota", c.step->spends_quota},
-                              {"optional", c.step->websocket}, {"sent", c.probe.sent}, {"how", c.how},
-                              {"status", c.status ? nlohmann::json(c.status) : nlohmann::json(nullptr)},
-                              {"class", to_string(c.finding.diagnosis)}, {"reason", c.finding.reason},
-                              {"fix", c.finding.fix}});
-    j["verdict"] = finding_json(r.verdict);
-    j["path_verdict"] = finding_json(r.path_verdict);
-    j["works"] = r.verdict.diagnosis == Diagnosis::Ok;
-    j["recommended"] = {{"found", r.rec.found}, {"variant", r.rec.variant}, {"base_url", r.rec_url},
-                        {"template", r.rec.base_url}, {"note", r.rec.note}, {"alternatives", r.rec.alternatives},
-                        {"caveat", r.rec.caveat}};
-    return j;
-}
-
-std::string probe_text(const Probe& p) {
-    if (p.status) return std::to_string(p.status) + (p.content_type.empty() ? "" : " (" + p.content_type + ")");
-    return std::string("no answer: ") + to_string(p.error);
-}
-
-void print_text(std::ostream& o, const Report& r, const ClientProfile& client, const ProxyProfile& proxy,
-                const std::string& base, const std::string& target) {
-    o << "routecheck doctor: " << client.id << " (" << client.name << ") with Base URL " << base << "\n"
+void print_text(std::ostream& o, const CellResult& r, const ClientProfile& client, const ProxyProfile& proxy,
+                const std::optional<Health>& health, const Recommendation& rec, const std::string& rec_url) {
+    o << "routecheck doctor: " << client.id << " (" << client.name << ") with Base URL " << r.cell.base_url << "\n"
       << "proxy: " << proxy.id << (proxy.provenance == "source" ? " (contract read from its source, never run here)" : "")
-      << (target.empty() ? "" : ", running at " + target) << "\n\n";
-    o << "1. Is the proxy up?\n";
-    if (!r.health) o << "   not checked: no --target given, so every answer below comes from the " << proxy.id
-                     << " profile alone.\n";
-    else if (r.health->status == 0)
-        o << "   GET " << r.health->url << " -> " << probe_text(*r.health) << "\n   NO: nothing answers there.\n";
+      << "\n\n1. Is the proxy up?\n";
+    if (!health) o << "   not checked: no --target given, so nothing is sent; paths are judged by " << proxy.id << "'s routes.\n";
     else {
-        o << "   GET " << r.health->url << " -> " << probe_text(*r.health) << "\n   ";
-        if (r.health->status >= 200 && r.health->status < 300) o << "yes: it listens and its health endpoint answers.\n";
-        else if (r.health->status == 401 || r.health->status == 403)
-            o << "it listens; its health endpoint wants a key (a strict auth mode).\n";
+        o << "   GET " << health->url << " -> " << answer_text(health->answer) << "\n   ";
+        int st = health->answer.status;
+        if (st == 0) o << "NO: nothing answers there.\n";
+        else if (st >= 200 && st < 300) o << "yes: it listens and its health endpoint answers.\n";
+        else if (st == 401 || st == 403) o << "it listens; its health endpoint wants a key (a strict auth mode).\n";
         else o << "something listens, but its health endpoint did not answer 2xx: is it really " << proxy.id << "?\n";
     }
-    o << "2. 401 or 404?\n";
-    if (!r.auth_step) {
-        o << "   not checked: " << (!r.health ? "no --target given" : r.health->status == 0 ? "nothing listens"
-                                                                     : "every step of this client would spend upstream quota, so none is sent")
-          << ".\n";
-    } else {
-        o << "   " << r.auth_step->req.line() << " without a key -> " << probe_text(*r.without_key) << "\n";
-        if (r.with_key) o << "   " << r.auth_step->req.line() << " with the key -> " << probe_text(*r.with_key) << "\n";
-        int s = r.with_key ? r.with_key->status : r.without_key->status;
-        if (s == 401 || s == 403)
-            o << "   " << s << ": the key comes first; a 401/403 says nothing about the path (fix the key, then look again).\n";
-        else if (s == 404)
-            o << "   404, not 401: the key is not the problem; "
-              << (r.auth_step->match == RouteMatch::Route ? "yet this path is a route of " + proxy.id + " (see 4).\n"
-                                                          : std::string("the path is (see 3).\n"));
-        else if (r.without_key->status == 401 && r.with_key) o << "   the proxy wants a key, and yours is accepted.\n";
-        else o << "   no auth problem on this path.\n";
-    }
-    o << "3. Which path does " << client.id << " build from this Base URL, and is it a route of " << proxy.id << "?\n";
-    for (const auto& c : r.steps) {
-        o << "   " << c.req.line() << "  [" << c.step->id << "]\n      "
-          << (c.match == RouteMatch::Route ? "route" : c.match == RouteMatch::WrongMethod ? "a route, but not for this method"
-                                                                                          : "NOT a route")
-          << "; " << (c.probe.sent ? "sent -> " + probe_text(c.probe)
-                                   : (c.status ? "would answer " + std::to_string(c.status) + ", " : std::string()) + c.how)
-          << "; "
-          << to_string(c.finding.diagnosis) << (c.step->websocket ? " (optional: the client falls back to HTTP)" : "")
+    o << "2. Which path does " << client.id << " build from this Base URL, and is it a route of " << proxy.id << "?\n";
+    o << "3. What came back (a 401 is a key problem, a 404 a route problem)?\n";
+    for (const auto& s : r.steps) {
+        o << "   " << s.observed.request_line() << "  [" << s.observed.step << (s.essential ? "" : ", optional") << "]\n"
+          << "      " << step_answer(s) << "\n      " << to_string(s.finding.diagnosis)
+          << (s.outcome() == "fell back" ? " (fell back: the client retries over HTTP)" : "") << ": " << s.finding.reason
           << "\n";
     }
-    o << "4. Verdict: " << to_string(r.verdict.diagnosis) << (r.verdict.diagnosis == Diagnosis::Ok ? " (works)" : "")
-      << "\n   why: " << r.verdict.reason << "\n";
-    if (!r.verdict.fix.empty()) o << "   fix: " << r.verdict.fix << "\n";
-    if (r.path_verdict.diagnosis != r.verdict.diagnosis)
-        o << "   and then the path: " << to_string(r.path_verdict.diagnosis) << ": " << r.path_verdict.reason
-          << (r.path_verdict.fix.empty() ? "" : "; fix: " + r.path_verdict.fix) << "\n";
-    if (r.rec.found) {
-        o << "   recommended Base URL for " << client.id << " with " << proxy.id << ": " << r.rec_url << "\n";
-        if (!r.rec.caveat.empty() && r.verdict.reason.find(r.rec.caveat) == std::string::npos)
-            o << "   but: " << r.rec.caveat << "\n";
+    bool unverified = r.judgment.diagnosis == Diagnosis::Skipped;
+    o << "4. Verdict: " << (unverified ? "UNVERIFIED" : to_string(r.judgment.diagnosis))
+      << (r.works ? " (works)" : unverified ? " (the paths are right; nothing confirmed it)" : "") << "\n   why: "
+      << r.judgment.reason << "\n";
+    if (!r.judgment.fix.empty()) o << "   fix: " << r.judgment.fix << "\n";
+    for (const auto& w : r.warnings) o << "   warning: " << w << "\n";
+    if (rec.found) {
+        o << "   recommended Base URL for " << client.id << " with " << proxy.id << ": " << rec_url << "\n";
+        if (!rec.caveat.empty()) o << "   but: " << rec.caveat << "\n";
     } else {
-        std::string note = r.rec.note;
+        std::string note = rec.note;
         if (note.rfind("no Base URL works: ", 0) == 0) note = note.substr(19);
         o << "   no Base URL of " << client.id << " works with " << proxy.id << ": " << note << "\n";
-        for (const auto& a : r.rec.alternatives) o << "   alternative: " << a << "\n";
     }
 }
 
@@ -332,9 +165,10 @@ int cmd_doctor(const std::vector<std::string>& argv) {
             std::cout << kHelp;
             return 0;
         }
-    Args a(argv, {"--client", "--base-url", "--target", "--api-key", "--proxy", "--fixtures"}, {"--json", "--override"});
+    Args a(argv, {"--client", "--base-url", "--target", "--api-key", "--key-setting", "--proxy", "--fixtures"},
+           {"--json", "--override", "--allow-quota"});
     Fixtures f = load_with(a.all("--fixtures"), a.has("--override"));
-    const ClientProfile* client = &require_client(f, a.one("--client"));
+    const ClientProfile& client = require_client(f, a.one("--client"));
     if (f.proxies.empty()) throw UsageError("no proxy profile loaded (fixtures/proxies/ is empty)");
     std::string pid = a.one_or("--proxy", f.proxy("antigravity-tools") ? "antigravity-tools" : f.proxies.front().id);
     const ProxyProfile* proxy = f.proxy(pid);
@@ -345,6 +179,14 @@ int cmd_doctor(const std::vector<std::string>& argv) {
     }
     std::string base = a.one("--base-url");
     std::string target_text = a.one_or("--target", "");
+    std::string key = a.one_or("--api-key", "");
+    std::string key_setting = a.one_or("--key-setting", "");
+    if (!key_setting.empty() && !client.carrier(key_setting)) {
+        std::string known;
+        for (const auto& k : client.key_carriers) known += " " + (k.setting.empty() ? k.header : k.setting);
+        throw UsageError("--key-setting: " + client.id + " has no key setting or header '" + key_setting +
+                         "' (it has:" + known + ")");
+    }
     std::optional<BaseUrl> target;
     try {
         parse_base_url(base);
@@ -356,10 +198,51 @@ int cmd_doctor(const std::vector<std::string>& argv) {
     } catch (const std::invalid_argument& e) {
         throw UsageError(std::string("--target: ") + e.what());
     }
-    Report r = diagnose(f, *client, *proxy, base, target, a.one_or("--api-key", ""));
-    if (a.has("--json")) std::cout << to_json(r, *client, *proxy, base, target_text).dump(2) << "\n";
-    else print_text(std::cout, r, *client, *proxy, base, target_text);
-    return r.verdict.diagnosis == Diagnosis::Ok ? 0 : 1;
+
+    Recommendation rec = recommend(client, *proxy, f);
+    std::string rec_url = rec.found ? base_url_at(client, base, parse_base_url(render_base_url(rec.base_url, 1, 1)).path) : "";
+    std::optional<Health> health;
+    CellObservation cell;
+    if (!target) {
+        cell = unsent_cell(*proxy, client, base, "no --target: nothing sent");
+    } else {
+        http_global_init();
+        std::string origin = "http://" + target->host + ":" + std::to_string(target->port);
+        health = Health{origin + (proxy->health_path.empty() ? "/" : proxy->health_path), {}};
+        health->answer = send_once("GET", health->url, {}, "");
+        Variant typed{"typed", base, "the Base URL as typed"};
+        ReplayTarget t;
+        t.proxy = proxy;
+        t.port = target->port;
+        t.api_key = key;
+        t.send_key = !key.empty();
+        t.key_via = key_setting;
+        t.quota_safe = !a.has("--allow-quota");
+        t.probe_quota_steps = true;
+        t.send_origin = origin;
+        t.jobs = 1;
+        cell = replay_cells(t, {PlannedCell{&client, &typed}}).front();
+        drop_uninformative_probes(cell, client, origin);
+    }
+    CellResult r = judge_cell(cell, *proxy, client, nullptr, alternatives_at(rec, base));
+    if (a.has("--json")) {
+        nlohmann::json j = cell_json(r);
+        j["tool"] = "routecheck doctor";
+        j["proxy_provenance"] = proxy->provenance;
+        j["target"] = target_text.empty() ? nlohmann::json(nullptr) : nlohmann::json(target_text);
+        j["checked_live"] = target.has_value();
+        j["up"] = {{"checked", health.has_value()},
+                   {"listening", health ? nlohmann::json(health->answer.status != 0) : nlohmann::json(nullptr)},
+                   {"health", health ? nlohmann::json({{"url", health->url}, {"status", health->answer.status}})
+                                     : nlohmann::json(nullptr)}};
+        j["recommended"] = {{"found", rec.found}, {"variant", rec.variant}, {"base_url", rec_url},
+                            {"note", rec.note}, {"alternatives", alternatives_at(rec, base)}, {"caveat", rec.caveat}};
+        std::cout << j.dump(2) << "\n";
+    } else {
+        print_text(std::cout, r, client, *proxy, health, rec, rec_url);
+    }
+    if (r.works) return 0;
+    return r.judgment.diagnosis == Diagnosis::Skipped ? 3 : 1;
 }
 
 }  // namespace routecheck::cli

@@ -10,6 +10,35 @@ namespace routecheck::cli {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// One expected row per line, cells in a stable order: a table diffs well in review.
+std::string table_text(const nlohmann::json& doc) {
+    std::string out = "{\n";
+    for (auto it = doc.begin(); it != doc.end(); ++it) {
+        if (it.key() == "cells") continue;
+        out += "  " + nlohmann::json(it.key()).dump() + ": " + it->dump() + ",\n";
+    }
+    out += "  \"cells\": {";
+    bool first_client = true;
+    for (auto c = doc["cells"].begin(); c != doc["cells"].end(); ++c) {
+        out += std::string(first_client ? "" : ",") + "\n    " + nlohmann::json(c.key()).dump() + ": {";
+        first_client = false;
+        bool first_variant = true;
+        for (auto v = c->begin(); v != c->end(); ++v) {
+            out += std::string(first_variant ? "" : ",") + "\n      " + nlohmann::json(v.key()).dump() + ": [";
+            first_variant = false;
+            for (std::size_t i = 0; i < v->size(); ++i)
+                out += std::string(i ? "," : "") + "\n        " + (*v)[i].dump();
+            out += "\n      ]";
+        }
+        out += "\n    }";
+    }
+    return out + "\n  }\n}\n";
+}
+
+}  // namespace
+
 std::vector<std::string> update_expectations(const Fixtures& f, const MatrixReport& report) {
     std::map<std::string, nlohmann::json> docs;
     std::map<std::string, fs::path> files;
@@ -35,6 +64,7 @@ std::vector<std::string> update_expectations(const Fixtures& f, const MatrixRepo
             rows.push_back({{"step", s.observed.step},
                             {"request", s.observed.request_line()},
                             {"status", s.observed.status},
+                            {"class", to_string(s.finding.diagnosis)},
                             {"upstream", s.observed.upstream}});
         }
         docs[proxy]["cells"][cell.cell.client][cell.cell.variant] = rows;
@@ -46,7 +76,12 @@ std::vector<std::string> update_expectations(const Fixtures& f, const MatrixRepo
         tmp += ".partial";
         {
             std::ofstream out(tmp, std::ios::trunc);
-            out << doc.dump(2) << "\n";
+            out << table_text(doc);
+            if (!out.flush()) {
+                fs::remove(tmp);
+                throw std::runtime_error("cannot write " + tmp.string() + " (disk full?): " + files[proxy].string() +
+                                         " was left as it was");
+            }
         }
         fs::rename(tmp, files[proxy]);
         written.push_back(files[proxy].string());

@@ -1,81 +1,16 @@
 #include "judge/classify.hpp"
 
 #include <algorithm>
-#include <array>
-#include <regex>
-#include <stdexcept>
 
+#include "judge/body.hpp"
+#include "judge/path.hpp"
 #include "judge/routes.hpp"
 
 namespace routecheck {
 
 namespace {
-
-constexpr std::array<std::pair<Diagnosis, const char*>, 12> kNames = {{
-    {Diagnosis::Ok, "OK"},
-    {Diagnosis::DuplicatePrefix, "DUPLICATE_PREFIX"},
-    {Diagnosis::MissingVersion, "MISSING_VERSION"},
-    {Diagnosis::EndpointInBase, "ENDPOINT_IN_BASE"},
-    {Diagnosis::WrongProtocol, "WRONG_PROTOCOL"},
-    {Diagnosis::NoRoute, "NO_ROUTE"},
-    {Diagnosis::AuthMissing, "AUTH_MISSING"},
-    {Diagnosis::AuthRejected, "AUTH_REJECTED"},
-    {Diagnosis::NotListening, "NOT_LISTENING"},
-    {Diagnosis::UpstreamError, "UPSTREAM_ERROR"},
-    {Diagnosis::Unexpected, "UNEXPECTED"},
-    {Diagnosis::Skipped, "SKIPPED"},
-}};
-
-bool is_version(const std::string& seg) {
-    static const std::regex re("v[0-9]+((alpha|beta)[0-9]*)?");
-    return std::regex_match(seg, re);
-}
-
-// Endpoints clients append to a Base URL, as segment sequences.
-const std::vector<std::vector<std::string>>& endpoints() {
-    static const std::vector<std::vector<std::string>> e = {
-        {"chat", "completions"}, {"completions"}, {"messages"}, {"responses"}, {"embeddings"}, {"models"},
-    };
-    return e;
-}
-
-// Length of the endpoint that starts at segs[i], or 0.
-std::size_t endpoint_at(const std::vector<std::string>& segs, std::size_t i) {
-    for (const auto& e : endpoints()) {
-        if (i + e.size() > segs.size()) continue;
-        if (std::equal(e.begin(), e.end(), segs.begin() + static_cast<long>(i))) return e.size();
-    }
-    return 0;
-}
-
 std::string strip_query(const std::string& path) { return path.substr(0, path.find('?')); }
-
 }  // namespace
-
-const char* to_string(Diagnosis d) {
-    for (const auto& [k, v] : kNames)
-        if (k == d) return v;
-    return "UNEXPECTED";
-}
-
-Diagnosis diagnosis_from_string(const std::string& s) {
-    for (const auto& [k, v] : kNames)
-        if (s == v) return k;
-    throw std::invalid_argument("unknown verdict class '" + s + "'");
-}
-
-Diagnosis path_shape(const std::string& raw) {
-    auto segs = split_path(strip_query(raw));
-    for (std::size_t i = 0; i + 1 < segs.size(); ++i)
-        if (is_version(segs[i]) && is_version(segs[i + 1])) return Diagnosis::DuplicatePrefix;
-    std::size_t start = !segs.empty() && is_version(segs[0]) ? 1 : 0;
-    if (std::size_t len = endpoint_at(segs, start)) {
-        std::size_t next = start + len;
-        if (next < segs.size() && (is_version(segs[next]) || endpoint_at(segs, next))) return Diagnosis::EndpointInBase;
-        if (start == 0) return Diagnosis::MissingVersion;
-    }
-    return Diagnosis::Ok;
-}
 
 std::string protocol_family(const std::string& protocol) {
     if (protocol.rfind("openai", 0) == 0) return "openai";
@@ -88,7 +23,7 @@ std::string path_family(const std::string& raw) {
     auto segs = split_path(strip_query(raw));
     if (segs.empty()) return "";
     if (segs[0].rfind("v1beta", 0) == 0 || segs[0].rfind("v1alpha", 0) == 0) return "gemini";
-    std::size_t start = is_version(segs[0]) ? 1 : 0;
+    std::size_t start = is_version_segment(segs[0]) ? 1 : 0;
     if (start >= segs.size()) return "";
     if (segs[start] == "messages") return "anthropic";
     if (segs[start] == "chat" || segs[start] == "responses" || segs[start] == "completions" ||
@@ -101,83 +36,163 @@ std::string path_family(const std::string& raw) {
 
 namespace {
 
-std::string use_instead(const StepFacts& f) {
-    return f.recommended_base.empty() ? std::string("no Base URL of this client reaches a route of this proxy; "
-                                                    "use another mode of the client (see the recommendations)")
-                                      : "set the Base URL to " + f.recommended_base;
+std::string list_of(const std::vector<std::string>& items, const char* last = " or ") {
+    std::string out;
+    for (std::size_t i = 0; i < items.size(); ++i) out += (i == 0 ? "" : i + 1 == items.size() ? last : ", ") + items[i];
+    return out;
 }
 
-bool served(const ProxyProfile& proxy, const std::string& family) {
-    for (const auto& c : proxy.capabilities)
-        if (protocol_family(c) == family) return true;
-    return false;
+std::string carrier_text(const KeyCarrier& k) {
+    std::string h = "`" + k.header + ": " + k.prefix + "<key>`";
+    return k.setting.empty() ? h : k.setting + " (sent as " + h + ")";
+}
+
+bool proxy_reads(const ProxyProfile& p, const std::string& header) {
+    return p.auth_carriers.empty() || std::find(p.auth_carriers.begin(), p.auth_carriers.end(), header) != p.auth_carriers.end();
+}
+
+// What to do about a key the proxy did not get: the client setting that sends it where the proxy reads it, or,
+// when the client has none, that the proxy must accept the client's header.
+std::string key_fix(const StepContext& c) {
+    const ClientProfile& client = *c.client;
+    const ProxyProfile& proxy = *c.proxy;
+    for (const auto& k : client.key_carriers)
+        if (proxy_reads(proxy, k.header)) {
+            if (c.key_carrier && c.key_carrier->header != k.header)
+                return "put the key in " + carrier_text(k) + " instead of " +
+                       (c.key_carrier->setting.empty() ? c.key_carrier->header : c.key_carrier->setting) + ": " +
+                       proxy.name + " reads " + list_of(proxy.auth_carriers);
+            return "give " + client.id + " the key configured in " + proxy.name + ": " + carrier_text(k);
+        }
+    std::vector<std::string> headers;
+    for (const auto& k : client.key_carriers) headers.push_back(k.header);
+    return client.id + " can send its key only as " + list_of(headers) + ", and " + proxy.name + " reads " +
+           list_of(proxy.auth_carriers) + ": the proxy must accept " + headers.front() +
+           " (no setting of the client sends another header)";
+}
+
+Finding auth_finding(const StepContext& c, int status) {
+    const ProxyProfile& proxy = *c.proxy;
+    const KeyCarrier* k = c.key_carrier;
+    std::string st = std::to_string(status);
+    if (!k)
+        return {Diagnosis::AuthMissing, st + ": " + proxy.name + " wants a key and none was sent (a key problem, not a route problem)",
+                key_fix(c), ""};
+    if (!proxy_reads(proxy, k->header))
+        return {Diagnosis::AuthMissing,
+                st + ": " + c.client->id + " sent its key in " + k->header + ", which " + proxy.name +
+                    " does not read (it reads " + list_of(proxy.auth_carriers) + ")",
+                key_fix(c), ""};
+    return {Diagnosis::AuthRejected, st + ": " + proxy.name + " refused the key sent in " + k->header + " (the path is right)",
+            "the Base URL is right; give " + c.client->id + " the key configured in " + proxy.name +
+                (k->setting.empty() ? std::string() : " (" + k->setting + ")"),
+            ""};
+}
+
+std::string status_text(const StepObservation& o) { return std::to_string(o.status); }
+
+// A misjoined path stays a misjoin whatever came back; what came back only adds to the reason (and a missing key
+// to the fix).
+Finding misjoin(const StepContext& c, const BodyReading& body) {
+    const StepObservation& o = *c.observed;
+    const PathVerdict& pv = *c.path;
+    const ProxyProfile& proxy = *c.proxy;
+    Finding f{pv.shape, pv.reason, "", ""};
+    if (pv.shape == Diagnosis::WrongProtocol || (pv.shape == Diagnosis::NoRoute && pv.bases.empty() && c.fix_base_url.empty())) {
+        f.fix = c.alternatives.empty()
+                    ? std::string("use a client, or a mode of ") + c.client->id + ", that speaks a protocol " + proxy.name +
+                          " serves; no Base URL makes it answer this call"
+                    : "switch to another mode of the client: " + c.alternatives.front() +
+                          "; no Base URL of " + c.client->id + " makes " + proxy.name + " answer this call";
+    } else {
+        f.base_url = c.fix_base_url;
+        f.fix = "set the Base URL to " + f.base_url;
+        if (pv.shape == Diagnosis::DuplicatePrefix) f.fix += " (" + c.client->id + " appends the version itself)";
+        if (pv.shape == Diagnosis::EndpointInBase) f.fix += " (" + c.client->id + " appends the endpoint itself)";
+    }
+    std::string st = status_text(o);
+    bool two = o.status >= 200 && o.status < 300;
+    if (o.status == 401 || o.status == 403) {
+        f.reason += "; " + proxy.name + " answered " + st + " before routing, which hides the wrong path";
+        bool key_ok = c.key_carrier && proxy_reads(proxy, c.key_carrier->header);
+        if (!key_ok) {
+            Finding k = auth_finding(c, o.status);
+            f.reason += ", and the key is also missing";
+            f.fix += "; the key is also missing: " + k.fix;
+        }
+    } else if (o.status == 101) {
+        f.reason += "; the websocket upgrade was accepted at this path all the same";
+    } else if (two && (body.kind == BodyKind::Html || body.kind == BodyKind::ErrorObject || body.kind == BodyKind::UpstreamError)) {
+        f.reason += "; it answered " + st + " with " + body.what + " (a soft 404: not an API answer)";
+    } else if (two) {
+        f.reason += "; " + proxy.name + " answered " + st + " here all the same (it tolerates this path; others will not)";
+    } else if (!o.upstream.empty() || body.kind == BodyKind::UpstreamError) {
+        f.reason += "; " + proxy.name + " forwarded it (a pass-through) and " +
+                    (body.kind == BodyKind::UpstreamError ? "the upstream answered " + st + " with " + body.what
+                                                          : "the answer was " + st);
+    } else {
+        f.reason += " (answered " + st + (body.what.empty() ? "" : " with " + body.what) + ")";
+    }
+    return f;
 }
 
 }  // namespace
 
-Finding classify_step(const StepFacts& f, const ProxyProfile& proxy) {
-    std::string path = strip_query(f.path);
-    std::string line = f.method + " " + f.path;
-    if (f.error == TransportError::Refused)
+Finding classify_step(const StepContext& c) {
+    const StepObservation& o = *c.observed;
+    const ProxyProfile& proxy = *c.proxy;
+    const PathVerdict& pv = *c.path;
+    if (o.error == TransportError::Refused)
         return {Diagnosis::NotListening, "nothing listens at that address (connection refused)",
-                "start the proxy, or fix the port in the Base URL (" + proxy.name + " listens on its configured port)"};
-    if (f.status == 0)
-        return {Diagnosis::Unexpected, std::string("no HTTP answer: ") + to_string(f.error),
-                "check that the Base URL points at the proxy and not at another server"};
-    RouteMatch m = match_route(proxy.routes, f.method, path);
-    Diagnosis shape = path_shape(path);
-    if (f.status == 401 || f.status == 403) {
-        bool missing = f.status == 401;
-        std::string reason = missing ? "401: the proxy wants a key and got none it accepts"
-                                     : "403: the proxy refused the key";
-        if (m == RouteMatch::NoRoute)
-            reason += "; it checks the key before routing, so this is not a route answer (" + path +
-                      " is not a route either)";
-        return {missing ? Diagnosis::AuthMissing : Diagnosis::AuthRejected, reason,
-                missing ? "send the proxy's API key in the header this client uses (a 401 is not a Base URL problem)"
-                        : "use the key configured in the proxy (a 403 is not a Base URL problem)"};
+                "start the proxy, or fix the port in the Base URL (" + proxy.name + " listens on its configured port)", ""};
+    if (o.status == 0)
+        return {Diagnosis::Unexpected, std::string("no HTTP answer: ") + to_string(o.error) +
+                                           (o.error_text.empty() ? "" : " (" + o.error_text + ")"),
+                "check that the Base URL points at the proxy and not at another server", ""};
+    BodyReading body = read_body(o.content_type, o.body_excerpt);
+    if (pv.shape != Diagnosis::Ok) return misjoin(c, body);
+
+    const std::string path = pv.path, st = status_text(o);
+    const std::string where = pv.on_route ? "route " + path : path + " (not in " + proxy.name + "'s route table)";
+    const bool probe = o.evidence == "probe";
+    if (o.status == 401 || o.status == 403) return auth_finding(c, o.status);
+    if ((o.status >= 200 && o.status < 300) || o.status == 101) {
+        if (body.kind == BodyKind::Html && !c.step->stream)
+            return {Diagnosis::Unexpected, st + " from " + path + " with an HTML page, not an API answer",
+                    "check that the Base URL points at " + proxy.name + "'s API and not at a web page", ""};
+        return {Diagnosis::Ok, st + " from " + where, "", ""};
     }
-    // 101: a websocket upgrade the proxy accepted (Codex's Responses websocket) works like a 2xx.
-    if ((f.status >= 200 && f.status < 300) || f.status == 101) {
-        if (m == RouteMatch::Route) return {Diagnosis::Ok, std::to_string(f.status) + " from route " + path, ""};
-        return {Diagnosis::Ok, std::to_string(f.status) + " although " + path + " is not in the documented route table",
+    if (o.status == 404) {
+        if (body.kind == BodyKind::UpstreamError || !o.upstream.empty())
+            return {Diagnosis::UpstreamError,
+                    "404 at " + where + " with " + (body.what.empty() ? "the upstream's answer" : body.what) +
+                        ": the upstream did not find the model or resource, the route itself exists",
+                    "the Base URL is right; check the model name and the upstream account", ""};
+        return {Diagnosis::NoRoute,
+                "404 at " + path + ", which " + proxy.name + "'s route table lists, with " +
+                    (body.what.empty() ? std::string("an empty body") : body.what) +
+                    ": what listens there is not " + proxy.name + ", or a version without this route",
+                "check which server listens at that port and its version; start " + proxy.name + " there or fix the port",
                 ""};
     }
-    if (m == RouteMatch::Route) {
-        if (f.status == 501)
-            return {Diagnosis::Unexpected, "501 from route " + path + ": the proxy has the route but does not implement it",
-                    "the Base URL is right; this proxy cannot serve this call (use a proxy that implements it)"};
-        if (f.status == 429 || f.status >= 500 || f.upstream_reached)
-            return {Diagnosis::UpstreamError,
-                    std::to_string(f.status) + " from an existing route: the upstream call failed or was refused",
-                    "the Base URL is right; look at the proxy's upstream, account or quota"};
-        return {Diagnosis::Unexpected, std::to_string(f.status) + " from route " + path,
-                "the path is right; the proxy rejected the request itself (see the body excerpt)"};
-    }
-    if (m == RouteMatch::WrongMethod)
-        return {Diagnosis::Unexpected, std::to_string(f.status) + ": " + path + " is a route, but not for " + f.method,
-                "this client uses another method than the proxy serves on this path"};
-    switch (shape) {
-        case Diagnosis::DuplicatePrefix:
-            return {shape, path + " has the version segment twice: the Base URL already ends in it and the client "
-                               "appends its own",
-                    use_instead(f)};
-        case Diagnosis::EndpointInBase:
-            return {shape, path + ": the Base URL already holds an endpoint and the client appended its route to it",
-                    use_instead(f)};
-        case Diagnosis::MissingVersion:
-            return {shape, path + " lacks the /v1 prefix: this client expects the Base URL to carry it",
-                    use_instead(f)};
-        default:
-            break;
-    }
-    std::string family = path_family(path);
-    if (family.empty()) family = protocol_family(f.client_protocol);
-    if (!family.empty() && !served(proxy, family))
-        return {Diagnosis::WrongProtocol, path + " is a " + family + " route; " + proxy.name + " does not serve " + family,
-                "use a client mode that speaks a protocol this proxy serves"};
-    return {Diagnosis::NoRoute, std::to_string(f.status) + ": " + path + " is not a route of " + proxy.name,
-            use_instead(f)};
+    if (o.status == 405)
+        return {Diagnosis::Unexpected, "405: " + path + " is a route, but not for " + o.method,
+                "this client uses another method than the proxy serves on this path", ""};
+    if (o.status == 501)
+        return {Diagnosis::Unexpected, "501 from " + where + ": the proxy has the route but does not implement it",
+                "the Base URL is right; this proxy cannot serve this call (use a proxy that implements it)", ""};
+    if (o.status == 429 || o.status >= 500 || !o.upstream.empty() || body.kind == BodyKind::UpstreamError)
+        return {Diagnosis::UpstreamError,
+                st + " from " + where + (body.kind == BodyKind::UpstreamError ? " with " + body.what : std::string()) +
+                    ": the route exists; the upstream call failed or was refused",
+                "the Base URL is right; look at the proxy's upstream, account or quota", ""};
+    if (probe && (o.status == 400 || o.status == 422))
+        return {Diagnosis::Ok,
+                st + " from " + where + " to routecheck's empty-body probe: the route exists and checked the body "
+                                        "(inferred; nothing billable was sent)",
+                "", ""};
+    return {Diagnosis::Unexpected, st + " from " + where + ": the proxy rejected the request itself",
+            "the path is right; see the body excerpt for what the proxy did not accept", ""};
 }
 
 }  // namespace routecheck

@@ -4,53 +4,42 @@
 #include <string>
 
 #include "model/fixtures.hpp"
-#include "replay/replay.hpp"
+#include "model/verdict_class.hpp"
+#include "judge/observation.hpp"
 
 namespace routecheck {
 
-enum class Diagnosis {
-    Ok,
-    DuplicatePrefix,  // a version segment twice: /v1/v1, /v1beta/v1beta, /v1/v1beta
-    MissingVersion,   // /chat/completions, /models, /responses without /v1
-    EndpointInBase,   // the Base URL already held an endpoint: /v1/chat/completions/responses
-    WrongProtocol,    // a route of a protocol family the proxy does not serve
-    NoRoute,          // a well-formed path of a served family that the proxy still lacks
-    AuthMissing,      // 401
-    AuthRejected,     // 403
-    NotListening,     // connection refused
-    UpstreamError,    // the route exists, the upstream (or the proxy's call to it) failed
-    Unexpected,
-    Skipped,
-};
 
-const char* to_string(Diagnosis d);
-Diagnosis diagnosis_from_string(const std::string& s);  // throws std::invalid_argument
 
-// The shape of a path alone, before looking at any route table: DuplicatePrefix, EndpointInBase,
-// MissingVersion, or Ok when nothing is wrong with its shape.
-Diagnosis path_shape(const std::string& path);
+
 
 // Which protocol family a well-formed path belongs to: "openai", "anthropic", "gemini", or "" when unknown.
 std::string path_family(const std::string& path);
 
-struct StepFacts {
-    std::string method;
-    std::string path;
-    int status = 0;
-    TransportError error = TransportError::None;
-    bool upstream_reached = false;
-    std::string client_protocol;    // the client profile's protocol
-    std::string recommended_base;   // Base URL to suggest in fixes ("" if none works)
-    std::string body_excerpt;
-};
-
 struct Finding {
     Diagnosis diagnosis = Diagnosis::Unexpected;
-    std::string reason;  // one line: what happened and why
-    std::string fix;     // one line: what to do
+    std::string reason;    // one line: what happened and why
+    std::string fix;       // one line: what to do ("" for OK)
+    std::string base_url;  // the Base URL the fix names, when changing the Base URL is the fix; else ""
 };
 
-Finding classify_step(const StepFacts& facts, const ProxyProfile& proxy);
+struct PathVerdict;
+
+// Everything one step is judged from. The path verdict comes first (judge/path.hpp); the status, the body and
+// what reached the upstream are read only for a step whose path is right, and only add to a misjoin's reason.
+struct StepContext {
+    const ClientProfile* client = nullptr;
+    const Step* step = nullptr;
+    const ProxyProfile* proxy = nullptr;
+    const StepObservation* observed = nullptr;
+    const PathVerdict* path = nullptr;
+    std::string fix_base_url;               // the cell's fix Base URL ("" when the Base URL is right or unknown)
+    const KeyCarrier* key_carrier = nullptr;  // how the key was sent; null when no key was sent
+    std::vector<std::string> alternatives;  // other modes of the client that work with this proxy: "id at URL"
+};
+
+// The verdict of one step. Never throws.
+Finding classify_step(const StepContext& context);
 
 // The protocol family a client protocol name belongs to ("openai-responses" -> "openai").
 std::string protocol_family(const std::string& protocol);

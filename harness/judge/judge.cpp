@@ -1,6 +1,10 @@
 #include "judge/judge.hpp"
 
 #include <algorithm>
+#include <set>
+
+#include "join/join.hpp"
+#include "judge/path.hpp"
 
 namespace routecheck {
 
@@ -15,16 +19,48 @@ const char* to_string(CellVerdict v) {
     return "fail";
 }
 
+std::string StepVerdict::outcome() const {
+    if (finding.diagnosis == Diagnosis::Ok) return "ok";
+    if (finding.diagnosis == Diagnosis::Skipped) return "not sent";
+    if (websocket) return "fell back";
+    return essential ? "failed" : "warning";
+}
+
 namespace {
+
 std::string join_lines(const std::vector<std::string>& v) {
     if (v.empty()) return "(nothing)";
     std::string out;
     for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
     return out;
 }
+
+const Step* step_of(const ClientProfile& client, const std::string& id) {
+    auto it = std::find_if(client.steps.begin(), client.steps.end(), [&](const Step& s) { return s.id == id; });
+    return it == client.steps.end() ? nullptr : &*it;
+}
+
+bool definite(Diagnosis d) { return d != Diagnosis::Ok && d != Diagnosis::Skipped; }
+
+// The proxy wants a key (it has one configured) and reads it from headers none of the client's carriers uses.
+bool unreadable_key(const ClientProfile& client, const ProxyProfile& proxy) {
+    if (proxy.api_key.empty() || proxy.auth_carriers.empty() || client.key_carriers.empty()) return false;
+    for (const auto& k : client.key_carriers)
+        if (std::find(proxy.auth_carriers.begin(), proxy.auth_carriers.end(), k.header) != proxy.auth_carriers.end())
+            return false;
+    return true;
+}
+
 }  // namespace
 
-std::string compare_step(const StepObservation& o, const ExpectedStep& e) {
+std::string verdict_text(const Finding& f) {
+    std::string out = std::string(to_string(f.diagnosis)) + ": " + f.reason;
+    if (!f.fix.empty()) out += ". Fix: " + f.fix;
+    return out;
+}
+
+std::string compare_step(const StepVerdict& got, const ExpectedStep& e) {
+    const StepObservation& o = got.observed;
     std::string out;
     if (o.request_line() != e.request) out += "request: expected '" + e.request + "', sent '" + o.request_line() + "'. ";
     if (o.status != e.status)
@@ -32,12 +68,43 @@ std::string compare_step(const StepObservation& o, const ExpectedStep& e) {
                (o.status ? std::to_string(o.status) : std::string("no answer (") + to_string(o.error) + ")") + ". ";
     if (o.upstream != e.upstream)
         out += "upstream: expected " + join_lines(e.upstream) + ", reached " + join_lines(o.upstream) + ". ";
+    if (!e.diagnosis.empty() && e.diagnosis != to_string(got.finding.diagnosis))
+        out += "class: expected " + e.diagnosis + ", judged " + to_string(got.finding.diagnosis) + ". ";
     if (!out.empty()) out.pop_back();
     return out;
 }
 
+std::string cell_fix_base_url(const ClientProfile& client, const ProxyProfile& proxy, const std::string& base_url) {
+    const std::string typed = parse_base_url(base_url).path;
+    std::optional<std::set<std::string>> common;
+    std::vector<std::string> first_failing;
+    bool all_right = true;
+    for (const auto& step : client.steps) {
+        if (!step.essential) continue;
+        PathVerdict pv = judge_path(client, step, base_url, proxy);
+        std::set<std::string> here(pv.bases.begin(), pv.bases.end());
+        if (pv.shape == Diagnosis::Ok) here.insert(typed);
+        else {
+            all_right = false;
+            if (first_failing.empty()) first_failing = pv.bases;
+        }
+        if (here.empty()) continue;  // a call no Base URL serves: it cannot narrow the choice
+        if (!common) common = here;
+        else {
+            std::set<std::string> both;
+            std::set_intersection(common->begin(), common->end(), here.begin(), here.end(), std::inserter(both, both.end()));
+            common = both;
+        }
+    }
+    if (all_right) return "";
+    std::vector<std::string> ranked =
+        common && !common->empty() ? rank_bases({common->begin(), common->end()}, typed) : first_failing;
+    if (ranked.empty() || ranked.front() == typed) return "";
+    return base_url_at(client, base_url, ranked.front());
+}
+
 CellResult judge_cell(const CellObservation& cell, const ProxyProfile& proxy, const ClientProfile& client,
-                      const ExpectedTable* expected, const std::string& recommended_base, bool prediction) {
+                      const ExpectedTable* expected, const std::vector<std::string>& alternatives, bool prediction) {
     CellResult r;
     r.cell = cell;
     const std::vector<ExpectedStep>* rows = nullptr;
@@ -48,39 +115,66 @@ CellResult judge_cell(const CellObservation& cell, const ProxyProfile& proxy, co
             if (v != c->second.end()) rows = &v->second;
         }
     }
+    std::string fix_base;
+    bool parsed = true;
+    try {
+        fix_base = cell_fix_base_url(client, proxy, cell.base_url);
+    } catch (const std::exception&) {
+        parsed = false;  // a Base URL that does not parse: every step says so below
+    }
+    const KeyCarrier* carrier = cell.key_via.empty() ? nullptr : client.carrier(cell.key_via);
     bool all_skipped = !cell.steps.empty();
     bool mismatch = false;
     for (const auto& o : cell.steps) {
         StepVerdict sv;
         sv.observed = o;
-        if (o.skipped) {
-            sv.finding = {Diagnosis::Skipped, o.skip_reason, "pass --allow-quota to send it"};
-            r.steps.push_back(std::move(sv));
-            continue;
+        const Step* def = step_of(client, o.step);
+        sv.essential = def ? def->essential : true;
+        sv.websocket = def && def->websocket;
+        if (!def || !parsed) {
+            sv.finding = {Diagnosis::Unexpected, def ? "the Base URL " + cell.base_url + " does not parse"
+                                                     : "step '" + o.step + "' is not in " + client.id + "'s profile",
+                          "check the Base URL and the client profile", ""};
+        } else {
+            PathVerdict pv = judge_path(client, *def, cell.base_url, proxy);
+            StepContext ctx{&client, def, &proxy, &o, &pv, fix_base, carrier, alternatives};
+            if (o.skipped) {
+                // The path is judged without sending: a misjoin is known, a right path stays unverified.
+                StepObservation unsent = o;
+                unsent.status = 404;
+                ctx.observed = &unsent;
+                if (pv.shape != Diagnosis::Ok) {
+                    sv.finding = classify_step(ctx);
+                    sv.finding.reason = pv.reason + " (judged from the path; not sent: " + o.skip_reason + ")";
+                } else if (!unreadable_key(client, proxy)) {
+                    sv.finding = {Diagnosis::Skipped,
+                                  "not sent (" + o.skip_reason + "); its path " + pv.path +
+                                      (pv.on_route ? " is a route of " + proxy.name : " looks right"),
+                                  "send it to confirm (doctor --target, or --allow-quota)", ""};
+                } else {
+                    // The profiles alone settle it: the proxy wants a key in headers this client never sends.
+                    unsent.status = 401;
+                    ctx.key_carrier = &client.key_carriers.front();
+                    sv.finding = classify_step(ctx);
+                    sv.finding.reason = "[from the profiles, not sent] " + sv.finding.reason;
+                }
+            } else {
+                sv.finding = classify_step(ctx);
+            }
         }
-        all_skipped = false;
-        StepFacts facts{o.method, o.target, o.status, o.error, !o.upstream.empty(), client.protocol, recommended_base,
-                        o.body_excerpt};
-        sv.finding = classify_step(facts, proxy);
-        // A refused websocket upgrade is not a failure of the client: it falls back to HTTP (Codex retries the
-        // upgrade, then POSTs). The step keeps its status for the expected table; the cell's "works" ignores it.
-        auto step_def = std::find_if(client.steps.begin(), client.steps.end(), [&](auto& s) { return s.id == o.step; });
-        if (step_def != client.steps.end() && step_def->websocket && sv.finding.diagnosis != Diagnosis::Ok &&
-            sv.finding.diagnosis != Diagnosis::NotListening && o.status >= 400 && o.status < 500) {
-            sv.finding = {Diagnosis::Ok,
-                          std::to_string(o.status) + ": websocket upgrade refused; the client falls back to HTTP",
-                          ""};
-        }
-        if (rows) {
+        if (!o.skipped) all_skipped = false;
+        if (rows && !o.skipped) {
             auto it = std::find_if(rows->begin(), rows->end(), [&](const ExpectedStep& e) { return e.step == o.step; });
             if (it == rows->end()) sv.mismatch = "no expected row for step '" + o.step + "'";
             else {
                 sv.expected = *it;
-                sv.mismatch = compare_step(o, *it);
+                sv.mismatch = compare_step(sv, *it);
             }
         }
         mismatch = mismatch || !sv.mismatch.empty();
-        if (r.diagnosis == Diagnosis::Ok && sv.finding.diagnosis != Diagnosis::Ok) r.diagnosis = sv.finding.diagnosis;
+        if (!sv.essential && sv.finding.diagnosis != Diagnosis::Ok)
+            r.warnings.push_back(o.step + " (" + sv.outcome() + "): " + to_string(sv.finding.diagnosis) + ": " +
+                                 sv.finding.reason);
         r.steps.push_back(std::move(sv));
     }
     if (rows) {
@@ -92,17 +186,42 @@ CellResult judge_cell(const CellObservation& cell, const ProxyProfile& proxy, co
             }
         }
     }
-    r.works = !cell.steps.empty() && cell.error.empty() &&
-              std::all_of(r.steps.begin(), r.steps.end(), [](auto& s) { return s.finding.diagnosis == Diagnosis::Ok; });
+    // The cell's verdict: the first essential step with a definite class, then the first unsent one, else OK.
+    const StepVerdict* decisive = nullptr;
+    for (const auto& s : r.steps)
+        if (s.essential && definite(s.finding.diagnosis)) {
+            decisive = &s;
+            break;
+        }
+    if (!decisive)
+        for (const auto& s : r.steps)
+            if (s.essential && s.finding.diagnosis == Diagnosis::Skipped) {
+                decisive = &s;
+                break;
+            }
+    if (!cell.error.empty()) {
+        r.judgment = {Diagnosis::Unexpected, cell.error, "see the proxy's log tail in the report", ""};
+    } else if (cell.steps.empty()) {
+        r.judgment = {Diagnosis::Unexpected, "no step was replayed", "check the client profile", ""};
+    } else if (decisive) {
+        r.judgment = decisive->finding;
+        if (decisive->finding.diagnosis != Diagnosis::Skipped)
+            r.judgment.reason = decisive->observed.step + ": " + r.judgment.reason;
+    } else {
+        r.judgment = {Diagnosis::Ok, "every essential step reached a route and was answered", "", ""};
+        if (!r.warnings.empty())
+            r.judgment.reason += "; " + std::to_string(r.warnings.size()) + " optional step" +
+                                 (r.warnings.size() > 1 ? "s" : "") + " did not work (warnings)";
+    }
+    r.diagnosis = r.judgment.diagnosis;
+    r.works = r.diagnosis == Diagnosis::Ok;
     if (!cell.error.empty()) {
         r.verdict = CellVerdict::Fail;
         r.message = cell.error;
-        r.diagnosis = Diagnosis::Unexpected;
     } else if (prediction) {
         r.verdict = CellVerdict::Prediction;
     } else if (all_skipped) {
         r.verdict = CellVerdict::Skipped;
-        r.diagnosis = Diagnosis::Skipped;
     } else if (!rows) {
         r.verdict = CellVerdict::NoExpectation;
         r.message = "no expected rows for " + cell.id() + " (run routecheck matrix --update-expectations and review the diff)";

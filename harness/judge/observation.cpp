@@ -28,7 +28,8 @@ nlohmann::json to_json(const StepObservation& s) {
             {"ms", s.ms},
             {"upstream", s.upstream},
             {"skipped", s.skipped},
-            {"skip_reason", s.skip_reason}};
+            {"skip_reason", s.skip_reason},
+            {"evidence", s.evidence}};
 }
 
 StepObservation step_observation_from_json(const nlohmann::json& j) {
@@ -48,6 +49,7 @@ StepObservation step_observation_from_json(const nlohmann::json& j) {
     s.upstream = j.value("upstream", std::vector<std::string>{});
     s.skipped = j.value("skipped", false);
     s.skip_reason = j.value("skip_reason", "");
+    s.evidence = j.value("evidence", "");
     return s;
 }
 

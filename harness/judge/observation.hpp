@@ -26,6 +26,9 @@ struct StepObservation {
     std::vector<std::string> upstream;  // upstream request lines attributed to this step, in order
     bool skipped = false;
     std::string skip_reason;
+    // "" when sent as the client sends it; "probe" when sent with an empty JSON body instead of the client's, so no
+    // upstream bills it (doctor's quota-safe check: a 400/422 from a right route then shows the route exists).
+    std::string evidence;
 
     std::string request_line() const { return method + " " + target; }
     std::string path() const { return target.substr(0, target.find('?')); }
@@ -35,6 +38,9 @@ struct CellObservation {
     std::string proxy, client, variant, base_url;
     std::vector<StepObservation> steps;
     std::string error;  // a cell-level problem (e.g. the proxy died): the cell fails with it
+    // How the key went: the client setting or header of the key carrier used (ClientProfile::carrier), "" when
+    // no key was sent. The matrix sends the proxy's key in the client's default carrier.
+    std::string key_via;
 
     std::string id() const { return proxy + "." + client + "." + variant; }
 };

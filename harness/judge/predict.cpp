@@ -115,6 +115,10 @@ CellObservation predict_cell(const ProxyProfile& proxy, const ClientProfile& cli
     cell.variant = variant.id;
     bool closed = variant.base_url.find("{closed_port}") != std::string::npos;
     cell.base_url = render_base_url(variant.base_url, c.port, 1);
+    if (o.send_key) {
+        const KeyCarrier& k = client.key_carriers.front();
+        cell.key_via = k.setting.empty() ? k.header : k.setting;
+    }
     for (const auto& step : client.steps) {
         StepObservation s;
         s.step = step.id;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "join/join.hpp"
+#include "judge/path.hpp"
 #include "judge/routes.hpp"
 
 namespace routecheck {
@@ -26,9 +27,10 @@ std::vector<std::string> unrouted_steps(const ClientProfile& client, const Proxy
                                         const std::string& base_url) {
     std::vector<std::string> out;
     for (const auto& step : client.steps) {
-        if (step.websocket) continue;
-        FinalRequest r = join_request(client.join, base_url, step);
-        if (match_route(proxy.routes, step.method, r.path) != RouteMatch::Route) out.push_back(step.id + " -> " + r.line());
+        if (!step.essential) continue;
+        PathVerdict pv = judge_path(client, step, base_url, proxy);
+        if (pv.shape != Diagnosis::Ok || !pv.on_route)
+            out.push_back(step.id + " -> " + join_request(client.join, base_url, step).line());
     }
     return out;
 }
@@ -57,14 +59,21 @@ const Variant* first_working(const ClientProfile& client, const ProxyProfile& pr
 }  // namespace
 
 std::string auth_caveat(const ClientProfile& client, const ProxyProfile& proxy) {
-    if (proxy.api_key.empty() || proxy.auth_carriers.empty() || client.auth_header.empty()) return "";
-    if (std::find(proxy.auth_carriers.begin(), proxy.auth_carriers.end(), client.auth_header) != proxy.auth_carriers.end())
-        return "";
+    if (proxy.api_key.empty() || proxy.auth_carriers.empty() || client.key_carriers.empty()) return "";
+    auto reads = [&](const KeyCarrier& k) {
+        return std::find(proxy.auth_carriers.begin(), proxy.auth_carriers.end(), k.header) != proxy.auth_carriers.end();
+    };
+    if (reads(client.key_carriers.front())) return "";
     std::string carriers;
     for (std::size_t i = 0; i < proxy.auth_carriers.size(); ++i)
         carriers += (i == 0 ? "" : i + 1 == proxy.auth_carriers.size() ? " or " : ", ") + proxy.auth_carriers[i];
+    for (const auto& k : client.key_carriers)
+        if (reads(k))
+            return proxy.name + " reads its key from " + carriers + " only: give " + client.id + " the key in " +
+                   (k.setting.empty() ? k.header : k.setting) + " (sent as " + k.header + "), not in " +
+                   (client.key_carriers.front().setting.empty() ? client.auth_header : client.key_carriers.front().setting);
     return proxy.name + " reads its key from " + carriers + " only, and " + client.id + " sends its key in " +
-           client.auth_header + ": expect 401 at any Base URL unless the client can send " + carriers;
+           client.auth_header + ": expect 401 at any Base URL unless the proxy accepts " + client.auth_header;
 }
 
 Recommendation recommend(const ClientProfile& client, const ProxyProfile& proxy, const Fixtures& fixtures) {
@@ -98,6 +107,23 @@ Recommendation recommend(const ClientProfile& client, const ProxyProfile& proxy,
     }
     if (!r.alternatives.empty()) r.note += "; use another mode of the client: " + r.alternatives.front();
     return r;
+}
+
+// A recommendation's alternatives ("id at http://127.0.0.1:{port}/v1") at the origin of a cell's Base URL.
+std::vector<std::string> alternatives_at(const Recommendation& rec, const std::string& base_url) {
+    std::vector<std::string> out;
+    for (const auto& alt : rec.alternatives) {
+        auto at = alt.find(" at ");
+        if (at == std::string::npos) {
+            out.push_back(alt);
+            continue;
+        }
+        std::string templ = alt.substr(at + 4);
+        auto origin_end = templ.find('/', templ.find("://") + 3);
+        std::string path = origin_end == std::string::npos ? "" : templ.substr(origin_end);
+        out.push_back(alt.substr(0, at + 4) + base_origin(base_url) + path);
+    }
+    return out;
 }
 
 }  // namespace routecheck

@@ -29,12 +29,16 @@ std::string auth_caveat(const ClientProfile& client, const ProxyProfile& proxy);
 std::vector<const Variant*> candidate_variants(const std::vector<Variant>& variants,
                                                const ClientProfile* client = nullptr);
 
-// Steps of `client` at `base_url` that do not land on a route of `proxy` (websocket attempts are optional:
-// clients fall back to HTTP when the upgrade is refused).
+// Essential steps of `client` at `base_url` whose path is not right for `proxy` (judge/path.hpp): a misjoin, or
+// no route of its table. Optional steps (a model listing, count_tokens, a websocket attempt) do not count.
 std::vector<std::string> unrouted_steps(const ClientProfile& client, const ProxyProfile& proxy,
                                         const std::string& base_url);
 
 Recommendation recommend(const ClientProfile& client, const ProxyProfile& proxy, const Fixtures& fixtures);
+
+// The recommendation's alternatives ("id at http://127.0.0.1:{port}/v1") moved to the origin of `base_url`, the
+// Base URL a user typed ("id at http://localhost:8045/v1").
+std::vector<std::string> alternatives_at(const Recommendation& rec, const std::string& base_url);
 
 // "kilo-code-openai" -> "kilo-code": profiles of one client in different provider modes share a family.
 std::string client_family(const ClientProfile& client);

@@ -1,10 +1,12 @@
 #include "model/fixtures.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "join/join.hpp"
 #include "model/json_access.hpp"
+#include "model/verdict_class.hpp"
 
 namespace routecheck {
 
@@ -45,7 +47,7 @@ std::string method_of(const JsonAt& at, const std::string& key) {
 
 Step parse_step(const JsonAt& at, JoinRule rule) {
     at.only_keys({"id", "call", "method", "endpoint", "query", "headers", "body", "stream", "websocket",
-                  "spends_quota", "note"});
+                  "spends_quota", "essential", "note"});
     Step s;
     s.id = at.str("id");
     s.call = at.str_or("call", s.id.substr(0, s.id.find('.')));
@@ -62,10 +64,61 @@ Step parse_step(const JsonAt& at, JoinRule rule) {
     s.stream = at.boolean_or("stream", false);
     s.websocket = at.boolean_or("websocket", false);
     s.spends_quota = at.boolean_or("spends_quota", false);
+    s.essential = at.boolean_or("essential", !s.websocket);
     return s;
 }
 
+// "auth": {"header", "prefix", "setting"} (one carrier) or {"carriers": [{"header", "prefix", "setting", "seen"}]}.
+KeyCarrier parse_key_carrier(const JsonAt& at) {
+    at.only_keys({"header", "prefix", "setting", "seen", "note", "carriers"});
+    KeyCarrier k;
+    k.header = lower(at.str("header"));
+    if (!kCarriers.count(k.header))
+        at.at("header").fail("unknown key carrier '" + k.header + "' (authorization, x-api-key, x-goog-api-key)");
+    k.prefix = at.str_or("prefix", "");
+    k.setting = at.str_or("setting", "");
+    k.seen = at.str_or("seen", "recorded");
+    if (k.seen != "recorded" && k.seen != "documented") at.at("seen").fail("expected 'recorded' or 'documented'");
+    return k;
+}
+
+std::vector<KeyCarrier> parse_key_carriers(const JsonAt& auth) {
+    auth.expect_object();
+    std::vector<KeyCarrier> out;
+    if (!auth.has("carriers")) {
+        out.push_back(parse_key_carrier(auth));
+        return out;
+    }
+    if (auth.has("header")) auth.at("header").fail("give either \"header\" or \"carriers\", not both");
+    JsonAt list = auth.at("carriers");
+    list.expect_array();
+    if (list.size() == 0) list.fail("a client needs at least one key carrier");
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        JsonAt one = list.at(i);
+        if (one.has("carriers")) one.at("carriers").fail("unexpected key");
+        out.push_back(parse_key_carrier(one));
+    }
+    return out;
+}
+
 }  // namespace
+
+const KeyCarrier* ClientProfile::carrier(const std::string& name) const {
+    std::string n = lower(name);
+    auto words = [](const std::string& s) {  // "apiKey (OPENAI_API_KEY)" -> {"apikey", "openai_api_key"}
+        std::vector<std::string> out(1);
+        for (char ch : lower(s)) {
+            if (std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '.' || ch == '-') out.back() += ch;
+            else if (!out.back().empty()) out.emplace_back();
+        }
+        return out;
+    };
+    for (const auto& k : key_carriers) {
+        auto w = words(k.setting);
+        if (lower(k.setting) == n || k.header == n || std::find(w.begin(), w.end(), n) != w.end()) return &k;
+    }
+    return nullptr;
+}
 
 ClientProfile parse_client(const nlohmann::json& doc, const fs::path& file) {
     JsonAt root(doc, file.string());
@@ -83,12 +136,9 @@ ClientProfile parse_client(const nlohmann::json& doc, const fs::path& file) {
     if (c.provenance_kind != "recorded" && c.provenance_kind != "source")
         prov.at("kind").fail("expected 'recorded' or 'source'");
     c.join = parse_join(root.at("join"));
-    JsonAt auth = root.at("auth");
-    auth.only_keys({"header", "prefix", "note"});
-    c.auth_header = lower(auth.str("header"));
-    if (!kCarriers.count(c.auth_header))
-        auth.at("header").fail("unknown key carrier '" + c.auth_header + "' (authorization, x-api-key, x-goog-api-key)");
-    c.auth_prefix = auth.str_or("prefix", "");
+    c.key_carriers = parse_key_carriers(root.at("auth"));
+    c.auth_header = c.key_carriers.front().header;
+    c.auth_prefix = c.key_carriers.front().prefix;
     JsonAt steps = root.at("steps");
     steps.expect_array();
     if (steps.size() == 0) steps.fail("a profile needs at least one step");
@@ -183,8 +233,8 @@ ProxyProfile parse_proxy(const nlohmann::json& doc, const fs::path& file) {
     p.id = root.str("id");
     p.name = root.str("name");
     p.provenance = root.str("provenance");
-    if (p.provenance != "launched" && p.provenance != "source")
-        root.at("provenance").fail("expected 'launched' or 'source'");
+    if (p.provenance != "launched" && p.provenance != "source" && p.provenance != "case" && p.provenance != "probed")
+        root.at("provenance").fail("expected 'launched', 'source', 'probed' or 'case'");
     if (root.has("npm")) {
         JsonAt npm = root.at("npm");
         npm.only_keys({"package", "version", "dir", "overrides"});
@@ -207,7 +257,7 @@ ProxyProfile parse_proxy(const nlohmann::json& doc, const fs::path& file) {
         p.api_key = auth.str_or("key", "");
         p.auth_carriers = auth.strings_or_empty("carriers");
         for (std::size_t i = 0; i < p.auth_carriers.size(); ++i)
-            if (!kCarriers.count(p.auth_carriers[i]))
+            if (!kCarriers.count(p.auth_carriers[i]) && p.auth_carriers[i] != "query-key")
                 auth.at("carriers").at(i).fail("unknown key carrier '" + p.auth_carriers[i] + "'");
     }
     p.extra_headers = root.string_map_or_empty("extra_headers");
@@ -255,13 +305,21 @@ ExpectedTable parse_expected(const nlohmann::json& doc, const fs::path& file) {
             auto& out = t.cells[ci.key()][vi.key()];
             for (std::size_t i = 0; i < rows.size(); ++i) {
                 JsonAt r = rows.at(i);
-                r.only_keys({"step", "request", "status", "upstream", "note"});
+                r.only_keys({"step", "request", "status", "upstream", "class", "note"});
                 ExpectedStep e;
                 e.step = r.str("step");
                 e.request = r.str("request");
                 e.status = r.integer("status");
                 if (e.status != 0 && (e.status < 100 || e.status > 599)) r.at("status").fail("not an HTTP status");
                 e.upstream = r.strings_or_empty("upstream");
+                e.diagnosis = r.str_or("class", "");
+                if (!e.diagnosis.empty()) {
+                    try {
+                        diagnosis_from_string(e.diagnosis);
+                    } catch (const std::invalid_argument& err) {
+                        r.at("class").fail(err.what());
+                    }
+                }
                 out.push_back(std::move(e));
             }
         }

@@ -30,6 +30,20 @@ struct Step {
     bool stream = false;
     bool websocket = false;  // the client attempts a websocket upgrade here
     bool spends_quota = false;  // would reach the upstream model (attach mode skips it unless allowed)
+    // The client cannot work without this step (its chat, messages or generate call). Optional steps (a model
+    // listing for a picker, count_tokens, a websocket attempt it falls back from) are shown as warnings and never
+    // decide a cell's verdict. Fixture key "essential"; default true, false for a websocket attempt.
+    bool essential = true;
+};
+
+// One way a client sends its key: the header, its value prefix, and the client's own setting that makes it send
+// the key this way (an environment variable, a config key or an SDK option). `seen`: "recorded" when a recording
+// of the real client showed it, "documented" when it comes from the client's docs or source.
+struct KeyCarrier {
+    std::string header;   // lower case: authorization | x-api-key | x-goog-api-key
+    std::string prefix;   // e.g. "Bearer "
+    std::string setting;  // e.g. "ANTHROPIC_AUTH_TOKEN"; "" when unknown
+    std::string seen;     // recorded | documented
 };
 
 struct Recording {
@@ -45,8 +59,12 @@ struct ClientProfile {
     nlohmann::json provenance;
     std::string provenance_kind;  // recorded | source
     JoinRule join = JoinRule::Concat;
-    std::string auth_header;  // lower-case header name the client carries its key in
-    std::string auth_prefix;  // e.g. "Bearer "
+    std::string auth_header;  // the default key carrier's header (key_carriers.front()), lower case
+    std::string auth_prefix;  // ...and its prefix, e.g. "Bearer "
+    std::vector<KeyCarrier> key_carriers;  // every way the client can send its key; the first is the default
+
+    // The carrier whose setting or header is `name` (case-insensitive), or null.
+    const KeyCarrier* carrier(const std::string& name) const;
     std::vector<Step> steps;
     std::vector<Recording> recordings;
     std::filesystem::path file;
@@ -101,6 +119,7 @@ struct ExpectedStep {
     std::string request;  // "METHOD /path?query"
     int status = 0;       // 0 = connection failed
     std::vector<std::string> upstream;
+    std::string diagnosis;  // the verdict class the step must get ("" in a table written before classes)
 };
 
 struct ExpectedTable {

@@ -77,7 +77,8 @@ void step_html(std::ostringstream& h, const StepVerdict& sv, bool prediction) {
     }
     if (!sv.mismatch.empty()) h << "<div class=mismatch>≠ " << esc(sv.mismatch) << "</div>";
     h << "<div class=why><span class=\"badge " << ci.css << "\">" << to_string(sv.finding.diagnosis) << "</span> "
-      << esc(sv.finding.reason) << "</div>";
+      << (sv.outcome() == "ok" || sv.outcome() == "failed" ? std::string() : "<i>" + esc(sv.outcome()) + "</i> ")
+      << (sv.essential ? "" : "<span class=meta>(optional)</span> ") << esc(sv.finding.reason) << "</div>";
     if (!sv.finding.fix.empty()) h << "<div class=fix><b>Fix:</b> " << esc(sv.finding.fix) << "</div>";
     if (o.skipped) {
         if (!o.skip_reason.empty()) h << "<div class=meta>" << esc(o.skip_reason) << "</div>";
@@ -130,16 +131,14 @@ std::string cell_html(const CellResult& c, bool prediction, bool open_left) {
              "from its documented contract.</p>";
     if (!c.cell.error.empty()) h << "<p class=err>" << esc(c.cell.error) << "</p>";
     if (!c.message.empty() && c.message != c.cell.error) h << "<p class=msg>" << esc(c.message) << "</p>";
-    if (!c.works && c.diagnosis != Diagnosis::Ok) {
-        // The deciding step's fix names this proxy's recommended Base URL; the class's fix is the general rule.
-        std::string fix = ci.fix;
-        for (const auto& s : c.steps)
-            if (s.finding.diagnosis == c.diagnosis && !s.finding.fix.empty()) {
-                fix = s.finding.fix;
-                break;
-            }
-        h << "<p class=fixline><b>" << to_string(c.diagnosis) << "</b>: " << esc(ci.meaning) << ". <b>Fix:</b> "
-          << esc(fix) << ".</p>";
+    // The cell's one verdict, the same text as matrix.json, summary.md, junit.xml and the ctest cell test.
+    h << "<p class=fixline><b>" << to_string(c.judgment.diagnosis) << "</b>: " << esc(c.judgment.reason);
+    if (!c.judgment.fix.empty()) h << " <b>Fix:</b> " << esc(c.judgment.fix);
+    h << "</p>";
+    if (!c.warnings.empty()) {
+        h << "<ul class=warnings>";
+        for (const auto& w : c.warnings) h << "<li>⚠ " << esc(w) << "</li>";
+        h << "</ul>";
     }
     h << "<ol class=steps>";
     for (const auto& s : c.steps) step_html(h, s, prediction);

@@ -48,6 +48,12 @@ struct MatrixReport {
 };
 
 nlohmann::json matrix_json(const MatrixReport& report);
+// The JSON contract of one verdict: {"class", "reason", "fix", "base_url" (the fix Base URL, or null)}.
+nlohmann::json verdict_json(const Finding& finding);
+// One cell as matrix.json and `doctor --json` carry it: id, base_url, key_via, verdict (verdict_json), works,
+// warnings, expectation (pass | fail | no-expectation | skipped | prediction), message, error, steps[] (the
+// observation, its verdict, essential, outcome, and the expected row). docs/design.md documents it.
+nlohmann::json cell_json(const CellResult& cell);
 std::string summary_markdown(const MatrixReport& report);
 std::string junit_xml(const MatrixReport& report);
 std::string index_html(const MatrixReport& report);

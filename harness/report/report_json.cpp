@@ -18,6 +18,43 @@ Counts count_cells(const std::vector<CellResult>& cells) {
     return c;
 }
 
+nlohmann::json verdict_json(const Finding& f) {
+    return {{"class", to_string(f.diagnosis)},
+            {"reason", f.reason},
+            {"fix", f.fix},
+            {"base_url", f.base_url.empty() ? nlohmann::json(nullptr) : nlohmann::json(f.base_url)}};
+}
+
+nlohmann::json cell_json(const CellResult& cell) {
+    nlohmann::json cj = {{"id", cell.cell.id()},
+                         {"proxy", cell.cell.proxy},
+                         {"client", cell.cell.client},
+                         {"variant", cell.cell.variant},
+                         {"base_url", cell.cell.base_url},
+                         {"key_via", cell.cell.key_via},
+                         {"verdict", verdict_json(cell.judgment)},
+                         {"works", cell.works},
+                         {"warnings", cell.warnings},
+                         {"expectation", to_string(cell.verdict)},
+                         {"message", cell.message},
+                         {"error", cell.cell.error}};
+    cj["steps"] = nlohmann::json::array();
+    for (const auto& s : cell.steps) {
+        nlohmann::json sj = to_json(s.observed);
+        sj["verdict"] = verdict_json(s.finding);
+        sj["essential"] = s.essential;
+        sj["outcome"] = s.outcome();
+        sj["expected_status"] = s.expected ? nlohmann::json(s.expected->status) : nlohmann::json(nullptr);
+        sj["expected_request"] = s.expected ? nlohmann::json(s.expected->request) : nlohmann::json(nullptr);
+        sj["expected_upstream"] = s.expected ? nlohmann::json(s.expected->upstream) : nlohmann::json(nullptr);
+        sj["expected_class"] = s.expected && !s.expected->diagnosis.empty() ? nlohmann::json(s.expected->diagnosis)
+                                                                           : nlohmann::json(nullptr);
+        sj["mismatch"] = s.mismatch;
+        cj["steps"].push_back(std::move(sj));
+    }
+    return cj;
+}
+
 nlohmann::json matrix_json(const MatrixReport& report) {
     nlohmann::json j;
     j["tool"] = "routecheck";
@@ -43,31 +80,7 @@ nlohmann::json matrix_json(const MatrixReport& report) {
                                         {"confirmed", r.confirmed}, {"refuted_by", r.refuted_by},
                                         {"caveat", r.rec.caveat}});
     j["cells"] = nlohmann::json::array();
-    for (const auto& cell : report.cells) {
-        nlohmann::json cj = {{"id", cell.cell.id()},
-                             {"proxy", cell.cell.proxy},
-                             {"client", cell.cell.client},
-                             {"variant", cell.cell.variant},
-                             {"base_url", cell.cell.base_url},
-                             {"verdict", to_string(cell.verdict)},
-                             {"diagnosis", to_string(cell.diagnosis)},
-                             {"works", cell.works},
-                             {"message", cell.message},
-                             {"error", cell.cell.error}};
-        cj["steps"] = nlohmann::json::array();
-        for (const auto& s : cell.steps) {
-            nlohmann::json sj = to_json(s.observed);
-            sj["diagnosis"] = to_string(s.finding.diagnosis);
-            sj["reason"] = s.finding.reason;
-            sj["fix"] = s.finding.fix;
-            sj["expected_status"] = s.expected ? nlohmann::json(s.expected->status) : nlohmann::json(nullptr);
-            sj["expected_request"] = s.expected ? nlohmann::json(s.expected->request) : nlohmann::json(nullptr);
-            sj["expected_upstream"] = s.expected ? nlohmann::json(s.expected->upstream) : nlohmann::json(nullptr);
-            sj["mismatch"] = s.mismatch;
-            cj["steps"].push_back(std::move(sj));
-        }
-        j["cells"].push_back(std::move(cj));
-    }
+    for (const auto& cell : report.cells) j["cells"].push_back(cell_json(cell));
     return j;
 }
 

@@ -84,6 +84,14 @@ std::string summary_markdown(const MatrixReport& report) {
         }
         md << "\n";
     }
+    md << "## Verdicts\n\n<details><summary>Every cell's verdict, reason and fix</summary>\n\n";
+    for (const auto& cell : report.cells) {
+        std::string line = verdict_text(cell.judgment);
+        for (std::size_t at = 0; (at = line.find('\n', at)) != std::string::npos;) line[at] = ' ';
+        md << "- `" << cell.cell.id() << "` (" << (cell.works ? "works" : "does not work") << "): " << line << "\n";
+        for (const auto& w : cell.warnings) md << "  - warning: " << w << "\n";
+    }
+    md << "\n</details>\n\n";
     std::vector<const CellResult*> failing;
     for (const auto& cell : report.cells)
         if (cell.verdict == CellVerdict::Fail || cell.verdict == CellVerdict::NoExpectation) failing.push_back(&cell);
@@ -131,7 +139,7 @@ std::string junit_xml(const MatrixReport& report) {
                 x << "<skipped message=\"quota-safe attach mode\"/>";
             else if (c->verdict == CellVerdict::Prediction)
                 x << "<skipped message=\"prediction from source, not run\"/>";
-            x << "<system-out>" << xml_escape(std::string(to_string(c->diagnosis)) + " at " + c->cell.base_url)
+            x << "<system-out>" << xml_escape(verdict_text(c->judgment) + " (Base URL " + c->cell.base_url + ")")
               << "</system-out></testcase>\n";
         }
         x << "  </testsuite>\n";

@@ -257,6 +257,8 @@ ProxyOutcome run_attached(const Fixtures& f, const Plan& plan, const ProxyProfil
     target.port = b.port;
     target.closed_port = closed_port;
     target.api_key = opt.api_key;
+    target.send_key = !opt.api_key.empty();
+    target.key_via = opt.key_via;
     target.quota_safe = !opt.allow_quota;
     target.jobs = opt.jobs;
     out.cells = replay_cells(target, cells_for(plan));
@@ -345,13 +347,10 @@ MatrixReport run_matrix(const Fixtures& f, const Plan& plan, const MatrixOptions
         // the replay of its own cell.
         std::map<std::string, Recommendation> recs;
         for (const auto* client : plan.clients) recs[client->id] = recommend(*client, proxy, f);
-        int shown_port = outcomes[i].info.port ? outcomes[i].info.port : 8045;
         for (const auto& cell : outcomes[i].cells) {
             const ClientProfile& client = *f.client(cell.client);
-            const Recommendation& rec = recs[cell.client];
-            std::string rec_url = rec.found ? render_base_url(rec.base_url, shown_port, 0) : "";
             report.cells.push_back(judge_cell(cell, proxy, client, exp == f.expected.end() ? nullptr : &exp->second,
-                                              rec_url, prediction));
+                                              alternatives_at(recs[cell.client], cell.base_url), prediction));
         }
         for (const auto* client : plan.clients) {
             RecommendationResult rr{recs[client->id], "table", ""};

@@ -15,7 +15,8 @@ namespace routecheck {
 struct MatrixOptions {
     std::vector<std::string> proxies, clients, variants;  // empty: all
     std::vector<std::pair<std::string, std::string>> attach;  // proxy id -> URL of a proxy already running
-    std::string api_key;   // attach mode: the key of the running proxy
+    std::string api_key;   // attach mode: the key of the running proxy ("" sends no key)
+    std::string key_via;   // attach mode: the client setting or header to send it with ("" each client's first)
     bool allow_quota = false;
     bool keep_artifacts = false;
     int jobs = 2;

@@ -65,22 +65,30 @@ namespace {
 // What a client puts in its key header when the proxy takes no key: a placeholder, never a real secret.
 constexpr const char* kPlaceholderKey = "rc-placeholder-key";
 
+const KeyCarrier& carrier_of(const ReplayTarget& t, const ClientProfile& client) {
+    const KeyCarrier* k = t.key_via.empty() ? nullptr : client.carrier(t.key_via);
+    return k ? *k : client.key_carriers.front();
+}
+
 HttpRequest build_request(const ReplayTarget& t, const ClientProfile& client, const Step& step,
-                          const std::string& base_url, const std::string& correlation) {
+                          const std::string& base_url, const std::string& correlation, bool probe) {
     FinalRequest fr = join_request(client.join, base_url, step);
     HttpRequest req;
     req.method = step.method;
-    req.url = fr.url;
+    req.url = t.send_origin.empty() ? fr.url : t.send_origin + fr.target;
     req.websocket = step.websocket;
     if (step.websocket) req.timeout_ms = 3000;
     for (const auto& [k, v] : step.headers) req.headers.emplace_back(k, v);
     for (auto& h : proxy_headers(*t.proxy, client, t.vars)) req.headers.push_back(std::move(h));
-    std::string key = t.api_key.empty() ? kPlaceholderKey : t.api_key;
-    req.headers.emplace_back(client.auth_header, client.auth_prefix + key);
+    if (t.send_key) {
+        const KeyCarrier& k = carrier_of(t, client);
+        req.headers.emplace_back(k.header, k.prefix + (t.api_key.empty() ? kPlaceholderKey : t.api_key));
+    }
     req.headers.emplace_back(kCorrelationHeader, correlation);
     // A recorded `"body": null` (a GET) means no body: sending "null" would add a form content type that
     // proxies such as Portkey reject with 400.
-    if (step.body && !step.body->is_null()) req.body = map_model(*t.proxy, step, *step.body).dump();
+    if (probe) req.body = "{}";
+    else if (step.body && !step.body->is_null()) req.body = map_model(*t.proxy, step, *step.body).dump();
     return req;
 }
 
@@ -90,16 +98,22 @@ CellObservation replay_one(HttpClient& http, const ReplayTarget& t, const Planne
     cell.client = pc.client->id;
     cell.variant = pc.variant->id;
     cell.base_url = render_base_url(pc.variant->base_url, t.port, t.closed_port);
+    if (t.send_key) {
+        const KeyCarrier& k = carrier_of(t, *pc.client);
+        cell.key_via = k.setting.empty() ? k.header : k.setting;
+    }
     for (const auto& step : pc.client->steps) {
         StepObservation o;
         o.step = step.id;
         std::string correlation = cell.id() + "/" + step.id;
-        HttpRequest req = build_request(t, *pc.client, step, cell.base_url, correlation);
+        bool probe = t.quota_safe && step.spends_quota && t.probe_quota_steps && !step.websocket;
+        HttpRequest req = build_request(t, *pc.client, step, cell.base_url, correlation, probe);
         FinalRequest fr = join_request(pc.client->join, cell.base_url, step);
         o.method = step.method;
         o.target = fr.target;
-        o.url = fr.url;
-        if (t.quota_safe && step.spends_quota) {
+        o.url = req.url;
+        if (probe) o.evidence = "probe";
+        if (t.quota_safe && step.spends_quota && !probe) {
             o.skipped = true;
             o.skip_reason = t.quota_skip_reason.empty()
                                 ? "would spend upstream quota (attach mode sends it only with --allow-quota)"

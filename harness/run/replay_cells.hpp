@@ -16,7 +16,16 @@ struct ReplayTarget {
     int port = 0;         // where the proxy listens
     int closed_port = 0;  // where nothing listens
     std::string api_key;  // sent in the client's key header; empty sends the client's placeholder key
+    bool send_key = true;  // false: no key header at all (doctor without --api-key)
+    // The client setting or header to send the key with (ClientProfile::carrier); "" the client's default carrier.
+    std::string key_via;
     bool quota_safe = false;  // attach mode: do not send steps that would spend upstream quota
+    // With quota_safe: send such a step anyway, with the body replaced by `{}`, which no upstream bills (every
+    // protocol refuses it with 400 before any model runs). The step is marked evidence "probe". Doctor's mode.
+    bool probe_quota_steps = false;
+    // When set ("http://127.0.0.1:8045"), requests go to this origin instead of the Base URL's own host and port;
+    // the cell keeps the Base URL as typed (doctor: the user's Base URL may name localhost or a LAN name).
+    std::string send_origin;
     // Why such a step was skipped, shown in the report; empty: the attach-mode reason.
     std::string quota_skip_reason;
     // Upstream request lines attributed to one correlation id ("cell/step"); empty function when there is no mock.

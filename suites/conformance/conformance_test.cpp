@@ -1,7 +1,7 @@
-// One GoogleTest test per matrix cell (proxy.client.variant), registered from the fixtures. The observations come
-// from one `routecheck matrix` run (the ctest fixture "matrix", so each proxy starts once per run); each test
-// judges its cell afresh against the expected table and says, when it fails, what was expected, what came, why,
-// and the fix.
+// One GoogleTest test per matrix cell (proxy.client.variant), registered from the fixtures. The cells are replayed
+// and judged once, by one `routecheck matrix` run (the ctest fixture "matrix", so each proxy starts once per run);
+// each test reads its cell's judgment from that run's matrix.json and says, when the cell is not as its expected
+// table says, what was expected, what came, and the cell's verdict with the same text the report shows.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -11,8 +11,6 @@
 #include <memory>
 
 #include "judge/judge.hpp"
-#include "judge/recommend.hpp"
-#include "join/join.hpp"
 #include "model/json_access.hpp"
 #include "run/matrix_run.hpp"
 
@@ -59,30 +57,25 @@ public:
         for (const auto& c : m["cells"])
             if (c["id"] == id) found = &c;
         ASSERT_NE(found, nullptr) << "the matrix run has no cell " << id;
-        CellObservation obs;
-        obs.proxy = proxy_;
-        obs.client = client_;
-        obs.variant = variant_;
-        obs.base_url = (*found)["base_url"].get<std::string>();
-        obs.error = (*found)["error"].get<std::string>();
-        for (const auto& s : (*found)["steps"]) obs.steps.push_back(step_observation_from_json(s));
-        const ProxyProfile& proxy = *f_->proxy(proxy_);
-        const ClientProfile& client = *f_->client(client_);
-        auto exp = f_->expected.find(proxy_);
-        Recommendation rec = recommend(client, proxy, *f_);
-        CellResult r = judge_cell(obs, proxy, client, exp == f_->expected.end() ? nullptr : &exp->second,
-                                  rec.found ? rec.base_url : "");
+        // Judged once, by the run: this test reads that judgment and never judges again.
+        const auto& c = *found;
+        Finding verdict{diagnosis_from_string(c["verdict"]["class"].get<std::string>()),
+                        c["verdict"]["reason"].get<std::string>(), c["verdict"]["fix"].get<std::string>(),
+                        c["verdict"]["base_url"].is_string() ? c["verdict"]["base_url"].get<std::string>() : ""};
         std::ostringstream why;
-        why << id << " at " << obs.base_url << ": " << r.message << "\n";
-        for (const auto& s : r.steps) {
-            why << "  " << s.observed.request_line() << " -> "
-                << (s.observed.status ? std::to_string(s.observed.status) : to_string(s.observed.error));
-            if (s.expected) why << " (expected " << s.expected->request << " -> " << s.expected->status << ")";
-            why << "\n    " << to_string(s.finding.diagnosis) << ": " << s.finding.reason;
-            if (!s.finding.fix.empty()) why << "\n    fix: " << s.finding.fix;
-            why << "\n";
+        why << id << " at " << c["base_url"].get<std::string>() << ": " << c["message"].get<std::string>() << "\n"
+            << "  verdict: " << verdict_text(verdict) << "\n";
+        for (const auto& s : c["steps"]) {
+            why << "  " << s["request"].get<std::string>() << " -> "
+                << (s["status"].get<int>() ? std::to_string(s["status"].get<int>()) : s["error"].get<std::string>());
+            if (s["expected_request"].is_string())
+                why << " (expected " << s["expected_request"].get<std::string>() << " -> " << s["expected_status"].dump()
+                    << (s["expected_class"].is_string() ? ", " + s["expected_class"].get<std::string>() : std::string())
+                    << ")";
+            why << " [" << s["outcome"].get<std::string>() << "]\n    " << s["verdict"]["class"].get<std::string>()
+                << ": " << s["verdict"]["reason"].get<std::string>() << "\n";
         }
-        EXPECT_EQ(to_string(r.verdict), std::string("pass")) << why.str();
+        EXPECT_EQ(c["expectation"].get<std::string>(), "pass") << why.str();
     }
 
 private:

@@ -1,0 +1,243 @@
+#include "judge/path.hpp"
+
+#include <algorithm>
+#include <regex>
+#include <set>
+
+#include "join/join.hpp"
+#include "judge/routes.hpp"
+
+namespace routecheck {
+
+namespace {
+
+using Segments = std::vector<std::string>;
+
+std::string strip_query(const std::string& p) { return p.substr(0, p.find('?')); }
+
+std::string to_path(const Segments& segs, std::size_t from = 0, std::size_t to = std::string::npos) {
+    std::string out;
+    for (std::size_t i = from; i < std::min(to, segs.size()); ++i) out += "/" + segs[i];
+    return out;
+}
+
+bool pass_through(const Route& r) { return r.path.size() >= 3 && r.path.compare(r.path.size() - 3, 3, "/**") == 0; }
+
+bool method_ok(const Route& r, const std::string& method) {
+    return r.method == "*" || r.method == method || (method == "HEAD" && r.method == "GET");
+}
+
+// The endpoint words a client appends; one of them inside the Base URL means the user typed an endpoint there.
+std::size_t endpoint_words_at(const Segments& segs, std::size_t i) {
+    static const std::vector<Segments> words = {{"chat", "completions"}, {"completions"}, {"messages"},
+                                                {"responses"},          {"embeddings"},  {"models"}};
+    for (const auto& w : words)
+        if (i + w.size() <= segs.size() && std::equal(w.begin(), w.end(), segs.begin() + static_cast<long>(i)))
+            return w.size();
+    return 0;
+}
+
+// Where the typed Base URL path holds an endpoint: {index of its first word, words}; {npos, 0} when it does not.
+std::pair<std::size_t, std::size_t> endpoint_in(const Segments& base) {
+    for (std::size_t i = 0; i < base.size(); ++i) {
+        if (std::size_t n = endpoint_words_at(base, i)) return {i, n};
+        if (base[i].find(':') != std::string::npos) return {i, 1};  // a Gemini action: ".../models/x:generateContent"
+    }
+    return {std::string::npos, 0};
+}
+
+// The path a step reaches at a Base URL path (only the path matters; the join rule decides how they meet).
+std::string joined_path(const ClientProfile& client, const Step& step, const std::string& base_path) {
+    return join_request(client.join, base_url_at(client, "http://h", base_path), step).path;
+}
+
+bool segment_fits(const std::string& pat, const std::string& seg) { return route_path_matches("/" + pat, "/" + seg); }
+
+// Base paths at which `step` lands on an exact (not pass-through) route, or, failing that, on a pass-through
+// whose path keeps a sound shape. Verified by joining forward with the client's own rule.
+std::vector<std::string> candidate_bases(const ClientProfile& client, const Step& step, const ProxyProfile& proxy) {
+    Segments ep = split_path(step.endpoint);
+    std::vector<std::string> exact, through;
+    auto add = [&](std::vector<std::string>& out, const std::string& base) {
+        if (std::find(out.begin(), out.end(), base) != out.end()) return;
+        std::string p = joined_path(client, step, base);
+        if (match_route(proxy.routes, step.method, p) == RouteMatch::Route) out.push_back(base);
+    };
+    for (const auto& r : proxy.routes) {
+        if (r.fallback || !method_ok(r, step.method)) continue;
+        Segments pat = split_path(r.path);
+        if (pass_through(r)) {
+            // "/v1/**": the base is the literal part minus whatever leading part of it the endpoint brings itself.
+            Segments lit(pat.begin(), pat.end() - 1);
+            for (std::size_t k = 0; k <= lit.size(); ++k) {
+                std::size_t rest = lit.size() - k;
+                if (rest > ep.size()) continue;
+                bool fits = true;
+                for (std::size_t i = 0; i < rest && fits; ++i) fits = segment_fits(lit[k + i], ep[i]);
+                Segments base(lit.begin(), lit.begin() + static_cast<long>(k));
+                bool literal = std::none_of(base.begin(), base.end(), [](auto& s) { return s.find('*') != std::string::npos; });
+                if (fits && literal) {
+                    std::string b = to_path(base);
+                    Segments all = split_path(joined_path(client, step, b));
+                    bool twice = false;
+                    for (std::size_t i = 0; i + 1 < all.size(); ++i)
+                        twice = twice || (is_version_segment(all[i]) && is_version_segment(all[i + 1]));
+                    if (!twice) add(through, b);
+                }
+            }
+            continue;
+        }
+        if (pat.size() < ep.size()) continue;
+        std::size_t off = pat.size() - ep.size();
+        bool fits = true;
+        for (std::size_t i = 0; i < ep.size() && fits; ++i) fits = segment_fits(pat[off + i], ep[i]);
+        Segments base(pat.begin(), pat.begin() + static_cast<long>(off));
+        if (fits && std::none_of(base.begin(), base.end(), [](auto& s) { return s.find('*') != std::string::npos; }))
+            add(exact, to_path(base));
+    }
+    return exact.empty() ? through : exact;
+}
+
+std::string family_name(const std::string& f) {
+    if (f == "openai") return "OpenAI";
+    if (f == "anthropic") return "Anthropic";
+    if (f == "gemini") return "Gemini";
+    return f;
+}
+
+}  // namespace
+
+bool is_version_segment(const std::string& seg) {
+    static const std::regex re("v[0-9]+((alpha|beta)[0-9]*)?");
+    return std::regex_match(seg, re);
+}
+
+Diagnosis path_shape(const std::string& raw) {
+    Segments segs = split_path(strip_query(raw));
+    for (std::size_t i = 0; i + 1 < segs.size(); ++i)
+        if (is_version_segment(segs[i]) && is_version_segment(segs[i + 1])) return Diagnosis::DuplicatePrefix;
+    std::size_t start = !segs.empty() && is_version_segment(segs[0]) ? 1 : 0;
+    if (std::size_t len = endpoint_words_at(segs, start)) {
+        std::size_t next = start + len;
+        if (next < segs.size() && (is_version_segment(segs[next]) || endpoint_words_at(segs, next)))
+            return Diagnosis::EndpointInBase;
+        if (start == 0 && segs[0].find(':') == std::string::npos) return Diagnosis::MissingVersion;
+    }
+    return Diagnosis::Ok;
+}
+
+std::string base_origin(const std::string& base_url) {
+    auto scheme = base_url.find("://");
+    std::size_t from = scheme == std::string::npos ? 0 : scheme + 3;
+    auto end = base_url.find_first_of("/?", from);
+    return base_url.substr(0, end);
+}
+
+std::string base_url_at(const ClientProfile& client, const std::string& base_url, const std::string& path) {
+    std::string url = base_origin(base_url) + path;
+    if (client.join == JoinRule::Resolve && (path.empty() || path.back() != '/')) url += "/";
+    return url;
+}
+
+std::vector<std::string> served_families(const ProxyProfile& proxy) {
+    std::set<std::string> out;
+    for (const auto& c : proxy.capabilities) out.insert(protocol_family(c));
+    for (const auto& r : proxy.routes) {
+        if (r.fallback) continue;
+        std::string f = path_family(r.path);
+        if (!f.empty()) out.insert(f);
+    }
+    return {out.begin(), out.end()};
+}
+
+std::vector<std::string> rank_bases(std::vector<std::string> bases, const std::string& typed_path) {
+    Segments typed = split_path(typed_path);
+    auto common = [&](const std::string& b) {
+        Segments s = split_path(b);
+        std::size_t n = 0;
+        while (n < s.size() && n < typed.size() && s[n] == typed[n]) ++n;
+        return n;
+    };
+    std::stable_sort(bases.begin(), bases.end(), [&](const std::string& a, const std::string& b) {
+        std::size_t ca = common(a), cb = common(b);
+        if (ca != cb) return ca > cb;
+        return split_path(a).size() < split_path(b).size();
+    });
+    return bases;
+}
+
+PathVerdict judge_path(const ClientProfile& client, const Step& step, const std::string& base_url,
+                       const ProxyProfile& proxy) {
+    PathVerdict v;
+    BaseUrl typed = parse_base_url(base_url);
+    FinalRequest req = join_request(client.join, base_url, step);
+    v.path = req.path;
+    Segments base = split_path(typed.path), ep = split_path(step.endpoint), all = split_path(v.path);
+    v.bases = rank_bases(candidate_bases(client, step, proxy), typed.path);
+    RouteMatch exact = RouteMatch::NoRoute;
+    for (const auto& r : proxy.routes)
+        if (!r.fallback && !pass_through(r) && route_path_matches(r.path, v.path) && method_ok(r, step.method))
+            exact = RouteMatch::Route;
+    v.on_route = match_route(proxy.routes, step.method, v.path) == RouteMatch::Route;
+    if (exact == RouteMatch::Route) return v;  // the proxy names this very path: whatever its shape, it is right
+    const std::string who = client.id;
+    const std::string line = step.method + " " + v.path;
+
+    // Shapes that are wrong whatever the proxy: they hold even when a pass-through forwards them.
+    auto [at, words] = endpoint_in(base);
+    if (at != std::string::npos) {
+        v.shape = Diagnosis::EndpointInBase;
+        v.reason = line + ": the Base URL already holds the endpoint " + to_path(base, at, at + words) + " and " +
+                   who + " appends " + step.endpoint + " to it";
+        return v;
+    }
+    for (std::size_t i = 0; i + 1 < all.size(); ++i)
+        if (is_version_segment(all[i]) && is_version_segment(all[i + 1])) {
+            v.shape = Diagnosis::DuplicatePrefix;
+            v.reason = line + " has two version segments (/" + all[i] + "/" + all[i + 1] + "): the Base URL ends in /" +
+                       all[i] + " and " + who + " appends " + step.endpoint + ", which brings its own /" + all[i + 1];
+            return v;
+        }
+    if (v.on_route) return v;  // a pass-through takes it, and its shape is sound
+
+    if (!v.bases.empty()) {
+        const std::string& best = v.bases.front();
+        Segments b = split_path(best);
+        bool extends = b.size() == base.size() + 1 && std::equal(base.begin(), base.end(), b.begin());
+        if (extends && is_version_segment(b.back())) {
+            v.shape = Diagnosis::MissingVersion;
+            v.reason = line + " lacks /" + b.back() + ": " + who + " appends " + step.endpoint +
+                       " to the Base URL, so the Base URL must end in /" + b.back();
+        } else {
+            v.shape = Diagnosis::NoRoute;
+            v.reason = line + " is not a route of " + proxy.name + "; it serves this call at " + joined_path(client, step, best);
+        }
+        return v;
+    }
+    // No route of the proxy takes this call at any Base URL: another protocol, or a call it lacks.
+    std::string family = path_family(v.path);
+    if (family.empty()) family = protocol_family(client.protocol);
+    auto served = served_families(proxy);
+    if (!family.empty() && !served.empty() && std::find(served.begin(), served.end(), family) == served.end()) {
+        std::string list;
+        for (const auto& f : served) list += (list.empty() ? "" : ", ") + family_name(f);
+        v.shape = Diagnosis::WrongProtocol;
+        v.reason = line + " is a " + family_name(family) + " call; " + proxy.name + " serves " + list + " only";
+        return v;
+    }
+    // Without a route table to go by, the shape alone still tells a missing version (/chat/completions at the root).
+    if (proxy.routes.empty() && !ep.empty() && !is_version_segment(ep.front()) && (base.empty() || !is_version_segment(base.back())) &&
+        endpoint_words_at(all, base.size())) {
+        std::string version = protocol_family(client.protocol) == "gemini" ? "v1beta" : "v1";
+        v.shape = Diagnosis::MissingVersion;
+        v.reason = line + " lacks /" + version + ": " + who + " appends " + step.endpoint +
+                   " to the Base URL, so the Base URL must end in /" + version;
+        v.bases = {typed.path + "/" + version};
+        return v;
+    }
+    v.shape = Diagnosis::NoRoute;
+    v.reason = line + " is not a route of " + proxy.name + ", at any Base URL";
+    return v;
+}
+
+}  // namespace routecheck

@@ -1,0 +1,55 @@
+// The path first: what a step's final path says about the Base URL the user typed, before any status is read.
+//
+// A client builds its final path as (Base URL path) + (what it appends: the step's endpoint). routecheck knows both
+// parts, so it can tell a misjoin by its shape (a version segment twice, an endpoint inside the Base URL) and, from
+// the proxy's route table, at which Base URL paths the same step would land on a route. Those are the "bases";
+// the one closest to what the user typed is the fix, so a proxy mounted under /api gets fixes under /api.
+// Facts: the join rules are checked against every recording of every client (suites/unit/recordings_test.cpp);
+// the shapes are the troubleshooting document's checkpoint table (/v1/v1/..., /v1/chat/completions/responses).
+#pragma once
+#include <string>
+#include <vector>
+
+#include "judge/classify.hpp"
+#include "model/fixtures.hpp"
+
+namespace routecheck {
+
+struct PathVerdict {
+    // Ok: nothing is wrong with the path (it is a route, or nothing speaks against it); otherwise one of
+    // DuplicatePrefix, MissingVersion, EndpointInBase, WrongProtocol, NoRoute.
+    Diagnosis shape = Diagnosis::Ok;
+    bool on_route = false;  // the final path (and method) is a route of the proxy's table, pass-throughs included
+    std::string path;       // the final path, without the query
+    std::string reason;     // for a misjoin: what is wrong, naming the segments; "" when Ok
+    // Base URL paths (as the user would type them after host:port) at which this step lands on a route that is
+    // not a pass-through catch-all, best first for this user's Base URL. Empty when the proxy has no such route.
+    std::vector<std::string> bases;
+};
+
+// `base_url` is the Base URL as typed (rendered, http://host:port/path); `step` one step of `client`.
+PathVerdict judge_path(const ClientProfile& client, const Step& step, const std::string& base_url,
+                       const ProxyProfile& proxy);
+
+// Orders `bases` by closeness to the typed Base URL path: most leading segments in common first, then shorter.
+std::vector<std::string> rank_bases(std::vector<std::string> bases, const std::string& typed_path);
+
+// "http://HOST:PORT" of a Base URL as typed (scheme and host kept as written).
+std::string base_origin(const std::string& base_url);
+
+// The Base URL a user types for base path `path` under the origin of `base_url`, in the form the client's join
+// rule wants (the resolve rule needs a trailing '/').
+std::string base_url_at(const ClientProfile& client, const std::string& base_url, const std::string& path);
+
+// The protocol families a proxy serves: its capabilities plus the families of its routes' paths.
+std::vector<std::string> served_families(const ProxyProfile& proxy);
+
+// The shape of a final path alone, when the Base URL and the endpoint are not known apart (a line of a proxy's
+// access log): DuplicatePrefix (/v1/v1/...), EndpointInBase (/v1/chat/completions/responses), MissingVersion
+// (/chat/completions), or Ok.
+Diagnosis path_shape(const std::string& path);
+
+// True for a version segment: v1, v2, v1beta, v1alpha2, ...
+bool is_version_segment(const std::string& segment);
+
+}  // namespace routecheck

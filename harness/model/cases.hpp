@@ -1,0 +1,42 @@
+// The verdict corpus: fixtures/cases/<id>.json, one real case a file (docs/cases.md). A case names a client, the
+// Base URL the user typed, how the proxy behaved (played by mock-upstream's stand-in) and the verdict routecheck
+// must give. Loaded and validated like every fixture: errors name the file and the JSON pointer.
+#pragma once
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "model/fixtures.hpp"
+
+namespace routecheck {
+
+struct Case {
+    std::string id;
+    std::string source_url, source_kind, summary;  // where it comes from, in our own words
+    std::string client;                            // a client profile id
+    std::string base_url;                          // as typed, with {port} for the stand-in's port
+    std::optional<std::string> key;                // the key the user gave the client (none: no key sent)
+    std::string key_setting;                       // the client setting (or header) it was given in; "" default
+    nlohmann::json proxy;                          // the stand-in's behaviour (mock_upstream/standin.hpp)
+    std::string expect_class;
+    bool expect_works = false;
+    std::optional<std::string> expect_fix_base_url;  // with {port}; nullopt: no Base URL is the fix
+    std::vector<std::string> expect_fix_mentions;    // words the fix must contain
+    std::filesystem::path file;
+};
+
+// Parses and validates one case; `clients` are the known client profiles (the case's client and key setting
+// must name one of theirs). Throws FixtureError with file and pointer.
+Case parse_case(const nlohmann::json& doc, const std::filesystem::path& file, const std::vector<ClientProfile>& clients);
+
+// Every fixtures/cases/*.json below `root` (none when the folder is absent), sorted by file name.
+std::vector<Case> load_cases(const std::filesystem::path& root, const std::vector<ClientProfile>& clients);
+
+// The proxy profile the case's proxy stands for (id "case-<id>", provenance "case"): its routes, health path and
+// key headers, as `doctor --proxy` and `matrix --attach` read a profile. The JSON form of a profile file.
+nlohmann::json case_proxy_profile(const Case& c);
+
+}  // namespace routecheck
