@@ -20,17 +20,15 @@ std::string protocol_family(const std::string& protocol) {
 }
 
 std::string path_family(const std::string& raw) {
+    // The first segment that names a protocol decides, wherever a prefix puts it (/api/v1/messages, /openai/v1/...).
     auto segs = split_path(strip_query(raw));
-    if (segs.empty()) return "";
-    if (segs[0].rfind("v1beta", 0) == 0 || segs[0].rfind("v1alpha", 0) == 0) return "gemini";
-    std::size_t start = is_version_segment(segs[0]) ? 1 : 0;
-    if (start >= segs.size()) return "";
-    if (segs[start] == "messages") return "anthropic";
-    if (segs[start] == "chat" || segs[start] == "responses" || segs[start] == "completions" ||
-        segs[start] == "embeddings")
-        return "openai";
-    if (segs[start] == "models" && start + 1 < segs.size() && segs[start + 1].find(':') != std::string::npos)
-        return "gemini";
+    for (std::size_t i = 0; i < segs.size(); ++i) {
+        const std::string& s = segs[i];
+        if (s.rfind("v1beta", 0) == 0 || s.rfind("v1alpha", 0) == 0) return "gemini";
+        if (s == "messages") return "anthropic";
+        if (s == "chat" || s == "responses" || s == "completions" || s == "embeddings") return "openai";
+        if (s == "models" && i + 1 < segs.size() && segs[i + 1].find(':') != std::string::npos) return "gemini";
+    }
     return "";
 }
 
@@ -163,6 +161,16 @@ Finding classify_step(const StepContext& c) {
         return {Diagnosis::Ok, st + " from " + where, "", ""};
     }
     if (o.status == 404) {
+        if (!pv.unversioned_fix.empty()) {
+            // Forwarded as is by a pass-through, and the 404 came back: the upstream's paths carry a version.
+            PathVerdict missing = pv;
+            missing.shape = Diagnosis::MissingVersion;
+            missing.reason = pv.unversioned_reason;
+            StepContext again = c;
+            again.path = &missing;
+            if (again.fix_base_url.empty()) again.fix_base_url = pv.unversioned_fix;
+            return misjoin(again, body);
+        }
         if (body.kind == BodyKind::UpstreamError || !o.upstream.empty())
             return {Diagnosis::UpstreamError,
                     "404 at " + where + " with " + (body.what.empty() ? "the upstream's answer" : body.what) +
@@ -181,7 +189,7 @@ Finding classify_step(const StepContext& c) {
     if (o.status == 501)
         return {Diagnosis::Unexpected, "501 from " + where + ": the proxy has the route but does not implement it",
                 "the Base URL is right; this proxy cannot serve this call (use a proxy that implements it)", ""};
-    if (o.status == 429 || o.status >= 500 || !o.upstream.empty() || body.kind == BodyKind::UpstreamError)
+    if (o.status == 429 || o.status >= 500 || (!o.upstream.empty() && o.status != 400 && o.status != 422))
         return {Diagnosis::UpstreamError,
                 st + " from " + where + (body.kind == BodyKind::UpstreamError ? " with " + body.what : std::string()) +
                     ": the route exists; the upstream call failed or was refused",
@@ -191,8 +199,10 @@ Finding classify_step(const StepContext& c) {
                 st + " from " + where + " to routecheck's empty-body probe: the route exists and checked the body "
                                         "(inferred; nothing billable was sent)",
                 "", ""};
-    return {Diagnosis::Unexpected, st + " from " + where + ": the proxy rejected the request itself",
-            "the path is right; see the body excerpt for what the proxy did not accept", ""};
+    return {Diagnosis::Unexpected,
+            st + " from " + where + (body.what.empty() ? std::string() : " with " + body.what) +
+                ": the request itself was refused (its body, model name or parameters), not its path",
+            "the path is right; see the body excerpt for what the proxy or its upstream did not accept", ""};
 }
 
 }  // namespace routecheck

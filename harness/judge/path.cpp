@@ -51,7 +51,20 @@ std::string joined_path(const ClientProfile& client, const Step& step, const std
     return join_request(client.join, base_url_at(client, "http://h", base_path), step).path;
 }
 
-bool segment_fits(const std::string& pat, const std::string& seg) { return route_path_matches("/" + pat, "/" + seg); }
+bool is_endpoint_word(const std::string& s) {
+    return s == "chat" || s == "completions" || s == "messages" || s == "responses" || s == "embeddings" || s == "models";
+}
+
+// A pattern segment fits an endpoint segment; a wildcard stands for a value (a model name), never for one of the
+// words or versions a client appends ("/v1beta/models/*" does not serve ".../responses").
+bool segment_fits(const std::string& pat, const std::string& seg) {
+    if (pat.find('*') != std::string::npos && (is_endpoint_word(seg) || is_version_segment(seg))) return false;
+    return route_path_matches("/" + pat, "/" + seg);
+}
+
+bool holds_endpoint_word(const Segments& base) {
+    return std::any_of(base.begin(), base.end(), [](const std::string& s) { return is_endpoint_word(s); });
+}
 
 // Base paths at which `step` lands on an exact (not pass-through) route, or, failing that, on a pass-through
 // whose path keeps a sound shape. Verified by joining forward with the client's own rule.
@@ -76,7 +89,7 @@ std::vector<std::string> candidate_bases(const ClientProfile& client, const Step
                 for (std::size_t i = 0; i < rest && fits; ++i) fits = segment_fits(lit[k + i], ep[i]);
                 Segments base(lit.begin(), lit.begin() + static_cast<long>(k));
                 bool literal = std::none_of(base.begin(), base.end(), [](auto& s) { return s.find('*') != std::string::npos; });
-                if (fits && literal) {
+                if (fits && literal && !holds_endpoint_word(base)) {
                     std::string b = to_path(base);
                     Segments all = split_path(joined_path(client, step, b));
                     bool twice = false;
@@ -92,7 +105,8 @@ std::vector<std::string> candidate_bases(const ClientProfile& client, const Step
         bool fits = true;
         for (std::size_t i = 0; i < ep.size() && fits; ++i) fits = segment_fits(pat[off + i], ep[i]);
         Segments base(pat.begin(), pat.begin() + static_cast<long>(off));
-        if (fits && std::none_of(base.begin(), base.end(), [](auto& s) { return s.find('*') != std::string::npos; }))
+        if (fits && !holds_endpoint_word(base) &&
+            std::none_of(base.begin(), base.end(), [](auto& s) { return s.find('*') != std::string::npos; }))
             add(exact, to_path(base));
     }
     return exact.empty() ? through : exact;
@@ -198,7 +212,25 @@ PathVerdict judge_path(const ClientProfile& client, const Step& step, const std:
                        all[i] + " and " + who + " appends " + step.endpoint + ", which brings its own /" + all[i + 1];
             return v;
         }
-    if (v.on_route) return v;  // a pass-through takes it, and its shape is sound
+    if (v.on_route) {  // a pass-through takes it, and its shape is sound
+        for (const auto& r : proxy.routes) {
+            if (r.fallback || !pass_through(r) || !method_ok(r, step.method) || !route_path_matches(r.path, v.path)) continue;
+            Segments lit = split_path(r.path);
+            lit.pop_back();
+            std::string rest = to_path(all, lit.size());
+            bool versioned = std::any_of(all.begin(), all.end(), [](const std::string& x) { return is_version_segment(x); });
+            if (!versioned && path_shape(rest) == Diagnosis::MissingVersion) {
+                std::string version = protocol_family(client.protocol) == "gemini" ? "v1beta" : "v1";
+                std::string typed_path = typed.path;
+                while (!typed_path.empty() && typed_path.back() == '/') typed_path.pop_back();
+                v.unversioned_fix = base_url_at(client, base_url, typed_path + "/" + version);
+                v.unversioned_reason = line + " lacks /" + version + ": " + proxy.name + " forwards " + rest +
+                                       " as it is, and the API behind it serves it under /" + version;
+            }
+            break;
+        }
+        return v;
+    }
 
     if (!v.bases.empty()) {
         const std::string& best = v.bases.front();
@@ -218,11 +250,14 @@ PathVerdict judge_path(const ClientProfile& client, const Step& step, const std:
     std::string family = path_family(v.path);
     if (family.empty()) family = protocol_family(client.protocol);
     auto served = served_families(proxy);
-    if (!family.empty() && !served.empty() && std::find(served.begin(), served.end(), family) == served.end()) {
+    bool any_route = std::any_of(proxy.routes.begin(), proxy.routes.end(), [](const Route& r) { return !r.fallback; });
+    if (!family.empty() && any_route && std::find(served.begin(), served.end(), family) == served.end()) {
         std::string list;
         for (const auto& f : served) list += (list.empty() ? "" : ", ") + family_name(f);
         v.shape = Diagnosis::WrongProtocol;
-        v.reason = line + " is a " + family_name(family) + " call; " + proxy.name + " serves " + list + " only";
+        v.reason = line + " is a " + family_name(family) + " call; " + proxy.name +
+                   (served.empty() ? std::string(" serves none of the OpenAI, Anthropic or Gemini APIs")
+                                   : " serves " + list + " only");
         return v;
     }
     // Without a route table to go by, the shape alone still tells a missing version (/chat/completions at the root).
@@ -232,7 +267,9 @@ PathVerdict judge_path(const ClientProfile& client, const Step& step, const std:
         v.shape = Diagnosis::MissingVersion;
         v.reason = line + " lacks /" + version + ": " + who + " appends " + step.endpoint +
                    " to the Base URL, so the Base URL must end in /" + version;
-        v.bases = {typed.path + "/" + version};
+        std::string typed_path = typed.path;
+        while (!typed_path.empty() && typed_path.back() == '/') typed_path.pop_back();
+        v.bases = {typed_path + "/" + version};
         return v;
     }
     v.shape = Diagnosis::NoRoute;

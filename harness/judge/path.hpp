@@ -25,6 +25,10 @@ struct PathVerdict {
     // Base URL paths (as the user would type them after host:port) at which this step lands on a route that is
     // not a pass-through catch-all, best first for this user's Base URL. Empty when the proxy has no such route.
     std::vector<std::string> bases;
+    // When only a pass-through route takes the path and the part it forwards lacks a version (/chat/completions
+    // through "/**"): the Base URL that adds it, and why. A 404 from the far side then means MissingVersion.
+    std::string unversioned_fix;
+    std::string unversioned_reason;
 };
 
 // `base_url` is the Base URL as typed (rendered, http://host:port/path); `step` one step of `client`.

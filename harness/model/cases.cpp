@@ -60,6 +60,24 @@ void check_proxy(const JsonAt& p) {
     }
 }
 
+Case::Expectation parse_expectation(const JsonAt& e, bool top) {
+    if (top) e.only_keys({"class", "works", "fix_base_url", "fix_mentions", "doctor"});
+    else e.only_keys({"class", "works", "fix_base_url", "fix_mentions", "note"});
+    if (!top) e.str("note");  // an override says why doctor sees less
+    Case::Expectation x;
+    x.diagnosis = e.str("class");
+    try {
+        diagnosis_from_string(x.diagnosis);
+    } catch (const std::invalid_argument& err) {
+        e.at("class").fail(err.what());
+    }
+    if (!e.has("works") || !e.node()["works"].is_boolean()) e.fail("\"works\" must be true or false");
+    x.works = e.node()["works"].get<bool>();
+    if (e.has("fix_base_url") && !e.node()["fix_base_url"].is_null()) x.fix_base_url = e.str("fix_base_url");
+    x.fix_mentions = e.strings_or_empty("fix_mentions");
+    return x;
+}
+
 }  // namespace
 
 Case parse_case(const nlohmann::json& doc, const fs::path& file, const std::vector<ClientProfile>& clients) {
@@ -97,17 +115,8 @@ Case parse_case(const nlohmann::json& doc, const fs::path& file, const std::vect
     check_proxy(root.at("proxy"));
     c.proxy = root.at("proxy").node();
     JsonAt e = root.at("expect");
-    e.only_keys({"class", "works", "fix_base_url", "fix_mentions"});
-    c.expect_class = e.str("class");
-    try {
-        diagnosis_from_string(c.expect_class);
-    } catch (const std::invalid_argument& err) {
-        e.at("class").fail(err.what());
-    }
-    if (!e.has("works") || !e.node()["works"].is_boolean()) e.fail("\"works\" must be true or false");
-    c.expect_works = e.node()["works"].get<bool>();
-    if (e.has("fix_base_url") && !e.node()["fix_base_url"].is_null()) c.expect_fix_base_url = e.str("fix_base_url");
-    c.expect_fix_mentions = e.strings_or_empty("fix_mentions");
+    c.expect = parse_expectation(e, true);
+    if (e.has("doctor")) c.expect_doctor = parse_expectation(e.at("doctor"), false);
     return c;
 }
 

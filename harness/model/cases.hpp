@@ -21,11 +21,21 @@ struct Case {
     std::optional<std::string> key;                // the key the user gave the client (none: no key sent)
     std::string key_setting;                       // the client setting (or header) it was given in; "" default
     nlohmann::json proxy;                          // the stand-in's behaviour (mock_upstream/standin.hpp)
-    std::string expect_class;
-    bool expect_works = false;
-    std::optional<std::string> expect_fix_base_url;  // with {port}; nullopt: no Base URL is the fix
-    std::vector<std::string> expect_fix_mentions;    // words the fix must contain
+    struct Expectation {
+        std::string diagnosis;                    // the verdict class
+        bool works = false;
+        std::optional<std::string> fix_base_url;  // with {port}; nullopt: no Base URL is the fix
+        std::vector<std::string> fix_mentions;    // words the fix must contain
+    };
+    Expectation expect;
+    // What `doctor` can tell when it differs from a replay of the real requests (its quota-safe probes send an
+    // empty body, so a refusal that only the real body triggers stays unseen); "expect"/"doctor" with a note.
+    std::optional<Expectation> expect_doctor;
     std::filesystem::path file;
+
+    const Expectation& expected_for(const std::string& mode) const {
+        return mode == "doctor" && expect_doctor ? *expect_doctor : expect;
+    }
 };
 
 // Parses and validates one case; `clients` are the known client profiles (the case's client and key setting
