@@ -124,7 +124,7 @@ Finding misjoin(const StepContext& c, const BodyReading& body) {
         f.reason += "; it answered " + st + " with " + body.what + " (a soft 404: not an API answer)";
     } else if (two) {
         f.reason += "; " + proxy.name + " answered " + st + " here all the same (it tolerates this path; others will not)";
-    } else if (!o.upstream.empty() || body.kind == BodyKind::UpstreamError) {
+    } else if (!o.upstream.empty() || pv.on_route) {
         f.reason += "; " + proxy.name + " forwarded it (a pass-through) and " +
                     (body.kind == BodyKind::UpstreamError ? "the upstream answered " + st + " with " + body.what
                                                           : "the answer was " + st);

@@ -62,6 +62,14 @@ bool segment_fits(const std::string& pat, const std::string& seg) {
     return route_path_matches("/" + pat, "/" + seg);
 }
 
+bool route_fits(const std::string& pattern, const Segments& path) {
+    Segments pat = split_path(pattern);
+    if (pat.size() != path.size()) return false;
+    for (std::size_t i = 0; i < pat.size(); ++i)
+        if (!segment_fits(pat[i], path[i])) return false;
+    return true;
+}
+
 bool holds_endpoint_word(const Segments& base) {
     return std::any_of(base.begin(), base.end(), [](const std::string& s) { return is_endpoint_word(s); });
 }
@@ -188,9 +196,11 @@ PathVerdict judge_path(const ClientProfile& client, const Step& step, const std:
     v.path = req.path;
     Segments base = split_path(typed.path), ep = split_path(step.endpoint), all = split_path(v.path);
     v.bases = rank_bases(candidate_bases(client, step, proxy), typed.path);
+    // An exact route names this path, its wildcards standing for values ("/v1/responses/*" is a response id, not
+    // the "/responses" a client appended to a Base URL that already ended in /v1/responses).
     RouteMatch exact = RouteMatch::NoRoute;
     for (const auto& r : proxy.routes)
-        if (!r.fallback && !pass_through(r) && route_path_matches(r.path, v.path) && method_ok(r, step.method))
+        if (!r.fallback && !pass_through(r) && route_fits(r.path, all) && method_ok(r, step.method))
             exact = RouteMatch::Route;
     v.on_route = match_route(proxy.routes, step.method, v.path) == RouteMatch::Route;
     if (exact == RouteMatch::Route) return v;  // the proxy names this very path: whatever its shape, it is right

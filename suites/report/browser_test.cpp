@@ -102,11 +102,61 @@ TEST(Browser, IndexHtmlRendersOneCellPerMatrixCell) {
     for (const auto& [id, n] : dom_ids) dom_cells += n;
     EXPECT_EQ(dom_cells, static_cast<int>(m["cells"].size()));
     for (const auto& c : m["cells"]) {
-        ++json_classes[c["diagnosis"].get<std::string>()];
+        ++json_classes[c["verdict"]["class"].get<std::string>()];
         EXPECT_EQ(dom_ids[c["id"].get<std::string>()], 1) << "cell " << c["id"] << " should appear once in the DOM";
     }
     EXPECT_EQ(dom_classes, json_classes);
     EXPECT_NE(d.dom.find("id=\"legend\""), std::string::npos);
+}
+
+std::string read_all(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+std::string markup(const std::string& s) {  // the escaping index.html and junit.xml apply to plain ASCII text
+    std::string out;
+    for (char c : s) {
+        switch (c) {
+            case '&': out += "&amp;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '"': out += "&quot;"; break;
+            case '\'': out += "&#39;"; break;
+            default: out += c;
+        }
+    }
+    return out;
+}
+
+// Judged once: every cell's verdict, reason and fix read the same in matrix.json, summary.md, junit.xml and
+// index.html (the ctest cell test prints it from matrix.json with the same function as summary.md).
+TEST(Report, EveryCellsVerdictIsTheSameTextEverywhere) {
+    const std::string dir = ROUTECHECK_CTEST_REPORT;
+    auto m = nlohmann::json::parse(read_all(dir + "/matrix.json"), nullptr, false);
+    ASSERT_TRUE(m.is_object()) << "no matrix.json in " << dir;
+    const std::string md = read_all(dir + "/summary.md"), junit = read_all(dir + "/junit.xml"),
+                      html = read_all(dir + "/index.html");
+    int checked = 0;
+    for (const auto& c : m["cells"]) {
+        const auto& v = c["verdict"];
+        std::string text = v["class"].get<std::string>() + ": " + v["reason"].get<std::string>();
+        if (!v["fix"].get<std::string>().empty()) text += ". Fix: " + v["fix"].get<std::string>();
+        const std::string id = c["id"].get<std::string>();
+        EXPECT_NE(md.find("`" + id + "` (" + (c["works"].get<bool>() ? "works" : "does not work") + "): " + text),
+                  std::string::npos) << id << " in summary.md: " << text;
+        EXPECT_NE(junit.find(markup(text)), std::string::npos) << id << " in junit.xml: " << text;
+        auto at = html.find("id=\"cell-" + markup(id) + "\"");
+        ASSERT_NE(at, std::string::npos) << id << " has no drill-down in index.html";
+        auto end = html.find("</details>", at);
+        std::string drill = html.substr(at, end - at);
+        EXPECT_NE(drill.find(markup(v["reason"].get<std::string>())), std::string::npos) << id << " reason in index.html";
+        EXPECT_NE(drill.find(markup(v["fix"].get<std::string>())), std::string::npos) << id << " fix in index.html";
+        ++checked;
+    }
+    EXPECT_GT(checked, 0);
 }
 
 }  // namespace

@@ -26,6 +26,8 @@ ClientProfile client() {
     s.method = "POST";
     s.endpoint = "/v1/messages";
     c.steps = {s};
+    c.key_carriers = {{"x-api-key", "", "ANTHROPIC_API_KEY", "recorded"}};
+    c.auth_header = "x-api-key";
     return c;
 }
 
@@ -44,13 +46,13 @@ CellObservation observed(int status, std::vector<std::string> upstream) {
 ExpectedTable table(int status) {
     ExpectedTable t;
     t.proxy = "p";
-    t.cells["c"]["v1"] = {{"prompt.messages", "POST /v1/v1/messages", status, {}}};
+    t.cells["c"]["v1"] = {{"prompt.messages", "POST /v1/v1/messages", status, {}, ""}};
     return t;
 }
 
 TEST(JudgeCell, PassesWhenEveryStepEqualsItsRow) {
     auto t = table(404);
-    CellResult r = judge_cell(observed(404, {}), proxy(), client(), &t, "http://127.0.0.1:1");
+    CellResult r = judge_cell(observed(404, {}), proxy(), client(), &t);
     EXPECT_EQ(r.verdict, CellVerdict::Pass) << r.message;
     EXPECT_EQ(r.diagnosis, Diagnosis::DuplicatePrefix);
     EXPECT_FALSE(r.works);
@@ -58,28 +60,36 @@ TEST(JudgeCell, PassesWhenEveryStepEqualsItsRow) {
 
 TEST(JudgeCell, FailsOnStatusAndSaysBoth) {
     auto t = table(404);
-    CellResult r = judge_cell(observed(200, {}), proxy(), client(), &t, "");
+    CellResult r = judge_cell(observed(200, {}), proxy(), client(), &t);
     EXPECT_EQ(r.verdict, CellVerdict::Fail);
     EXPECT_NE(r.message.find("expected 404, got 200"), std::string::npos) << r.message;
 }
 
 TEST(JudgeCell, FailsWhenTheUpstreamDiffers) {
     auto t = table(404);
-    CellResult r = judge_cell(observed(404, {"POST /v1internal:generateContent"}), proxy(), client(), &t, "");
+    CellResult r = judge_cell(observed(404, {"POST /v1internal:generateContent"}), proxy(), client(), &t);
     EXPECT_EQ(r.verdict, CellVerdict::Fail);
     EXPECT_NE(r.message.find("v1internal:generateContent"), std::string::npos) << r.message;
 }
 
 TEST(JudgeCell, NoTableIsNoExpectationNotPass) {
-    CellResult r = judge_cell(observed(404, {}), proxy(), client(), nullptr, "");
+    CellResult r = judge_cell(observed(404, {}), proxy(), client(), nullptr);
     EXPECT_EQ(r.verdict, CellVerdict::NoExpectation);
+}
+
+TEST(JudgeCell, TheClassIsPartOfTheExpectedRow) {
+    auto t = table(404);
+    t.cells["c"]["v1"][0].diagnosis = "NO_ROUTE";
+    CellResult r = judge_cell(observed(404, {}), proxy(), client(), &t);
+    EXPECT_EQ(r.verdict, CellVerdict::Fail);
+    EXPECT_NE(r.message.find("class: expected NO_ROUTE, judged DUPLICATE_PREFIX"), std::string::npos) << r.message;
 }
 
 TEST(JudgeCell, CellErrorFails) {
     auto cell = observed(404, {});
     cell.error = "the proxy exited";
     auto t = table(404);
-    EXPECT_EQ(judge_cell(cell, proxy(), client(), &t, "").verdict, CellVerdict::Fail);
+    EXPECT_EQ(judge_cell(cell, proxy(), client(), &t).verdict, CellVerdict::Fail);
 }
 
 TEST(Predict, AuthBeforeRoutingGives401ForUnknownPaths) {
@@ -101,6 +111,7 @@ TEST(Recommend, KeyHeaderTheProxyDoesNotReadIsACaveatNotARouteProblem) {
     f.variants = {{"root", "http://127.0.0.1:{port}", ""}, {"v1", "http://127.0.0.1:{port}/v1", ""}};
     ClientProfile c = client();
     c.steps[0].endpoint = "/v1/messages";
+    c.key_carriers = {{"x-goog-api-key", "", "GEMINI_API_KEY", "recorded"}};
     c.auth_header = "x-goog-api-key";
     ProxyProfile p = proxy();
     p.name = "Proxy P";
@@ -111,11 +122,13 @@ TEST(Recommend, KeyHeaderTheProxyDoesNotReadIsACaveatNotARouteProblem) {
     ASSERT_TRUE(r.found) << "the route lands: the Base URL is still the right one";
     EXPECT_EQ(r.variant, "root");
     EXPECT_EQ(r.caveat, "Proxy P reads its key from authorization or x-api-key only, and c sends its key in "
-                        "x-goog-api-key: expect 401 at any Base URL unless the client can send authorization or "
-                        "x-api-key");
-    c.auth_header = "x-api-key";  // a carrier the proxy reads
+                        "x-goog-api-key: expect 401 at any Base URL unless the proxy accepts x-goog-api-key");
+    c.key_carriers = {{"x-api-key", "", "ANTHROPIC_API_KEY", "recorded"}};  // a carrier the proxy reads
     EXPECT_EQ(recommend(c, p, f).caveat, "");
-    c.auth_header = "x-goog-api-key";
+    // The default carrier is not read, another one of the client's is: the caveat names that setting.
+    c.key_carriers = {{"x-goog-api-key", "", "K1", "recorded"}, {"x-api-key", "", "K2", "documented"}};
+    EXPECT_NE(recommend(c, p, f).caveat.find("give c the key in K2"), std::string::npos) << recommend(c, p, f).caveat;
+    c.key_carriers = {{"x-goog-api-key", "", "K1", "recorded"}};
     p.api_key.clear();  // no key asked at all
     EXPECT_EQ(recommend(c, p, f).caveat, "");
 }
