@@ -5,6 +5,7 @@
 #include <iostream>
 #include <map>
 #include <optional>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -16,7 +17,10 @@
 #include "judge/recommend.hpp"
 #include "replay/replay.hpp"
 #include "report/report.hpp"
+#include "launch/proxy.hpp"
 #include "run/replay_cells.hpp"
+#include "text/secrets.hpp"
+#include "text/utf8.hpp"
 
 namespace routecheck::cli {
 
@@ -180,6 +184,9 @@ int cmd_doctor(const std::vector<std::string>& argv) {
     std::string base = a.one("--base-url");
     std::string target_text = a.one_or("--target", "");
     std::string key = a.one_or("--api-key", "");
+    // A proxy may quote the key (or an extra header) back in a body doctor prints: never on the screen.
+    remember_secret(key);
+    remember_secrets(launch::profile_secrets(*proxy, {}, key));
     std::string key_setting = a.one_or("--key-setting", "");
     if (!key_setting.empty() && !client.carrier(key_setting)) {
         std::string known;
@@ -198,6 +205,7 @@ int cmd_doctor(const std::vector<std::string>& argv) {
     } catch (const std::invalid_argument& e) {
         throw UsageError(std::string("--target: ") + e.what());
     }
+    if (target && target->scheme != "http") throw UsageError("--target: '" + target_text + "' is not an http:// URL");
 
     Recommendation rec = recommend(client, *proxy, f);
     std::string rec_url = rec.found ? base_url_at(client, base, parse_base_url(render_base_url(rec.base_url, 1, 1)).path) : "";
@@ -237,9 +245,11 @@ int cmd_doctor(const std::vector<std::string>& argv) {
                                      : nlohmann::json(nullptr)}};
         j["recommended"] = {{"found", rec.found}, {"variant", rec.variant}, {"base_url", rec_url},
                             {"note", rec.note}, {"alternatives", alternatives_at(rec, base)}, {"caveat", rec.caveat}};
-        std::cout << j.dump(2) << "\n";
+        std::cout << redact_known(safe_dump(j, 2)) << "\n";  // a Base URL or body with any bytes still prints
     } else {
-        print_text(std::cout, r, client, *proxy, health, rec, rec_url);
+        std::ostringstream text;
+        print_text(text, r, client, *proxy, health, rec, rec_url);
+        std::cout << redact_known(text.str());
     }
     if (r.works) return 0;
     return r.judgment.diagnosis == Diagnosis::Skipped ? 3 : 1;

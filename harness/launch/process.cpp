@@ -1,4 +1,5 @@
 #include "launch/process.hpp"
+#include "text/secrets.hpp"
 
 #include "launch/tempdir.hpp"
 
@@ -146,13 +147,7 @@ Environment minimal_environment() {
 }
 
 std::string redact_text(std::string text, const std::vector<std::string>& secrets) {
-    static const std::string mark = "[redacted]";
-    for (const auto& secret : secrets) {
-        if (secret.size() < 4) continue;  // a short "secret" would shred ordinary words
-        for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret, at + mark.size()))
-            text.replace(at, secret.size(), mark);
-    }
-    return text;
+    return routecheck::redact_text(std::move(text), secrets);
 }
 
 namespace {

@@ -45,7 +45,8 @@ struct ProcessSpec {
     std::vector<std::string> redact;
 };
 
-// `text` with every occurrence of each secret (of 4 bytes or more) replaced by "[redacted]".
+// `text` with every occurrence of each secret (of 4 bytes or more) replaced by "[redacted]" (text/secrets.hpp,
+// which also cuts the secret's JSON- and HTML-escaped forms).
 std::string redact_text(std::string text, const std::vector<std::string>& secrets);
 
 // Each child also gets a guardian: a tiny forked process (no exec, no open descriptors) whose parent-death

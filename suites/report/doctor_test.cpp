@@ -225,3 +225,22 @@ TEST(Doctor, UsageErrorsExitTwo) {
 }
 
 }  // namespace
+
+namespace {
+
+// Issue 19.6: doctor takes a Base URL as the user typed it (https, upper case, spaces, another host, dot segments)
+// without a connection, and the fix Base URL keeps the typed scheme and host.
+TEST(Doctor, BaseUrlAsTypedKeepsItsSchemeAndHostInTheFix) {
+    for (const std::string typed : {"https://[::1]:8045/v1", " HTTPS://[::1]:8045/x/../v1 "}) {
+        DoctorRun r = doctor({"--client", "claude-code", "--base-url", typed, "--proxy", "antigravity-claude-proxy"});
+        ASSERT_EQ(verdict(r), "DUPLICATE_PREFIX") << typed << "\n" << r.out;
+        EXPECT_EQ(r.json["verdict"]["base_url"], "https://[::1]:8045") << r.out;
+        EXPECT_EQ(r.json["recommended"]["base_url"], "https://[::1]:8045") << r.out;
+        EXPECT_EQ(r.json["steps"][0]["request"], "POST /v1/v1/messages?beta=true") << r.out;
+    }
+    DoctorRun lan = doctor({"--client", "openai-node", "--base-url", "http://gateway.lan:8045", "--proxy", "antigravity-tools"});
+    ASSERT_EQ(verdict(lan), "MISSING_VERSION") << lan.out;
+    EXPECT_EQ(lan.json["verdict"]["base_url"], "http://gateway.lan:8045/v1") << lan.out;
+}
+
+}  // namespace
