@@ -347,10 +347,12 @@ namespace {
 
 std::vector<fs::path> json_files(const fs::path& dir) {
     std::vector<fs::path> out;
-    if (!fs::is_directory(dir)) return out;
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) return out;
+    // Not only regular files: a FIFO, a device or a symlink loop named *.json is refused by read_json_file (with
+    // its reason), not skipped.
     for (const auto& e : fs::directory_iterator(dir))
-        // Not only regular files: a FIFO or a device named *.json is refused by read_json_file, not skipped.
-        if (!e.is_directory() && e.path().extension() == ".json") out.push_back(e.path());
+        if (!e.is_directory(ec) && e.path().extension() == ".json") out.push_back(e.path());
     std::sort(out.begin(), out.end());
     return out;
 }
@@ -384,14 +386,17 @@ Fixtures load_fixtures(const std::vector<fs::path>& roots, bool allow_override) 
     std::map<std::string, fs::path> variant_files;  // id -> the file that defined it, for clash messages
     std::vector<fs::path> grid_files;
     for (const auto& root : roots) {
-        if (!fs::is_directory(root)) throw FixtureError(root.string(), "", "fixtures folder does not exist");
+        std::error_code ec;
+        if (!fs::is_directory(root, ec)) throw FixtureError(root.string(), "", "fixtures folder does not exist");
+        // Any entry named variants.json counts (a symlink loop, a FIFO): read_json_file then says what is wrong.
+        const bool has_variants = fs::symlink_status(root / "variants.json", ec).type() != fs::file_type::not_found;
         // A folder that holds nothing is a mistyped path, not a layer that adds nothing: say so.
-        if (!fs::exists(root / "variants.json") && json_files(root / "clients").empty() &&
+        if (!has_variants && json_files(root / "clients").empty() &&
             json_files(root / "proxies").empty() && json_files(root / "expected").empty())
             throw FixtureError(root.string(), "",
                                "the fixtures folder holds no fixtures (variants.json, clients/, proxies/, expected/)");
         fs::path vfile = root / "variants.json";
-        if (fs::exists(vfile)) {
+        if (has_variants) {
             auto vars = parse_variants(read_json_file(vfile), vfile);
             for (auto& v : vars) {
                 auto it = std::find_if(f.variants.begin(), f.variants.end(), [&](auto& x) { return x.id == v.id; });

@@ -184,10 +184,7 @@ void write_report(const MatrixReport& report, const fs::path& dir) {
     // Everything is on disk: now the old set goes and the new one takes its place, matrix.json last.
     for (const char* name : kReportFiles) {
         bool written = std::any_of(files.begin(), files.end(), [&](const auto& f) { return f.first == name; });
-        if (!written && fs::exists(dir / name)) {
-            fs::remove(dir / name, ec);
-            if (ec) fail(dir / name, "cannot remove the previous run's file", ec.value());
-        }
+        if (!written && (fs::remove(dir / name, ec), ec)) fail(dir / name, "cannot remove the previous run's file", ec.value());
     }
     for (const auto& [name, text] : files) {
         fs::rename(stage.path() / name, dir / name, ec);

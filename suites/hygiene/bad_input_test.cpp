@@ -288,6 +288,11 @@ std::vector<BadInput> cases() {
              ::mkfifo((e.scratch.fixtures() / "clients/hyg-client.json").c_str(), 0600);
              return e.validate();
          }, 2, {"hyg-client.json", "not a regular file"}},
+        {"symlink_loop_as_fixture", [](Env& e) {
+             fs::create_directories(e.scratch.fixtures() / "clients");
+             fs::create_symlink("hyg-client.json", e.scratch.fixtures() / "clients/hyg-client.json");
+             return e.validate();
+         }, 2, {"hyg-client.json", "cannot open file"}},
         {"oversized_fixture", [](Env& e) {
              e.scratch.write("clients/hyg-client.json", kClient);
              fs::resize_file(e.scratch.fixtures() / "clients/hyg-client.json", (8u << 20) + 1);
