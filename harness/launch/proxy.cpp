@@ -240,6 +240,8 @@ ProcessSpec ProxyInstance::make_spec(const ProxyLaunch& launch) const {
     spec.cwd = state_dir_;  // not the install dir: a proxy writing relative paths must not touch node_modules
     spec.log_file = log_path_;
     spec.redact = secrets();  // redacted as it is written: a killed harness leaves no key in the log
+    // The temp HOME holds the rendered config, key included: if the harness is SIGKILLed, the guardian removes it.
+    if (!settings_.keep_artifacts) spec.remove_when_orphaned = root_->path();
     return spec;
 }
 
