@@ -157,6 +157,7 @@ StandIn::StandIn(const json& proxy, std::string host, int port) : impl_(std::mak
     m.missing = answer_of(a.value("missing", json()), m.missing, "/proxy/auth/missing");
     m.wrong = answer_of(a.value("wrong", json()), m.wrong, "/proxy/auth/wrong");
   }
+  m.svr.set_tcp_nodelay(true);  // without it every small answer waits ~40 ms for a delayed ACK
   m.svr.set_keep_alive_timeout(1);
   m.svr.set_read_timeout(10, 0);
   m.svr.set_write_timeout(10, 0);

@@ -273,7 +273,8 @@ int dispatch(const std::string& command, const std::vector<std::string>& args) {
     if (command == "list-grid-rows") return cmd_list_grid_rows(args);
     if (command == "validate") return cmd_validate(args);
     if (command == "doctor") return cmd_doctor(args);
-    throw UsageError("unknown command '" + command + "' (matrix, paths, doctor, list-cells, list-grid-rows, validate)");
+    if (command == "probe") return cmd_probe(args);
+    throw UsageError("unknown command '" + command + "' (matrix, paths, doctor, probe, list-cells, list-grid-rows, validate)");
 }
 
 }  // namespace routecheck::cli

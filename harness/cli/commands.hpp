@@ -15,6 +15,7 @@ int cmd_list_cells(const std::vector<std::string>& args);
 int cmd_list_grid_rows(const std::vector<std::string>& args);
 int cmd_validate(const std::vector<std::string>& args);
 int cmd_doctor(const std::vector<std::string>& args);
+int cmd_probe(const std::vector<std::string>& args);
 
 // Loads the built-in fixtures plus every --fixtures folder.
 Fixtures load_with(const std::vector<std::string>& extra_dirs, bool allow_override);

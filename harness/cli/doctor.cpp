@@ -2,6 +2,7 @@
 // matrix's pipeline for a single cell: replay (against --target) or nothing sent (without it), then judge_cell.
 // It never judges on its own. Steps that would spend upstream quota are sent as probes with an empty JSON body,
 // which every upstream refuses before any model runs, unless --allow-quota sends them as the client would.
+#include <ctime>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -14,6 +15,7 @@
 #include "judge/judge.hpp"
 #include "judge/path.hpp"
 #include "judge/recommend.hpp"
+#include "probe/probe.hpp"
 #include "replay/replay.hpp"
 #include "report/report.hpp"
 #include "run/replay_cells.hpp"
@@ -30,8 +32,10 @@ Diagnoses one client profile at one Base URL against a proxy, step by step:
 
   --client ID         client profile (routecheck list-cells shows the ids)
   --base-url URL      the Base URL as typed into the client
-  --proxy ID          proxy profile whose routes and key headers judge the paths (default: antigravity-tools)
-  --target URL        a running proxy (http://host:port) to send the steps to; without it nothing is sent
+  --proxy ID          proxy profile whose routes and key headers judge the paths; with --target the doctor also
+                      checks the target looks like that proxy. Default: with --target, what `routecheck probe`
+                      learns from the target; without it, antigravity-tools
+  --target URL        a running proxy (http://127.0.0.1:PORT) to send the steps to; without it nothing is sent
   --api-key K         the key the client is given (without it no key is sent)
   --key-setting NAME  the client setting the key is given in (e.g. ANTHROPIC_AUTH_TOKEN), or a header name;
                       default: the client's first (see its profile's "auth")
@@ -104,6 +108,36 @@ CellObservation unsent_cell(const ProxyProfile& proxy, const ClientProfile& clie
     return cell;
 }
 
+// Prefixes worth probing for this Base URL: every leading part of its path before an endpoint word ("/zen",
+// "/openai/v1" -> "/openai", "/openai/v1"); the probe adds /v1 and /v1beta to each.
+std::vector<std::string> typed_prefixes(const std::string& base) {
+    std::vector<std::string> out;
+    std::string path = parse_base_url(base).path, acc;
+    std::size_t i = 0;
+    while (i < path.size()) {
+        if (path[i] == '/') {
+            ++i;
+            continue;
+        }
+        std::size_t j = path.find('/', i);
+        std::string seg = path.substr(i, j == std::string::npos ? std::string::npos : j - i);
+        if (seg == "chat" || seg == "completions" || seg == "messages" || seg == "responses" || seg == "models" ||
+            seg.find(':') != std::string::npos)
+            break;
+        acc += "/" + seg;
+        out.push_back(acc);
+        i = j == std::string::npos ? path.size() : j;
+    }
+    return out;
+}
+
+std::string today() {
+    std::time_t t = std::time(nullptr);
+    char buf[16];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d", std::gmtime(&t));
+    return buf;
+}
+
 std::string answer_text(const HttpResponse& r) {
     if (r.status) {
         auto ct = r.headers.find("content-type");
@@ -119,11 +153,34 @@ std::string step_answer(const StepVerdict& s) {
     return (o.evidence == "probe" ? "probed with an empty body -> " : "sent -> ") + a;
 }
 
+struct Learned {
+    std::optional<ProbeResult> probe;
+    std::vector<std::string> differences;  // --proxy ID given: how the target differs from that profile
+};
+
 void print_text(std::ostream& o, const CellResult& r, const ClientProfile& client, const ProxyProfile& proxy,
-                const std::optional<Health>& health, const Recommendation& rec, const std::string& rec_url) {
+                const std::optional<Health>& health, const Recommendation& rec, const std::string& rec_url,
+                const Learned& learned) {
     o << "routecheck doctor: " << client.id << " (" << client.name << ") with Base URL " << r.cell.base_url << "\n"
-      << "proxy: " << proxy.id << (proxy.provenance == "source" ? " (contract read from its source, never run here)" : "")
-      << "\n\n1. Is the proxy up?\n";
+      << "proxy: " << proxy.id
+      << (proxy.provenance == "source"   ? " (contract read from its source, never run here)"
+          : proxy.provenance == "probed" ? " (learned from the target by routecheck probe)"
+                                         : "")
+      << "\n";
+    if (learned.probe) {
+        const ProbeResult& p = *learned.probe;
+        int routes = 0;
+        for (const auto& x : p.routes) routes += x.state == "route";
+        o << "   probe: " << routes << " routes found, unknown paths get " << p.unknown_answer << ", key "
+          << (p.auth_seen ? "checked " + p.auth_order : std::string("not asked for")) << " (" << p.requests
+          << " requests, none billable)\n";
+        for (const auto& n : p.notes) o << "   probe: " << n << "\n";
+    }
+    if (!learned.differences.empty()) {
+        o << "   the target does not look like " << proxy.id << ":\n";
+        for (const auto& d : learned.differences) o << "     - " << d << "\n";
+    }
+    o << "\n1. Is the proxy up?\n";
     if (!health) o << "   not checked: no --target given, so nothing is sent; paths are judged by " << proxy.id << "'s routes.\n";
     else {
         o << "   GET " << health->url << " -> " << answer_text(health->answer) << "\n   ";
@@ -137,7 +194,8 @@ void print_text(std::ostream& o, const CellResult& r, const ClientProfile& clien
     o << "3. What came back (a 401 is a key problem, a 404 a route problem)?\n";
     for (const auto& s : r.steps) {
         o << "   " << s.observed.request_line() << "  [" << s.observed.step << (s.essential ? "" : ", optional") << "]\n"
-          << "      " << step_answer(s) << "\n      " << to_string(s.finding.diagnosis)
+          << "      " << step_answer(s) << (s.observed.evidence == "probe" ? " [inferred from a probe]" : "")
+          << "\n      " << to_string(s.finding.diagnosis)
           << (s.outcome() == "fell back" ? " (fell back: the client retries over HTTP)" : "") << ": " << s.finding.reason
           << "\n";
     }
@@ -170,13 +228,6 @@ int cmd_doctor(const std::vector<std::string>& argv) {
     Fixtures f = load_with(a.all("--fixtures"), a.has("--override"));
     const ClientProfile& client = require_client(f, a.one("--client"));
     if (f.proxies.empty()) throw UsageError("no proxy profile loaded (fixtures/proxies/ is empty)");
-    std::string pid = a.one_or("--proxy", f.proxy("antigravity-tools") ? "antigravity-tools" : f.proxies.front().id);
-    const ProxyProfile* proxy = f.proxy(pid);
-    if (!proxy) {
-        std::string known;
-        for (const auto& x : f.proxies) known += " " + x.id;
-        throw UsageError("unknown proxy '" + pid + "' (known:" + known + ")");
-    }
     std::string base = a.one("--base-url");
     std::string target_text = a.one_or("--target", "");
     std::string key = a.one_or("--api-key", "");
@@ -199,6 +250,35 @@ int cmd_doctor(const std::vector<std::string>& argv) {
         throw UsageError(std::string("--target: ") + e.what());
     }
 
+    // Which proxy profile judges the paths: the one named, or what a probe of the target learns.
+    const bool probe_only = target && !a.has("--proxy");
+    std::string pid = a.one_or("--proxy", f.proxy("antigravity-tools") ? "antigravity-tools" : f.proxies.front().id);
+    const ProxyProfile* proxy = probe_only ? nullptr : f.proxy(pid);
+    if (!probe_only && !proxy) {
+        std::string known;
+        for (const auto& x : f.proxies) known += " " + x.id;
+        throw UsageError("unknown proxy '" + pid + "' (known:" + known + ")");
+    }
+    Learned learned;
+    ProxyProfile probed;
+    if (target) {
+        ProbeOptions po;
+        po.target = "http://" + target->host + ":" + std::to_string(target->port);
+        po.api_key = key;
+        po.prefixes = typed_prefixes(base);
+        for (const auto& st : client.steps) po.endpoints.push_back(st.method + " " + st.endpoint);
+        try {
+            learned.probe = probe(po);
+        } catch (const std::invalid_argument& e) {
+            throw UsageError(std::string("--target: ") + e.what());
+        }
+        if (probe_only) {
+            probed = parse_proxy(probed_profile(*learned.probe, "probed", today()), "(probe of " + po.target + ")");
+            proxy = &probed;
+        } else {
+            learned.differences = profile_differences(*learned.probe, *proxy);
+        }
+    }
     Recommendation rec = recommend(client, *proxy, f);
     std::string rec_url = rec.found ? base_url_at(client, base, parse_base_url(render_base_url(rec.base_url, 1, 1)).path) : "";
     std::optional<Health> health;
@@ -235,11 +315,14 @@ int cmd_doctor(const std::vector<std::string>& argv) {
                    {"listening", health ? nlohmann::json(health->answer.status != 0) : nlohmann::json(nullptr)},
                    {"health", health ? nlohmann::json({{"url", health->url}, {"status", health->answer.status}})
                                      : nlohmann::json(nullptr)}};
+        if (learned.probe) j["probe"] = probe_json(*learned.probe);
+        j["looks_like_proxy"] = learned.differences.empty();
+        j["differences"] = learned.differences;
         j["recommended"] = {{"found", rec.found}, {"variant", rec.variant}, {"base_url", rec_url},
                             {"note", rec.note}, {"alternatives", alternatives_at(rec, base)}, {"caveat", rec.caveat}};
         std::cout << j.dump(2) << "\n";
     } else {
-        print_text(std::cout, r, client, *proxy, health, rec, rec_url);
+        print_text(std::cout, r, client, *proxy, health, rec, rec_url, learned);
     }
     if (r.works) return 0;
     return r.judgment.diagnosis == Diagnosis::Skipped ? 3 : 1;

@@ -260,7 +260,7 @@ PathVerdict judge_path(const ClientProfile& client, const Step& step, const std:
     std::string family = path_family(v.path);
     if (family.empty()) family = protocol_family(client.protocol);
     auto served = served_families(proxy);
-    bool any_route = std::any_of(proxy.routes.begin(), proxy.routes.end(), [](const Route& r) { return !r.fallback; });
+    const bool any_route = proxy.routes_known;  // an empty known table: the proxy serves none of the families
     if (!family.empty() && any_route && std::find(served.begin(), served.end(), family) == served.end()) {
         std::string list;
         for (const auto& f : served) list += (list.empty() ? "" : ", ") + family_name(f);
@@ -270,8 +270,9 @@ PathVerdict judge_path(const ClientProfile& client, const Step& step, const std:
                                    : " serves " + list + " only");
         return v;
     }
-    // Without a route table to go by, the shape alone still tells a missing version (/chat/completions at the root).
-    if (proxy.routes.empty() && !ep.empty() && !is_version_segment(ep.front()) && (base.empty() || !is_version_segment(base.back())) &&
+    // Without a route table to go by (a probe that could not see the routes), the shape alone still tells a missing
+    // version (/chat/completions at the root); anything else stays unjudged by the path.
+    if (!any_route && !ep.empty() && !is_version_segment(ep.front()) && (base.empty() || !is_version_segment(base.back())) &&
         endpoint_words_at(all, base.size())) {
         std::string version = protocol_family(client.protocol) == "gemini" ? "v1beta" : "v1";
         v.shape = Diagnosis::MissingVersion;
@@ -282,6 +283,7 @@ PathVerdict judge_path(const ClientProfile& client, const Step& step, const std:
         v.bases = {typed_path + "/" + version};
         return v;
     }
+    if (!any_route) return v;
     v.shape = Diagnosis::NoRoute;
     v.reason = line + " is not a route of " + proxy.name + ", at any Base URL";
     return v;

@@ -61,7 +61,7 @@ void check_proxy(const JsonAt& p) {
 }
 
 Case::Expectation parse_expectation(const JsonAt& e, bool top) {
-    if (top) e.only_keys({"class", "works", "fix_base_url", "fix_mentions", "doctor"});
+    if (top) e.only_keys({"class", "works", "fix_base_url", "fix_mentions", "doctor", "probe"});
     else e.only_keys({"class", "works", "fix_base_url", "fix_mentions", "note"});
     if (!top) e.str("note");  // an override says why doctor sees less
     Case::Expectation x;
@@ -117,6 +117,7 @@ Case parse_case(const nlohmann::json& doc, const fs::path& file, const std::vect
     JsonAt e = root.at("expect");
     c.expect = parse_expectation(e, true);
     if (e.has("doctor")) c.expect_doctor = parse_expectation(e.at("doctor"), false);
+    if (e.has("probe")) c.expect_probe = parse_expectation(e.at("probe"), false);
     return c;
 }
 

@@ -31,10 +31,14 @@ struct Case {
     // What `doctor` can tell when it differs from a replay of the real requests (its quota-safe probes send an
     // empty body, so a refusal that only the real body triggers stays unseen); "expect"/"doctor" with a note.
     std::optional<Expectation> expect_doctor;
+    // What `doctor` without a profile (judging by its probe of the target) can tell, when it is less again.
+    std::optional<Expectation> expect_probe;
     std::filesystem::path file;
 
+    // mode: "attach", "doctor" (with the case's profile) or "probe" (doctor with what its probe learned).
     const Expectation& expected_for(const std::string& mode) const {
-        return mode == "doctor" && expect_doctor ? *expect_doctor : expect;
+        if (mode == "probe" && expect_probe) return *expect_probe;
+        return mode != "attach" && expect_doctor ? *expect_doctor : expect;
     }
 };
 

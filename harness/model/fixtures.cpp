@@ -282,7 +282,14 @@ ProxyProfile parse_proxy(const nlohmann::json& doc, const fs::path& file) {
     p.capabilities = root.strings("capabilities");
     JsonAt routes = root.at("routes");
     routes.expect_array();
-    if (routes.size() == 0) routes.fail("a proxy profile needs its route table");
+    if (root.has("behaviour")) {
+        JsonAt b = root.at("behaviour");
+        b.expect_object();
+        p.routes_known = b.boolean_or("routes_known", true);
+    }
+    // A probed profile may hold no route: a probe that met nothing of the API families (routes_known) or one that
+    // could not tell paths apart (a key checked before routing, without the key: routes_known false).
+    if (routes.size() == 0 && p.provenance != "probed") routes.fail("a proxy profile needs its route table");
     for (std::size_t i = 0; i < routes.size(); ++i) p.routes.push_back(parse_route(routes.at(i)));
     return p;
 }

@@ -110,6 +110,9 @@ struct ProxyProfile {
     std::map<std::string, std::string> model_map;
     std::vector<std::string> capabilities;
     std::vector<Route> routes;
+    // false when the route table is not known ("behaviour": {"routes_known": false}: a probe that met a key checked
+    // before routing, without the key). Then the judge says nothing about a path but its shape.
+    bool routes_known = true;
     nlohmann::json raw;  // the whole document, for sections other modules read
     std::filesystem::path file;
 };
