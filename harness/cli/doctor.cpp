@@ -26,6 +26,7 @@ namespace {
 
 const char* kHelp = R"(usage: routecheck doctor --client ID --base-url URL [--target URL] [--api-key K] [--key-setting NAME]
                         [--proxy ID] [--allow-quota] [--json] [--fixtures DIR]... [--override]
+       routecheck doctor --seen "METHOD /path [STATUS]"... | --log FILE  [--proxy ID] [--target URL] [--json]
 Diagnoses one client profile at one Base URL against a proxy, step by step:
   1. Is the proxy up?  2. Which path does the client build, and is it a route?  3. What came back (401 or 404?)
   4. Verdict and fix: the same judgment as a matrix cell.
@@ -41,8 +42,13 @@ Diagnoses one client profile at one Base URL against a proxy, step by step:
                       default: the client's first (see its profile's "auth")
   --allow-quota       send steps that spend upstream quota as the client would (default: as empty-body probes)
   --json              machine-readable output: the cell's verdict {class, reason, fix, base_url} and works
+  --seen LINE         a request line from the proxy's log (repeatable), e.g. "POST /v1/chat/completions/responses 404":
+                      which client profiles and Base URLs build that path, each judged against --proxy (default
+                      antigravity-tools); Base URLs at --target's host and port (default http://127.0.0.1:8045)
+  --log FILE          the same for every line of FILE (an access log; the method, path and status are found in it)
 Exit: 0 the client works (every essential step was sent or probed and is OK), 1 it does not,
       3 the paths are right but nothing was sent to confirm it (no --target), 2 usage error.
+      With --seen/--log: 0 every line explained by some client, 1 a line no known client builds.
 )";
 
 constexpr const char* kControlPath = "/routecheck-no-such-route-7d1c";
@@ -223,9 +229,24 @@ int cmd_doctor(const std::vector<std::string>& argv) {
             std::cout << kHelp;
             return 0;
         }
-    Args a(argv, {"--client", "--base-url", "--target", "--api-key", "--key-setting", "--proxy", "--fixtures"},
+    Args a(argv, {"--client", "--base-url", "--target", "--api-key", "--key-setting", "--proxy", "--fixtures", "--seen",
+                  "--log"},
            {"--json", "--override", "--allow-quota"});
     Fixtures f = load_with(a.all("--fixtures"), a.has("--override"));
+    if (a.has("--seen") || a.has("--log")) {
+        std::vector<std::string> lines = a.all("--seen");
+        for (const auto& file : a.all("--log"))
+            for (auto& l : read_log_lines(file)) lines.push_back(std::move(l));
+        std::string pid = a.one_or("--proxy", f.proxy("antigravity-tools") ? "antigravity-tools" : f.proxies.front().id);
+        const ProxyProfile* proxy = f.proxy(pid);
+        if (!proxy) throw UsageError("unknown proxy '" + pid + "'");
+        std::string origin = "http://127.0.0.1:8045";  // the document's proxy default; --target names another
+        if (a.has("--target")) {
+            BaseUrl t = parse_base_url(a.one("--target"));
+            origin = "http://" + t.host + ":" + std::to_string(t.port);
+        }
+        return doctor_seen(f, *proxy, lines, origin, a.has("--json"));
+    }
     const ClientProfile& client = require_client(f, a.one("--client"));
     if (f.proxies.empty()) throw UsageError("no proxy profile loaded (fixtures/proxies/ is empty)");
     std::string base = a.one("--base-url");

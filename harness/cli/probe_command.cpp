@@ -14,7 +14,7 @@ namespace routecheck::cli {
 
 namespace {
 
-const char* kHelp = R"(usage: routecheck probe --target URL [--api-key K] [--prefix PATH]... [--save FILE] [--id ID] [--json]
+const char* kHelp = R"(usage: routecheck probe --target URL [--api-key K] [--prefix PATH]... [--header H]... [--save FILE] [--id ID] [--json]
 Learns what a running proxy serves, without any request an upstream would bill: its health endpoint and version,
 which routes of the OpenAI, Anthropic and Gemini families it has under "", /v1, /v1beta, /api, /api/v1, /openai,
 /anthropic, /gemini and every --prefix (told apart by a GET to a POST route, a POST with a malformed JSON body, the
@@ -27,6 +27,8 @@ before routing, and shapes that mislead (a soft 404, a pass-through, redirects, 
   --save FILE    write the learned proxy profile (provenance "probed"; the key is never stored); put it in
                  <dir>/proxies/ and pass --fixtures <dir> to doctor --proxy, matrix --attach, validate
   --id ID        the saved profile's id (default: probed-<port>)
+  --header H     "NAME: VALUE" sent with every request (repeatable): a header the proxy needs on every call,
+                 such as Portkey's x-portkey-provider
   --json         machine-readable output
 Exit: 0 the target answered, 1 nothing answers there, 2 usage error.
 )";
@@ -75,7 +77,7 @@ int cmd_probe(const std::vector<std::string>& argv) {
             std::cout << kHelp;
             return 0;
         }
-    Args a(argv, {"--target", "--api-key", "--prefix", "--save", "--id"}, {"--json"});
+    Args a(argv, {"--target", "--api-key", "--prefix", "--save", "--id", "--header"}, {"--json"});
     ProbeOptions o;
     o.target = a.one("--target");
     o.api_key = a.one_or("--api-key", "");
@@ -83,6 +85,13 @@ int cmd_probe(const std::vector<std::string>& argv) {
         if (p.empty() || p.front() != '/' || p.find_first_of("?# ") != std::string::npos)
             throw UsageError("--prefix '" + p + "': a path that starts with '/'");
         o.prefixes.push_back(p);
+    }
+    for (const auto& h : a.all("--header")) {
+        auto colon = h.find(':');
+        if (colon == std::string::npos || colon == 0) throw UsageError("--header '" + h + "': expected NAME: VALUE");
+        std::string v = h.substr(colon + 1);
+        v.erase(0, v.find_first_not_of(' '));
+        o.headers.emplace_back(h.substr(0, colon), v);
     }
     ProbeResult r;
     try {

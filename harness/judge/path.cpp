@@ -218,8 +218,10 @@ PathVerdict judge_path(const ClientProfile& client, const Step& step, const std:
     for (std::size_t i = 0; i + 1 < all.size(); ++i)
         if (is_version_segment(all[i]) && is_version_segment(all[i + 1])) {
             v.shape = Diagnosis::DuplicatePrefix;
-            v.reason = line + " has two version segments (/" + all[i] + "/" + all[i + 1] + "): the Base URL ends in /" +
-                       all[i] + " and " + who + " appends " + step.endpoint + ", which brings its own /" + all[i + 1];
+            v.reason = line + " has two version segments (/" + all[i] + "/" + all[i + 1] + "): " +
+                       (i + 1 < base.size() ? "the Base URL itself holds them"
+                                            : "the Base URL ends in /" + all[i] + " and " + who + " appends " +
+                                                  step.endpoint + ", which brings its own /" + all[i + 1]);
             return v;
         }
     if (v.on_route) {  // a pass-through takes it, and its shape is sound

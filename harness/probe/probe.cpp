@@ -1,6 +1,7 @@
 #include "probe/probe.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <regex>
 #include <set>
@@ -43,6 +44,10 @@ const std::vector<std::string>& builtin_prefixes() {
 
 constexpr const char* kUnknownLeaf = "routecheck-probe-no-such-route";
 constexpr const char* kWrongKey = "rc-probe-not-a-key";
+// A well-formed body with a model and nothing to generate from: frameworks that parse the body (or check "model")
+// before routing get past that to their 404, a route refuses it (400/422) or forwards it, and an upstream refuses
+// it before any model runs. suites/probe proves from the mock's journal that nothing billable arrives.
+constexpr const char* kProbeBody = R"({"model":"routecheck-probe"})";
 
 bool is_auth(int s) { return s == 401 || s == 403; }
 bool is_2xx(int s) { return s >= 200 && s < 300; }
@@ -53,11 +58,27 @@ std::string answer_words(const ProbedAnswer& a) {
     return std::to_string(a.status) + (b.what.empty() ? " (empty)" : " with " + b.what);
 }
 
-// The same kind of answer: status and what the body is (frameworks echo the path in a 404 message, so the text
-// itself is not compared).
-bool same_kind(const ProbedAnswer& a, const ProbedAnswer& b) {
-    return a.status == b.status && read_body(a.content_type, a.body).kind == read_body(b.content_type, b.body).kind;
+// What a body looks like without its wording: a JSON object's keys (and the codes and types inside its error), or
+// just its kind. Frameworks echo the path in a 404 message, so the text itself is never compared.
+std::string signature(const ProbedAnswer& a) {
+    BodyReading b = read_body(a.content_type, a.body);
+    std::string sig = std::to_string(static_cast<int>(b.kind));
+    auto j = nlohmann::json::parse(a.body, nullptr, false);
+    if (!j.is_object()) return sig;
+    std::function<void(const nlohmann::json&, const std::string&)> walk = [&](const nlohmann::json& o, const std::string& at) {
+        for (auto it = o.begin(); it != o.end(); ++it) {
+            sig += " " + at + it.key();
+            if ((it.key() == "code" || it.key() == "type" || it.key() == "status") && (it->is_string() || it->is_number()))
+                sig += "=" + it->dump();
+            if (it->is_object() && at.size() < 8) walk(*it, at + it.key() + ".");
+        }
+    };
+    walk(j, "");
+    return sig;
 }
+
+// The same kind of answer: status and body signature.
+bool same_kind(const ProbedAnswer& a, const ProbedAnswer& b) { return a.status == b.status && signature(a) == signature(b); }
 
 std::string gemini_general(const std::string& path) {
     static const std::regex model(R"((/models/)[^/:]+(:[A-Za-z]+)$)");
@@ -74,6 +95,7 @@ public:
         rq.method = method;
         rq.url = opt_.target + path;
         rq.headers = key_headers;
+        for (const auto& h : opt_.headers) rq.headers.push_back(h);
         if (method == "POST") rq.headers.emplace_back("content-type", "application/json");
         rq.body = body;
         rq.timeout_ms = opt_.timeout_ms;
@@ -99,7 +121,7 @@ public:
         auto key = method + " " + prefix;
         auto it = controls_.find(key);
         if (it == controls_.end())
-            it = controls_.emplace(key, send(method, prefix + "/" + kUnknownLeaf, method == "POST" ? "{" : "", all_keys())).first;
+            it = controls_.emplace(key, send(method, prefix + "/" + kUnknownLeaf, method == "POST" ? kProbeBody : "", all_keys())).first;
         return it->second;
     }
 
@@ -134,7 +156,7 @@ public:
             pr.how = "GET 405 (unknown paths: " + answer_words(cg) + ")";
             return pr;
         }
-        ProbedAnswer p = send("POST", path, "{", all_keys());
+        ProbedAnswer p = send("POST", path, kProbeBody, all_keys());
         const ProbedAnswer& c = control("POST", prefix);
         std::string ctl = "unknown paths: " + answer_words(c);
         if (p.status == 0) pr.how = "no answer";
@@ -143,7 +165,7 @@ public:
             pr.how = "answers like an unknown path (" + answer_words(p) + ")";
         } else if (p.status == 400 || p.status == 415 || p.status == 422) {
             pr.state = "route";
-            pr.how = "POST with a malformed JSON body: " + answer_words(p) + " (" + ctl + ")";
+            pr.how = "POST with a body that has nothing to generate from: " + answer_words(p) + " (" + ctl + ")";
         } else if (is_auth(p.status)) {
             pr.state = "route";
             pr.how = std::to_string(p.status) + " here, " + ctl + ": the key is checked after routing";
@@ -156,7 +178,7 @@ public:
             pr.how = "redirect " + std::to_string(p.status) + " to " + p.location;
         } else {
             pr.state = "route";
-            pr.how = "POST with a malformed JSON body: " + answer_words(p) + " (" + ctl + ")";
+            pr.how = "POST with a body that has nothing to generate from: " + answer_words(p) + " (" + ctl + ")";
         }
         return pr;
     }
@@ -181,7 +203,7 @@ public:
         ProbedAnswer bare = send("GET", std::string("/") + kUnknownLeaf, "", {});
         std::string path = ref ? ref->path : std::string("/") + kUnknownLeaf;
         std::string method = ref ? ref->method : "GET";
-        std::string body0 = method == "POST" ? "{" : "";
+        std::string body0 = method == "POST" ? kProbeBody : "";
         ProbedAnswer keyless = send(method, path, body0, {});
         if (is_auth(bare.status) || is_auth(keyless.status)) r_.auth_seen = true;
         if (!r_.auth_seen) {

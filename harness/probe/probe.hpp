@@ -4,8 +4,9 @@
 //
 // How a route is told apart without billing anything (each finding says which one it used):
 //   - a GET to a POST route: 405 where an unknown path gets 404;
-//   - a POST with a malformed JSON body ("{"): 400/415/422 from a route that parsed it, where an unknown path gets
-//     404 (no upstream can bill a body it cannot parse; a pass-through forwards it and the upstream refuses it);
+//   - a POST whose body names a model and holds nothing to generate from ({"model":"routecheck-probe"}): a route
+//     refuses it (400/422) or forwards it, where an unknown path gets 404 (an upstream refuses it before any model
+//     runs; suites/probe checks the mock's journal for anything billable);
 //   - the free listing calls (GET .../models);
 //   - a 401/403 on a path where an unknown path gets 404: the key is checked after routing, so the path is a route.
 // Anything that answers exactly like a path that surely does not exist is "absent" when that answer is a 404, and
@@ -27,6 +28,8 @@ struct ProbeOptions {
     std::vector<std::string> prefixes;  // tried besides the built-in ones, e.g. "/zen" (each also + /v1, /v1beta)
     std::vector<std::string> endpoints; // "METHOD /endpoint" tried under every prefix besides the catalogue
     long timeout_ms = 3000;             // per request
+    // Headers the proxy needs on every request (e.g. Portkey's x-portkey-provider), sent with each probe.
+    std::vector<std::pair<std::string, std::string>> headers;
 };
 
 struct ProbedAnswer {
