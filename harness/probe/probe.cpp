@@ -205,12 +205,15 @@ public:
         std::string method = ref ? ref->method : "GET";
         std::string body0 = method == "POST" ? kProbeBody : "";
         ProbedAnswer keyless = send(method, path, body0, {});
-        if (is_auth(bare.status) || is_auth(keyless.status)) r_.auth_seen = true;
+        ProbedAnswer bare_v1 = send("GET", std::string("/v1/") + kUnknownLeaf, "", {});
+        if (is_auth(bare.status) || is_auth(bare_v1.status) || is_auth(keyless.status)) r_.auth_seen = true;
         if (!r_.auth_seen) {
             r_.auth_order = "none";
             return;
         }
-        r_.auth_order = is_auth(bare.status) ? "before-routing" : "after-routing";
+        r_.auth_order = is_auth(bare.status)      ? "before-routing"
+                        : is_auth(bare_v1.status) ? "before-routing under /v1"
+                                                  : "after-routing";
         const std::string& body = body0;
         const ProbedAnswer& none = keyless;
         const std::string value = opt_.api_key.empty() ? kWrongKey : opt_.api_key;
@@ -293,7 +296,7 @@ public:
         for (const auto& pr : r_.routes)
             if (pr.state == "route" && (!ref || (pr.method == "GET" && ref->method != "GET"))) ref = &pr;
         keys(ref);
-        if (r_.auth_order == "before-routing" && opt_.api_key.empty())
+        if (r_.auth_order.rfind("before-routing", 0) == 0 && opt_.api_key.empty())
             r_.notes.push_back("the key is checked before routing and no --api-key was given: every path gets " +
                                r_.unknown_answer + ", so routes stay unknown");
     }
@@ -366,7 +369,8 @@ nlohmann::json probed_profile(const ProbeResult& r, const std::string& id, const
                         {"health", {{"path", r.health_path.empty() ? "/" : r.health_path}}},
                         {"capabilities", std::vector<std::string>(families.begin(), families.end())},
                         {"routes", routes},
-                        {"behaviour", {{"auth_before_routing", r.auth_order == "before-routing"}, {"routes_known", told_apart}}},
+                        {"behaviour", {{"auth_before_routing", r.auth_order.rfind("before-routing", 0) == 0},
+                                       {"routes_known", told_apart}}},
                         {"notes", notes}};
     // The key itself is never stored; the profile says a key is needed and where the proxy reads it.
     if (r.auth_seen) p["auth"] = {{"key", "(needed; not stored)"}, {"carriers", r.carriers}};

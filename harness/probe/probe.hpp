@@ -54,7 +54,7 @@ struct ProbeResult {
     std::string version;                  // from a health body that names one
     std::vector<ProbedRoute> routes;
     bool auth_seen = false;               // some path wanted a key
-    std::string auth_order;               // before-routing | after-routing | none | unknown
+    std::string auth_order;               // before-routing | before-routing under /v1 | after-routing | none
     std::vector<std::string> carriers;    // headers (or "query-key") that carry the key
     std::string carriers_how;
     std::string unknown_answer;           // what a path that surely is no route gets, e.g. "404 (empty)"

@@ -133,6 +133,16 @@ TEST_P(ProbeLaunched, LearnsTheHandWrittenContractAndBillsNothing) {
     EXPECT_TRUE(differences.empty()) << report;
     if (!hand.api_key.empty()) EXPECT_EQ(learned_carriers, hand_carriers) << report;
     else EXPECT_EQ(probe["auth"]["seen"], false) << report;
+    // Auth order, as the hand-checked auth grid (fixtures/grids/<proxy>.json) observed it without a key.
+    json grid = read_json_file(kRepo / "fixtures/grids" / (hand.id + ".json"));
+    auto denied = [&](const char* row) {
+        return grid["auth"].contains(row) && (grid["auth"][row]["status"] == 401 || grid["auth"][row]["status"] == 403);
+    };
+    std::string want = denied("no-key.unknown-outside") ? "before-routing"
+                       : denied("no-key.unknown-prefix") ? "before-routing under /v1"
+                       : denied("no-key.known")          ? "after-routing"
+                                                         : "none";
+    EXPECT_EQ(probe["auth"]["order"].get<std::string>(), want) << report;
 
     // (2) doctor, with the learned contract and with the hand-written one: quota-safe too.
     for (const std::string& client : {"claude-code", "openai-node", "gemini-cli"}) {

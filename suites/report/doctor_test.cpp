@@ -203,8 +203,14 @@ TEST(Doctor, NeverSendsABillableBody) {
     ASSERT_TRUE(r.json.is_object()) << r.out;
     auto seen = server.seen();
     EXPECT_NE(std::find(seen.begin(), seen.end(), "GET /v1/models "), seen.end());
-    for (const auto& line : seen)
-        if (line.rfind("POST", 0) == 0) EXPECT_EQ(line.substr(line.rfind(' ') + 1), "{}") << line;
+    // Every POST body holds nothing to generate from: no messages, contents, input or prompt.
+    for (const auto& line : seen) {
+        if (line.rfind("POST", 0) != 0) continue;
+        auto body = nlohmann::json::parse(line.substr(line.find('{') == std::string::npos ? line.size() : line.find('{')),
+                                          nullptr, false);
+        ASSERT_TRUE(body.is_object()) << line;
+        for (const char* k : {"messages", "contents", "input", "prompt"}) EXPECT_FALSE(body.contains(k)) << line;
+    }
     for (const auto& s : r.json["steps"])
         if (s["method"] == "POST") EXPECT_EQ(s["evidence"], "probe") << s.dump();
 }
@@ -222,6 +228,45 @@ TEST(Doctor, UsageErrorsExitTwo) {
     EXPECT_EQ(doctor({"--client", "openai-node", "--base-url", "ftp://x"}).exit, 2);
     EXPECT_EQ(doctor({"--client", "openai-node"}).exit, 2);
     EXPECT_EQ(doctor({"--client", "openai-node", "--base-url", "http://127.0.0.1:1", "--proxy", "nope"}).exit, 2);
+}
+
+// The document's checkpoint table, made exact: which client at which Base URL builds a logged path.
+TEST(DoctorSeen, GivesTheDocumentsAnswersAndSaysWhenNoClientBuildsAPath) {
+    DoctorRun r = doctor({"--seen", "POST /v1/v1/chat/completions 404", "--seen", "POST /v1/chat/completions/responses 404",
+                          "--seen", "POST /v1beta/models/gemini-2.5-flash:generateContent 200", "--seen",
+                          "GET /no/client/builds/this 404"});
+    ASSERT_TRUE(r.json.is_object()) << r.out;
+    const auto& lines = r.json["lines"];
+    ASSERT_EQ(lines.size(), 4u) << r.out;
+    auto verdict_of = [&](const nlohmann::json& line, const std::string& client) -> nlohmann::json {
+        for (const auto& c : line["clients"])
+            if (c["client"] == client) return c["verdict"];
+        return nullptr;
+    };
+    // "/v1/v1/...": the Base URL holds /v1 twice; the OpenAI SDK's fix is .../v1.
+    auto dup = verdict_of(lines[0], "openai-node");
+    ASSERT_TRUE(dup.is_object()) << r.out;
+    EXPECT_EQ(dup["class"], "DUPLICATE_PREFIX");
+    EXPECT_EQ(dup["base_url"], "http://127.0.0.1:8045/v1");
+    // "/v1/chat/completions/responses": an endpoint in the Base URL (Kilo Code's OpenAI mode).
+    auto eib = verdict_of(lines[1], "kilo-code-openai");
+    ASSERT_TRUE(eib.is_object()) << r.out;
+    EXPECT_EQ(eib["class"], "ENDPOINT_IN_BASE");
+    EXPECT_EQ(eib["base_url"], "http://127.0.0.1:8045/v1");
+    // "/v1beta/models/...": the Gemini clients at the bare host, and it works.
+    auto gem = verdict_of(lines[2], "gemini-cli");
+    ASSERT_TRUE(gem.is_object()) << r.out;
+    EXPECT_EQ(gem["class"], "OK");
+    EXPECT_EQ(verdict_of(lines[2], "genai-node")["class"], "OK");
+    // A path no known client builds is said so, and makes the exit code 1.
+    EXPECT_TRUE(lines[3]["clients"].empty());
+    EXPECT_NE(lines[3]["note"].get<std::string>().find("no known client builds this path"), std::string::npos);
+    EXPECT_EQ(r.exit, 1);
+}
+
+TEST(DoctorSeen, ABadLineIsAUsageError) {
+    EXPECT_EQ(doctor({"--seen", "not a request line"}).exit, 2);
+    EXPECT_EQ(doctor({"--log", "/nonexistent/routecheck-log"}).exit, 2);
 }
 
 }  // namespace
