@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 #include <iostream>
 
@@ -264,6 +265,13 @@ not run; 2 usage or fixture error, or an --out folder another run is writing to 
     }
     if (a.has("--no-fail")) return report.errors.empty() ? 0 : 1;
     return (c.fail || c.no_expectation || !report.errors.empty()) ? 1 : 0;
+}
+
+std::string today_utc() {
+    std::time_t t = std::time(nullptr);
+    char buf[16];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d", std::gmtime(&t));
+    return buf;
 }
 
 int dispatch(const std::string& command, const std::vector<std::string>& args) {

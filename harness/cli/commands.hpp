@@ -23,6 +23,9 @@ int doctor_seen(const Fixtures& fixtures, const ProxyProfile& proxy, const std::
                 const std::string& origin, bool as_json);
 std::vector<std::string> read_log_lines(const std::string& file);  // non-empty lines; UsageError if none
 
+// Today's date in UTC, YYYY-MM-DD (a probed profile's date).
+std::string today_utc();
+
 // Loads the built-in fixtures plus every --fixtures folder.
 Fixtures load_with(const std::vector<std::string>& extra_dirs, bool allow_override);
 

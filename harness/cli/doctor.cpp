@@ -2,7 +2,6 @@
 // matrix's pipeline for a single cell: replay (against --target) or nothing sent (without it), then judge_cell.
 // It never judges on its own. Steps that would spend upstream quota are sent as probes with an empty JSON body,
 // which every upstream refuses before any model runs, unless --allow-quota sends them as the client would.
-#include <ctime>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -135,13 +134,6 @@ std::vector<std::string> typed_prefixes(const std::string& base) {
         i = j == std::string::npos ? path.size() : j;
     }
     return out;
-}
-
-std::string today() {
-    std::time_t t = std::time(nullptr);
-    char buf[16];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d", std::gmtime(&t));
-    return buf;
 }
 
 std::string answer_text(const HttpResponse& r) {
@@ -294,7 +286,7 @@ int cmd_doctor(const std::vector<std::string>& argv) {
             throw UsageError(std::string("--target: ") + e.what());
         }
         if (probe_only) {
-            probed = parse_proxy(probed_profile(*learned.probe, "probed", today()), "(probe of " + po.target + ")");
+            probed = parse_proxy(probed_profile(*learned.probe, "probed", today_utc()), "(probe of " + po.target + ")");
             proxy = &probed;
         } else {
             learned.differences = profile_differences(*learned.probe, *proxy);

@@ -1,5 +1,4 @@
 // `routecheck probe`: what a running proxy serves, learned with requests no upstream bills (harness/probe).
-#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -32,13 +31,6 @@ before routing, and shapes that mislead (a soft 404, a pass-through, redirects, 
   --json         machine-readable output
 Exit: 0 the target answered, 1 nothing answers there, 2 usage error.
 )";
-
-std::string today() {
-    std::time_t t = std::time(nullptr);
-    char buf[16];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d", std::gmtime(&t));
-    return buf;
-}
 
 void print(const ProbeResult& r) {
     std::cout << "routecheck probe: " << r.target << " (" << r.requests << " requests, none billable)\n";
@@ -104,7 +96,7 @@ int cmd_probe(const std::vector<std::string>& argv) {
     if (!std::regex_match(id, id_re)) throw UsageError("--id '" + id + "': lower case letters, digits and '-'");
     if (a.has("--save")) {
         std::filesystem::path file = a.one("--save");
-        nlohmann::json profile = probed_profile(r, id, today());
+        nlohmann::json profile = probed_profile(r, id, today_utc());
         parse_proxy(profile, file);  // what is saved always loads
         std::filesystem::path tmp = file;
         tmp += ".partial";

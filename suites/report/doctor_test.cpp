@@ -120,9 +120,10 @@ TEST(Doctor, ClosedPortIsNotListening) {
 class Always401 {
 public:
     Always401() {
+        // The logger runs after the handler, so the body has been read: "METHOD /path [+key] BODY".
         server_.set_logger([this](const httplib::Request& q, const httplib::Response&) {
             std::lock_guard<std::mutex> lock(mu_);
-            lines_.push_back(q.method + " " + q.path + (q.has_header("authorization") ? " +key" : ""));
+            lines_.push_back(q.method + " " + q.path + (q.has_header("authorization") ? " +key" : "") + " " + q.body);
         });
         server_.set_error_handler([](const httplib::Request&, httplib::Response& res) { res.status = 401; });
         server_.Get(".*", [](const httplib::Request&, httplib::Response& res) { res.status = 401; });
@@ -163,46 +164,14 @@ TEST(Doctor, A401IsAuthMissingNotARouteProblem) {
         << r.out;
 }
 
-// A step that spends quota is sent only as a probe with an empty JSON body, which no upstream bills.
-class Recorder {
-public:
-    Recorder() {
-        auto record = [this](const httplib::Request& q, httplib::Response& res) {  // the body is read by now
-            std::lock_guard<std::mutex> lock(mu_);
-            seen_.push_back(q.method + " " + q.path + " " + q.body);
-            res.status = 401;
-        };
-        server_.Get(".*", record);
-        server_.Post(".*", record);
-        port_ = server_.bind_to_any_port("127.0.0.1");
-        thread_ = std::thread([this] { server_.listen_after_bind(); });
-        for (int i = 0; i < 200 && !server_.is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    ~Recorder() {
-        server_.stop();
-        thread_.join();
-    }
-    std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
-    std::vector<std::string> seen() {
-        std::lock_guard<std::mutex> lock(mu_);
-        return seen_;
-    }
-
-private:
-    httplib::Server server_;
-    std::thread thread_;
-    int port_ = 0;
-    std::mutex mu_;
-    std::vector<std::string> seen_;
-};
-
+// A step that spends quota is sent only as a probe whose body holds nothing to generate from.
 TEST(Doctor, NeverSendsABillableBody) {
-    Recorder server;
+    Always401 server;
     DoctorRun r = doctor({"--client", "openai-node", "--base-url", "http://127.0.0.1:8045/v1", "--target", server.url(),
                           "--api-key", "k"});
     ASSERT_TRUE(r.json.is_object()) << r.out;
-    auto seen = server.seen();
-    EXPECT_NE(std::find(seen.begin(), seen.end(), "GET /v1/models "), seen.end());
+    auto seen = server.lines();
+    EXPECT_NE(std::find(seen.begin(), seen.end(), "GET /v1/models +key "), seen.end());
     // Every POST body holds nothing to generate from: no messages, contents, input or prompt.
     for (const auto& line : seen) {
         if (line.rfind("POST", 0) != 0) continue;
