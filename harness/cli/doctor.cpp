@@ -280,6 +280,12 @@ int cmd_doctor(const std::vector<std::string>& argv) {
         po.api_key = key;
         po.prefixes = typed_prefixes(base);
         for (const auto& st : client.steps) po.endpoints.push_back(st.method + " " + st.endpoint);
+        // Is the typed Base URL itself a route (an endpoint typed as Base URL)? Probe it too.
+        std::string typed_path = parse_base_url(base).path;
+        while (!typed_path.empty() && typed_path.back() == '/') typed_path.pop_back();
+        std::string last = typed_path.substr(typed_path.rfind('/') + 1);
+        if (!typed_path.empty() && !is_version_segment(last))
+            for (const char* m : {"POST ", "GET "}) po.endpoints.push_back(m + typed_path);
         try {
             learned.probe = probe(po);
         } catch (const std::invalid_argument& e) {
