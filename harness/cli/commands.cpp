@@ -184,7 +184,8 @@ int cmd_validate(const std::vector<std::string>& argv) {
     // <prefix>/share/routecheck/fixtures (and the repository's own --fixtures), never a source tree.
     for (const auto& root : f.roots) std::cout << "fixtures: " << root.string() << "\n";
     std::cout << f.clients.size() << " client profiles, " << f.variants.size() << " variants, " << f.proxies.size()
-              << " proxy profiles, " << f.expected.size() << " expected tables, " << cases << " corpus cases: "
+              << " proxy profiles, " << f.expected.size() << " expected tables, " << f.observed.size()
+              << " observed probe tables, " << cases << " corpus cases: "
               << (problems ? std::to_string(problems) + " recordings not reproduced" : std::string("all valid")) << "\n";
     return problems ? 2 : 0;
 }

@@ -183,6 +183,11 @@ CellResult judge_cell(const CellObservation& cell, const ProxyProfile& proxy, co
             else {
                 sv.expected = *it;
                 sv.mismatch = compare_step(sv, *it);
+                // A prediction differs from what the proxy answered when it was run: say what that was.
+                if (prediction && !sv.mismatch.empty())
+                    sv.mismatch = "observed when it ran: " + it->request + " -> " + std::to_string(it->status) +
+                                  (it->diagnosis.empty() ? "" : " " + it->diagnosis) +
+                                  (it->note.empty() ? "" : " (" + it->note + ")");
             }
         }
         mismatch = mismatch || !sv.mismatch.empty();

@@ -56,7 +56,8 @@ std::string cell_fix_base_url(const ClientProfile& client, const ProxyProfile& p
                               bool another = false);
 
 // `expected` may be null (no table for the proxy); `alternatives` names other modes of the client that work with
-// this proxy ("id at URL", from recommend()); `prediction` marks cells of a source-only proxy.
+// this proxy ("id at URL", from recommend()); `prediction` marks cells of a source-only proxy (their verdict is
+// Prediction; a step that differs from an observed row says what was observed instead of failing).
 CellResult judge_cell(const CellObservation& cell, const ProxyProfile& proxy, const ClientProfile& client,
                       const ExpectedTable* expected, const std::vector<std::string>& alternatives = {},
                       bool prediction = false);
