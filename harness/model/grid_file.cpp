@@ -1,4 +1,4 @@
-#include "model/sections.hpp"
+#include "model/grid_file.hpp"
 
 #include <set>
 #include <string>
@@ -13,14 +13,6 @@ void integer_in(const JsonAt& at, const std::string& key, int min, int max, cons
     if (!at.has(key)) return;
     int v = at.integer(key);
     if (v < min || v > max) at.at(key).fail(what + " (" + std::to_string(min) + ".." + std::to_string(max) + ")");
-}
-
-void status_of(const JsonAt& at, const std::string& key) { integer_in(at, key, 100, 599, "not an HTTP status"); }
-
-void route_patterns(const JsonAt& at, const std::string& key) {
-    auto list = at.strings_or_empty(key);
-    for (std::size_t i = 0; i < list.size(); ++i)
-        if (list[i].empty() || list[i].front() != '/') at.at(key).at(i).fail("a route pattern starts with '/'");
 }
 
 void one_of(const JsonAt& at, const std::string& key, const std::set<std::string>& allowed) {
@@ -72,37 +64,6 @@ void check_row(const JsonAt& at) {
 }
 
 }  // namespace
-
-void check_behaviour(const JsonAt& b) {
-    b.only_keys({"default_port", "options_status", "unknown_status", "wrong_method_status", "route_status",
-                 "websocket_status", "missing_key_status", "wrong_key_status", "auth_before_routing", "auth_exempt",
-                 "auth_always", "auth_always_exempt", "disabled_status", "disabled_exempt", "route_status_overrides",
-                 "health_calls_upstream", "note"});
-    integer_in(b, "default_port", 1, 65535, "not a TCP port");
-    for (const char* key : {"options_status", "unknown_status", "wrong_method_status", "route_status",
-                            "websocket_status", "missing_key_status", "wrong_key_status", "disabled_status"})
-        status_of(b, key);
-    b.boolean_or("auth_before_routing", true);
-    b.boolean_or("health_calls_upstream", false);
-    for (const char* key : {"auth_exempt", "auth_always", "auth_always_exempt", "disabled_exempt"}) route_patterns(b, key);
-    if (b.has("route_status_overrides")) {
-        JsonAt list = b.at("route_status_overrides");
-        list.expect_array();
-        for (std::size_t i = 0; i < list.size(); ++i) {
-            JsonAt o = list.at(i);
-            o.only_keys({"method", "path", "last_segment_has", "except", "unless_websocket", "status", "note"});
-            one_of(o, "method", kMethodsOrAny);
-            std::string path = o.str("path");
-            if (path.front() != '/') o.at("path").fail("a route pattern starts with '/'");
-            o.str_or("last_segment_has", "");
-            o.strings_or_empty("except");
-            o.boolean_or("unless_websocket", false);
-            o.integer("status");
-            status_of(o, "status");
-        }
-    }
-    b.str_or("note", "");
-}
 
 void check_grid_file(const nlohmann::json& doc, const std::filesystem::path& file) {
     JsonAt root(doc, file.string());
