@@ -31,8 +31,8 @@ const char* kHelp = R"(usage: routecheck doctor --client ID --base-url URL [--ta
                         [--proxy ID] [--allow-quota] [--json] [--fixtures DIR]... [--override]
        routecheck doctor --seen "METHOD /path [STATUS]"... | --log FILE  [--proxy ID] [--target URL] [--json]
 Diagnoses one client profile at one Base URL against a proxy, step by step:
-  1. Is the proxy up?  2. Which path does the client build, and is it a route?  3. What came back (401 or 404?)
-  4. Verdict and fix: the same judgment as a matrix cell.
+  1. Is the proxy up?  2. Which path does the client build, is it a route, and what came back (401 or 404?)
+  3. Verdict and fix: the same judgment as a matrix cell.
 
   --client ID         client profile (routecheck list-cells shows the ids)
   --base-url URL      the Base URL as typed into the client
@@ -173,9 +173,11 @@ void print_text(std::ostream& o, const CellResult& r, const ClientProfile& clien
         const ProbeResult& p = *learned.probe;
         int routes = 0;
         for (const auto& x : p.routes) routes += x.state == "route";
-        o << "   probe: " << routes << " routes found, unknown paths get " << p.unknown_answer << ", key "
-          << (p.auth_seen ? "checked " + p.auth_order : std::string("not asked for")) << " (" << p.requests
-          << " requests, none billable)\n";
+        if (!p.listening) o << "   probe: nothing answers at " << p.target << "\n";
+        else
+            o << "   probe: " << routes << " routes found, unknown paths get " << p.unknown_answer << ", key "
+              << (p.auth_seen ? "checked " + p.auth_order : std::string("not asked for")) << " (" << p.requests
+              << " requests, none billable)\n";
         for (const auto& n : p.notes) o << "   probe: " << n << "\n";
     }
     if (!learned.differences.empty()) {
@@ -192,8 +194,8 @@ void print_text(std::ostream& o, const CellResult& r, const ClientProfile& clien
         else if (st == 401 || st == 403) o << "it listens; its health endpoint wants a key (a strict auth mode).\n";
         else o << "something listens, but its health endpoint did not answer 2xx: is it really " << proxy.id << "?\n";
     }
-    o << "2. Which path does " << client.id << " build from this Base URL, and is it a route of " << proxy.id << "?\n";
-    o << "3. What came back (a 401 is a key problem, a 404 a route problem)?\n";
+    o << "2. Which path does " << client.id << " build from this Base URL, is it a route of " << proxy.name
+      << ", and what came back (a 401 is a key problem, a 404 a route problem)?\n";
     for (const auto& s : r.steps) {
         o << "   " << s.observed.request_line() << "  [" << s.observed.step << (s.essential ? "" : ", optional") << "]\n"
           << "      " << step_answer(s) << (s.observed.evidence == "probe" ? " [inferred from a probe]" : "")
@@ -202,18 +204,23 @@ void print_text(std::ostream& o, const CellResult& r, const ClientProfile& clien
           << "\n";
     }
     bool unverified = r.judgment.diagnosis == Diagnosis::Skipped;
-    o << "4. Verdict: " << (unverified ? "UNVERIFIED" : to_string(r.judgment.diagnosis))
+    o << "3. Verdict: " << (unverified ? "UNVERIFIED" : to_string(r.judgment.diagnosis))
       << (r.works ? " (works)" : unverified ? " (the paths are right; nothing confirmed it)" : "") << "\n   why: "
       << r.judgment.reason << "\n";
     if (!r.judgment.fix.empty()) o << "   fix: " << r.judgment.fix << "\n";
     for (const auto& w : r.warnings) o << "   warning: " << w << "\n";
-    if (rec.found) {
-        o << "   recommended Base URL for " << client.id << " with " << proxy.id << ": " << rec_url << "\n";
+    // The recommendation speaks of Base URLs: shown only where a Base URL is the question, and never against the
+    // verdict's own fix (a probed table knows prefixes the usual variants do not).
+    Diagnosis d = r.judgment.diagnosis;
+    bool about_base = d != Diagnosis::AuthMissing && d != Diagnosis::AuthRejected && d != Diagnosis::NotListening &&
+                      d != Diagnosis::UpstreamError && d != Diagnosis::Unexpected && r.judgment.base_url.empty();
+    if (rec.found && about_base) {
+        o << "   recommended Base URL for " << client.id << " with " << proxy.name << ": " << rec_url << "\n";
         if (!rec.caveat.empty()) o << "   but: " << rec.caveat << "\n";
-    } else {
+    } else if (!rec.found && about_base && !r.works && d != Diagnosis::Skipped) {
         std::string note = rec.note;
         if (note.rfind("no Base URL works: ", 0) == 0) note = note.substr(19);
-        o << "   no Base URL of " << client.id << " works with " << proxy.id << ": " << note << "\n";
+        o << "   no Base URL of " << client.id << " works with " << proxy.name << ": " << note << "\n";
     }
 }
 
@@ -334,6 +341,8 @@ int cmd_doctor(const std::vector<std::string>& argv) {
     CellResult r = judge_cell(cell, *proxy, client, nullptr, alternatives_at(rec, base));
     if (a.has("--json")) {
         nlohmann::json j = cell_json(r);
+        j.erase("expectation");  // a matrix cell's comparison with its expected table: doctor has none
+        j.erase("message");
         j["tool"] = "routecheck doctor";
         j["proxy_provenance"] = proxy->provenance;
         j["target"] = target_text.empty() ? nlohmann::json(nullptr) : nlohmann::json(target_text);
