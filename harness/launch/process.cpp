@@ -1,6 +1,7 @@
 #include "launch/process.hpp"
 #include "text/secrets.hpp"
 
+#include "launch/guardian.hpp"
 #include "launch/tempdir.hpp"
 
 #include <fcntl.h>
@@ -15,6 +16,7 @@
 #include <array>
 #include <atomic>
 #include <cerrno>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -30,21 +32,31 @@
 namespace routecheck::launch {
 namespace {
 
-// ---- registry of live process groups (read from signal handlers, so fixed size and lock-free) ----------
-constexpr std::size_t kMaxGroups = 512;
-std::array<std::atomic<pid_t>, kMaxGroups> g_groups{};
+// ---- registry of live launches (read from signal handlers, so fixed size and lock-free) ------------------
+// Each slot packs (guardian pid << 32 | leader pid): the leader's group gets SIGKILL, the guardian SIGTERM
+// (then it ends the rest of its subtree and exits).
+constexpr std::size_t kMaxLaunches = 512;
+std::array<std::atomic<std::uint64_t>, kMaxLaunches> g_launches{};
 
-void register_group(pid_t pgid) {
-    for (auto& slot : g_groups) {
-        pid_t empty = 0;
-        if (slot.compare_exchange_strong(empty, pgid)) return;
+std::uint64_t pack(pid_t leader, pid_t guardian) {
+    return (static_cast<std::uint64_t>(static_cast<std::uint32_t>(guardian)) << 32) | static_cast<std::uint32_t>(leader);
+}
+pid_t leader_of(std::uint64_t v) { return static_cast<pid_t>(v & 0xffffffffu); }
+pid_t guardian_of(std::uint64_t v) { return static_cast<pid_t>(v >> 32); }
+
+void register_launch(pid_t leader, pid_t guardian) {
+    const std::uint64_t v = pack(leader, guardian);
+    for (auto& slot : g_launches) {
+        std::uint64_t empty = 0;
+        if (slot.compare_exchange_strong(empty, v)) return;
     }
-    // Full registry: the child still dies with its parent (PDEATHSIG), only grandchildren could linger.
+    // Full registry: the child still dies with its guardian, which dies with the harness (parent-death signals).
 }
 
-void unregister_group(pid_t pgid) {
-    for (auto& slot : g_groups) {
-        pid_t expected = pgid;
+void unregister_launch(pid_t leader, pid_t guardian) {
+    const std::uint64_t v = pack(leader, guardian);
+    for (auto& slot : g_launches) {
+        std::uint64_t expected = v;
         if (slot.compare_exchange_strong(expected, 0)) return;
     }
 }
@@ -107,45 +119,6 @@ std::string resolve_program(const std::string& program, const Environment& env) 
 const char* signal_name(int sig) {
     const char* name = sigabbrev_np(sig);
     return name ? name : "?";
-}
-
-// Forked (on the spawner thread) right after the child; async-signal-safe calls only. Waits for its parent's
-// death signal, then kills the child's group. Normally it is killed by ChildProcess::stop() long before.
-// `orphan_dir` (may be null) is removed after the group is killed: prepared before the fork, since only
-// async-signal-safe calls (fork, execv, waitpid) are allowed in this copy of a multi-threaded harness.
-pid_t start_guardian(pid_t child_group, pid_t parent, const char* orphan_dir) {
-    pid_t g = ::fork();
-    if (g != 0) return g;
-    sigset_t wait_for;
-    sigemptyset(&wait_for);
-    sigaddset(&wait_for, SIGUSR1);
-    ::sigprocmask(SIG_BLOCK, &wait_for, nullptr);  // a death signal that comes early stays pending
-    struct sigaction dfl {};
-    dfl.sa_handler = SIG_DFL;
-    // The harness's handlers (kill every registered group) must not run in a copy of the harness.
-    for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGABRT, SIGPIPE}) ::sigaction(sig, &dfl, nullptr);
-    ::setpgid(0, 0);  // out of the terminal's foreground group: Ctrl-C is for the harness, which cleans up
-    ::prctl(PR_SET_PDEATHSIG, SIGUSR1);
-    // No descriptor of the harness may stay open here: a listening socket held by the guardian would keep
-    // accepting connections nobody answers after the harness closed it.
-    ::syscall(SYS_close_range, 0u, ~0u, 0u);
-    if (::getppid() == parent) {
-        while (::sigwaitinfo(&wait_for, nullptr) < 0) {
-        }
-    }
-    ::kill(-child_group, SIGKILL);
-    if (orphan_dir) {
-        pid_t rm = ::fork();
-        if (rm == 0) {
-            const char* argv[] = {"rm", "-rf", "--", orphan_dir, nullptr};
-            ::execv("/bin/rm", const_cast<char* const*>(argv));
-            ::_exit(127);
-        }
-        int status = 0;
-        while (rm > 0 && ::waitpid(rm, &status, 0) < 0 && errno == EINTR) {
-        }
-    }
-    ::_exit(0);
 }
 
 }  // namespace
@@ -230,6 +203,8 @@ ChildProcess& ChildProcess::operator=(ChildProcess&& other) noexcept {
         stop();
         pid_ = std::exchange(other.pid_, -1);
         guardian_ = std::exchange(other.guardian_, -1);
+        status_fd_ = std::exchange(other.status_fd_, -1);
+        guardian_gone_ = other.guardian_gone_;
         exited_ = other.exited_;
         reaped_ = other.reaped_;
         status_code_ = other.status_code_;
@@ -241,11 +216,27 @@ ChildProcess& ChildProcess::operator=(ChildProcess&& other) noexcept {
     return *this;
 }
 
+namespace {
+
+void close_all(std::initializer_list<int> fds) {
+    for (int fd : fds)
+        if (fd >= 0) ::close(fd);
+}
+
+// One whole report; false at EOF (the guardian is gone) or on an error.
+bool read_report(int fd, detail::Report& r) {
+    ssize_t n;
+    do n = ::read(fd, &r, sizeof r); while (n < 0 && errno == EINTR);
+    return n == static_cast<ssize_t>(sizeof r);
+}
+
+}  // namespace
+
 void ChildProcess::start(const ProcessSpec& spec) {
     if (pid_ > 0) throw LaunchError("ChildProcess::start called twice");
     if (spec.argv.empty()) throw LaunchError("cannot start a process with an empty command");
 
-    // Everything the child needs is prepared here: after fork only async-signal-safe calls are allowed.
+    // Everything the guardian and the child need is prepared here: after fork only async-signal-safe calls.
     const std::string program = resolve_program(spec.argv[0], spec.env);
     std::vector<std::string> env_strings;
     for (const auto& [k, v] : spec.env) env_strings.push_back(k + "=" + v);
@@ -262,81 +253,48 @@ void ChildProcess::start(const ProcessSpec& spec) {
     if (log_fd < 0) throw LaunchError("cannot open log file " + spec.log_file.string() + ": " + std::strerror(errno));
     // With secrets to redact, the child writes into a pipe (out_pipe) and pump_log() appends to the file.
     const bool pumped = !spec.log_file.empty() && !spec.redact.empty();
-    int out_pipe[2] = {-1, -1};
-    if (pumped && ::pipe2(out_pipe, O_CLOEXEC) != 0) {
-        int e = errno;
-        ::close(log_fd);
+    int out_pipe[2] = {-1, -1}, err_pipe[2] = {-1, -1}, report_pipe[2] = {-1, -1};
+    const int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (null_fd < 0 || (pumped && ::pipe2(out_pipe, O_CLOEXEC) != 0) || ::pipe2(err_pipe, O_CLOEXEC) != 0 ||
+        ::pipe2(report_pipe, O_CLOEXEC) != 0) {
+        const int e = errno;
+        close_all({log_fd, null_fd, out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1], report_pipe[0], report_pipe[1]});
         throw LaunchError(std::string("cannot create pipe: ") + std::strerror(e));
     }
-    const int child_out = pumped ? out_pipe[1] : log_fd;
-    int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-    int err_pipe[2];
-    if (null_fd < 0 || ::pipe2(err_pipe, O_CLOEXEC) != 0) {
-        int e = errno;
-        ::close(log_fd);
-        for (int fd : out_pipe)
-            if (fd >= 0) ::close(fd);
-        if (null_fd >= 0) ::close(null_fd);
-        throw LaunchError(std::string("cannot create pipe: ") + std::strerror(e));
-    }
-
-    const pid_t parent = ::getpid();
+    const detail::LaunchPlan plan{program.c_str(), argv.data(), envp.data(), cwd.empty() ? nullptr : cwd.c_str(),
+                                  null_fd, pumped ? out_pipe[1] : log_fd, err_pipe[1], report_pipe[1], ::getpid(),
+                                  orphan_dir.empty() ? nullptr : orphan_dir.c_str()};
     int fork_errno = 0;
-    pid_t guardian = -1;
-    pid_t pid = Spawner::instance().run([&]() -> pid_t {
-        pid_t child = ::fork();
-        if (child > 0) {
-            ::setpgid(child, child);  // the group must exist before the guardian could signal it
-            guardian = start_guardian(child, parent, orphan_dir.empty() ? nullptr : orphan_dir.c_str());
-        }
-        if (child < 0) fork_errno = errno;  // errno is per thread: record it on the spawner thread
-        if (child != 0) return child;
-        // --- child: async-signal-safe only ---
-        auto fail = [&](int stage) {
-            int payload[2] = {stage, errno};
-            ssize_t ignored = ::write(err_pipe[1], payload, sizeof payload);
-            (void)ignored;
-            ::_exit(127);
-        };
-        if (::setpgid(0, 0) != 0) fail(1);
-        if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) fail(2);
-        if (::getppid() != parent) ::_exit(127);  // the harness died before prctl took effect
-        sigset_t none;
-        sigemptyset(&none);
-        ::sigprocmask(SIG_SETMASK, &none, nullptr);  // the harness may block signals in its threads
-        for (int sig : {SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGCHLD}) ::signal(sig, SIG_DFL);
-        if (::dup2(null_fd, 0) < 0 || ::dup2(child_out, 1) < 0 || ::dup2(child_out, 2) < 0) fail(3);
-        // Descriptors other threads opened without O_CLOEXEC (sockets, files) must not leak into the proxy.
-        int keep = err_pipe[1];
-        if (keep > 3) ::syscall(SYS_close_range, 3u, static_cast<unsigned>(keep - 1), 0u);
-        ::syscall(SYS_close_range, static_cast<unsigned>(keep + 1), ~0u, 0u);
-        if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) fail(4);
-        ::execve(program.c_str(), argv.data(), envp.data());
-        fail(5);
-        return -1;
+    const pid_t guardian = Spawner::instance().run([&]() -> pid_t {
+        const pid_t g = ::fork();
+        if (g == 0) detail::guardian_main(plan);
+        if (g < 0) fork_errno = errno;  // errno is per thread: record it on the spawner thread
+        return g;
     });
-    ::close(null_fd);
-    ::close(err_pipe[1]);
+    close_all({null_fd, err_pipe[1], report_pipe[1], out_pipe[1]});  // the guardian and the child hold them now
     if (pumped) {
-        ::close(out_pipe[1]);  // the child (and its group) hold the only write ends now
         pump_stop_ = std::make_shared<std::atomic<bool>>(false);
         log_pump_ = std::thread(pump_log, out_pipe[0], log_fd, spec.redact, pump_stop_);
     } else {
         ::close(log_fd);
     }
-    if (pid < 0) {
-        ::close(err_pipe[0]);
+    detail::Report started{};
+    const bool have_report = guardian > 0 && read_report(report_pipe[0], started);
+    if (!have_report || started.kind != detail::kStarted) {
+        const int e = guardian < 0 ? fork_errno : have_report ? started.a : 0;
+        close_all({err_pipe[0], report_pipe[0]});
+        int status = 0;
+        while (guardian > 0 && ::waitpid(guardian, &status, 0) < 0 && errno == EINTR) {
+        }
         stop_pump();
-        throw LaunchError(std::string("fork failed: ") + std::strerror(fork_errno));
+        throw LaunchError(std::string("fork failed: ") + (e ? std::strerror(e) : "the guardian ended before the child started"));
     }
-    // The group exists from the child's setpgid on; also set it from here so there is no window in which a
-    // kill(-pgid) could miss it (the classic double-setpgid idiom; EACCES after exec is fine).
-    ::setpgid(pid, pid);
-    register_group(pid);
-    if (guardian > 0) register_group(guardian);  // it leads its own group; kill_all_children() reaches it too
+    pid_ = started.a;
     guardian_ = guardian;
-    pid_ = pid;
-    exited_ = reaped_ = false;
+    status_fd_ = report_pipe[0];
+    ::fcntl(status_fd_, F_SETFL, ::fcntl(status_fd_, F_GETFL) | O_NONBLOCK);
+    register_launch(pid_, guardian_);
+    guardian_gone_ = exited_ = reaped_ = false;
     log_file_ = spec.log_file;
 
     int payload[2] = {0, 0};
@@ -351,15 +309,25 @@ void ChildProcess::start(const ProcessSpec& spec) {
     }
 }
 
-void ChildProcess::poll_exit() {
-    if (pid_ <= 0 || exited_) return;
-    siginfo_t info{};
-    // WNOWAIT: the leader stays a zombie until stop(), so its pid (= the pgid) cannot be reused by another
-    // process while we may still send signals to the group.
-    if (::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == pid_) {
+void ChildProcess::poll_exit(std::chrono::milliseconds timeout) {
+    if (pid_ <= 0 || exited_ || status_fd_ < 0) return;
+    pollfd p{status_fd_, POLLIN, 0};
+    int ready;
+    do ready = ::poll(&p, 1, static_cast<int>(timeout.count())); while (ready < 0 && errno == EINTR);
+    if (ready <= 0) return;
+    detail::Report r{};
+    ssize_t n;
+    do n = ::read(status_fd_, &r, sizeof r); while (n < 0 && errno == EINTR);
+    if (n == static_cast<ssize_t>(sizeof r) && r.kind == detail::kExited) {
         exited_ = true;
-        status_code_ = info.si_code;
-        status_value_ = info.si_status;
+        status_code_ = r.a;
+        status_value_ = r.b;
+    } else if (n == 0) {
+        // The guardian is gone (it reaped the leader on its way out) without a report: someone killed it, and the
+        // leader died with it (its parent-death signal is SIGKILL).
+        guardian_gone_ = exited_ = true;
+        status_code_ = CLD_KILLED;
+        status_value_ = SIGKILL;
     }
 }
 
@@ -385,19 +353,14 @@ std::string ChildProcess::exit_description() {
 bool ChildProcess::wait_exit(std::chrono::milliseconds timeout) {
     const auto until = std::chrono::steady_clock::now() + timeout;
     for (;;) {
-        poll_exit();
         if (pid_ <= 0 || exited_) return true;
-        if (std::chrono::steady_clock::now() >= until) return false;
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+        if (left.count() <= 0) {
+            poll_exit();
+            return pid_ <= 0 || exited_;
+        }
+        poll_exit(std::min(left, std::chrono::milliseconds(100)));
     }
-}
-
-void ChildProcess::reap() noexcept {
-    if (pid_ <= 0 || reaped_) return;
-    int status = 0;
-    pid_t r;
-    do r = ::waitpid(pid_, &status, 0); while (r < 0 && errno == EINTR);
-    reaped_ = true;
 }
 
 bool ChildProcess::stop(std::chrono::milliseconds grace) noexcept {
@@ -412,24 +375,24 @@ bool ChildProcess::stop(std::chrono::milliseconds grace) noexcept {
     } catch (...) {
         clean = false;
     }
-    // Always: grandchildren may ignore SIGTERM or outlive the leader. The leader is at worst a zombie here,
-    // so -pid_ still names our group.
-    ::kill(-pid_, SIGKILL);
-    reap();
-    if (guardian_ > 0) {  // its job is done: the group is gone
-        ::kill(guardian_, SIGKILL);
-        int status = 0;
-        while (::waitpid(guardian_, &status, 0) < 0 && errno == EINTR) {
-        }
-        unregister_group(guardian_);
-        guardian_ = -1;
+    // Always: grandchildren may ignore SIGTERM or outlive the leader. The guardian keeps the leader unreaped until
+    // it is told to end, so -pid_ still names our group (unless the guardian is already gone).
+    if (!guardian_gone_) ::kill(-pid_, SIGKILL);
+    // The guardian ends what is left of the subtree (processes that left the group), then exits.
+    ::kill(guardian_, SIGTERM);
+    int status = 0;
+    while (::waitpid(guardian_, &status, 0) < 0 && errno == EINTR) {
     }
+    poll_exit();  // the exit report it sent on its way out
     if (!exited_) {  // killed before we saw it exit: record the kill
         exited_ = true;
         status_code_ = CLD_KILLED;
         status_value_ = SIGKILL;
     }
-    unregister_group(pid_);
+    unregister_launch(pid_, guardian_);
+    ::close(status_fd_);
+    status_fd_ = -1;
+    reaped_ = true;
     stop_pump();
     return clean;
 }
@@ -465,29 +428,30 @@ std::string file_tail(const std::filesystem::path& file, std::size_t lines) {
 }
 
 void kill_all_children() noexcept {
-    for (auto& slot : g_groups) {
-        pid_t pg = slot.load();
-        if (pg > 0) ::kill(-pg, SIGKILL);
+    for (auto& slot : g_launches) {
+        const std::uint64_t v = slot.load();
+        if (v == 0) continue;
+        ::kill(-leader_of(v), SIGKILL);
+        ::kill(guardian_of(v), SIGTERM);
+    }
+}
+
+void wait_for_guardians() noexcept {
+    for (auto& slot : g_launches) {
+        const std::uint64_t v = slot.load();
+        if (v == 0) continue;
+        int status = 0;
+        while (::waitpid(guardian_of(v), &status, 0) < 0 && errno == EINTR) {
+        }
     }
 }
 
 namespace {
 
-// Waits for the killed leaders (our own children) so that none of them still writes into a temp dir while
-// it is being removed. Async-signal-safe.
-void reap_killed_leaders() noexcept {
-    for (auto& slot : g_groups) {
-        pid_t pg = slot.load();
-        if (pg <= 0) continue;
-        int status = 0;
-        while (::waitpid(pg, &status, 0) < 0 && errno == EINTR) {
-        }
-    }
-}
-
 void on_fatal_signal(int sig) {
     kill_all_children();
-    reap_killed_leaders();
+    // Once the guardians are gone, so is every process of every launch: none still writes into a temp dir.
+    wait_for_guardians();
     // Destructors do not run on a signal: the temp HOMEs and state dirs would stay behind.
     remove_registered_temp_dirs();
     ::signal(sig, SIG_DFL);
@@ -506,6 +470,7 @@ void install_signal_cleanup() {
         for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGABRT}) ::sigaction(sig, &sa, nullptr);
         std::atexit([] {
             kill_all_children();
+            wait_for_guardians();
             remove_registered_temp_dirs();  // exit() from a thread skips the owners' destructors
         });
     });

@@ -1,5 +1,7 @@
 // Child processes for launched proxies: own process group, parent-death signal, explicit environment,
-// stdout+stderr to a log file, and a teardown that always reaches the whole group (grandchildren included).
+// stdout+stderr to a log file, and a teardown that always reaches every descendant: the whole group, and
+// processes that left it (`setsid sleep 301 &`, a daemon that double-forks), through a guardian that is the
+// child's parent and a child subreaper (PR_SET_CHILD_SUBREAPER), so every orphan of the launch becomes its child.
 // Plain fork/exec rather than Boost.Process: we need pre-exec steps (setpgid, PR_SET_PDEATHSIG, close_range),
 // group signalling and a non-reaping exit check, which Boost.Process v1 only offers through extension hooks
 // and v2 does not build header-only on Boost 1.81. All forks happen on one long-lived internal thread (see
@@ -54,9 +56,14 @@ struct ProcessSpec {
 // which also cuts the secret's JSON- and HTML-escaped forms).
 std::string redact_text(std::string text, const std::vector<std::string>& secrets);
 
-// Each child also gets a guardian: a tiny forked process (no exec, no open descriptors) whose parent-death
-// signal makes it SIGKILL the child's whole group, then remove ProcessSpec::remove_when_orphaned. PR_SET_PDEATHSIG on the child itself only reaches the
-// group leader; the guardian is what takes grandchildren down when the harness is SIGKILLed.
+// Each child runs under a guardian: a tiny forked process (no exec, no descriptor of the harness) that forks
+// the child, is its parent and a child subreaper, and reports the child's exit to the harness through a pipe.
+// Whatever a descendant of the child does (leave the group, start a new session, double-fork), it stays in the
+// guardian's subtree: when its parent dies it is re-parented to the guardian. The guardian ends the launch when
+// the harness asks (stop(), the signal handlers) or dies (its parent-death signal, e.g. a SIGKILLed harness):
+// SIGKILL to the child's group, then every process left in its subtree (SIGTERM, up to 500 ms, SIGKILL, until
+// none is left), then, only when the harness died, rm -rf of ProcessSpec::remove_when_orphaned. It ends only
+// processes of its own subtree, by pid.
 class ChildProcess {
 public:
     ChildProcess() = default;
@@ -78,6 +85,7 @@ public:
     bool stop(std::chrono::milliseconds grace = std::chrono::milliseconds(3000)) noexcept;
 
     bool started() const { return pid_ > 0; }
+    pid_t guardian() const { return guardian_; }  // the child's parent; -1 when not started
     bool running();                  // false once the leader has exited (does not reap it)
     std::optional<int> exit_code();  // exit status, or 128+signal; nullopt while running or never started
     std::string exit_description();  // "exited with 3", "killed by signal 9 (SIGKILL)", "running"
@@ -90,12 +98,15 @@ public:
     bool wait_exit(std::chrono::milliseconds timeout);
 
 private:
-    void poll_exit();  // records the leader's status without reaping (keeps the pgid reserved)
+    // Reads what the guardian reported (the leader's exit status; it reaps the leader only at the end, which
+    // keeps the pgid reserved while the harness may still signal the group). Waits up to `timeout` for a report.
+    void poll_exit(std::chrono::milliseconds timeout = std::chrono::milliseconds(0));
     void stop_pump() noexcept;  // ends and joins log_pump_
-    void reap() noexcept;
 
     pid_t pid_ = -1;
-    pid_t guardian_ = -1;  // see start_guardian() in process.cpp
+    pid_t guardian_ = -1;  // see guardian_main() in process.cpp
+    int status_fd_ = -1;   // read end of the guardian's report pipe (non-blocking)
+    bool guardian_gone_ = false;  // the report pipe is closed: the guardian exited and reaped the leader
     bool exited_ = false;
     bool reaped_ = false;
     int status_code_ = 0;  // si_code of the exit (CLD_EXITED, CLD_KILLED, CLD_DUMPED)
@@ -112,11 +123,16 @@ std::string file_tail(const std::filesystem::path& file, std::size_t lines);
 // Every live child group is recorded in a lock-free registry so that a signal handler (or atexit) can kill
 // them all without touching the heap.
 
-// SIGKILL to every live child group. Async-signal-safe.
+// SIGKILL to every live child group, and SIGTERM to each guardian, which then ends whatever else is left in
+// its subtree. Async-signal-safe.
 void kill_all_children() noexcept;
 
-// Installs handlers for SIGINT, SIGTERM and SIGHUP that kill all child groups and then re-raise the signal
-// with its default action, plus an atexit hook doing the same. Call once from main(); idempotent.
+// Waits until every guardian kill_all_children() signalled has ended its subtree. Async-signal-safe.
+void wait_for_guardians() noexcept;
+
+// Installs handlers for SIGINT, SIGTERM, SIGHUP, SIGQUIT and SIGABRT that kill all child groups (and their
+// subtrees), remove the registered temp dirs and then re-raise the signal with its default action, plus an
+// atexit hook doing the same. Call once from main(); idempotent.
 void install_signal_cleanup();
 
 }  // namespace routecheck::launch

@@ -2,6 +2,7 @@
 # Needs: CURL::libcurl, nlohmann_json::nlohmann_json, Threads::Threads.
 set(ROUTECHECK_LAUNCH_SOURCES
   launch/process.cpp
+  launch/guardian.cpp
   launch/ports.cpp
   launch/tempdir.cpp
   launch/template.cpp

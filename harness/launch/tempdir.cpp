@@ -1,5 +1,6 @@
 #include "launch/tempdir.hpp"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -11,6 +12,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <sstream>
+#include <sys/syscall.h>
 #include <system_error>
 #include <utility>
 
@@ -50,13 +53,46 @@ void unregister_dir(int slot) {
     g_dirs[static_cast<std::size_t>(slot)].state.store(0);
 }
 
-// A zombie (killed, not yet reaped by its parent) counts as gone.
-bool owner_alive(pid_t pid) {
-    if (::kill(pid, 0) != 0 && errno == ESRCH) return false;
-    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
-    auto close = text.rfind(')');
-    return !(close != std::string::npos && close + 2 < text.size() && text[close + 2] == 'Z');
+std::string read_small(const std::string& file) {
+    std::ifstream in(file);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// The fields of /proc/<pid>/stat after the command name (which may hold spaces and parentheses), or "".
+std::string stat_fields(pid_t pid) {
+    const std::string text = read_small("/proc/" + std::to_string(pid) + "/stat");
+    const auto close = text.rfind(')');
+    return close == std::string::npos || close + 2 > text.size() ? "" : text.substr(close + 2);
+}
+
+std::string boot_id() {
+    std::string id = read_small("/proc/sys/kernel/random/boot_id");
+    while (!id.empty() && (id.back() == '\n' || id.back() == ' ')) id.pop_back();
+    return id;
+}
+
+// An owner file's process is provably gone: no such pid, a zombie, or the pid now names a process that started
+// at another time (pid reuse) or during another boot. Unreadable details count as "maybe alive".
+bool owner_gone(const std::string& owner) {
+    std::istringstream in(owner);
+    long pid = 0;
+    std::string start, boot;
+    if (!(in >> pid) || pid <= 0) return false;
+    in >> start >> boot;
+    if (!boot.empty()) {
+        const std::string now = boot_id();
+        if (!now.empty() && now != boot) return true;
+    }
+    if (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) return true;
+    const std::string fields = stat_fields(static_cast<pid_t>(pid));
+    if (fields.empty()) return false;
+    if (fields[0] == 'Z') return true;
+    if (start.empty()) return false;  // an owner file of an older routecheck: the pid is all it says
+    std::istringstream f(fields);
+    std::string field;
+    for (int i = 3; i <= 22 && (f >> field); ++i) {
+    }
+    return !field.empty() && field != start;
 }
 
 }  // namespace
@@ -100,9 +136,30 @@ void TempDir::keep(bool keep) {
     }
 }
 
+std::string process_identity(pid_t pid) {
+    const std::string fields = stat_fields(pid);
+    std::istringstream f(fields);
+    std::string field;
+    for (int i = 3; i <= 22 && (f >> field); ++i) {
+    }
+    const std::string boot = boot_id();
+    if (fields.empty() || field.empty() || boot.empty()) return "";
+    return std::to_string(pid) + " " + field + " " + boot;
+}
+
 void TempDir::mark_owner() const {
     if (keep_ || path_.empty()) return;
-    std::ofstream(path_ / kOwnerFile) << ::getpid() << "\n";
+    const std::string identity = process_identity(::getpid());
+    const auto file = path_ / kOwnerFile;
+    // Without an identity (no descriptor left to read /proc) the pid alone still lets a later run prove most
+    // owners gone; without the file nothing could, so that is an error.
+    const std::string text = (identity.empty() ? std::to_string(::getpid()) : identity) + "\n";
+    int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) throw LaunchError("cannot write " + file.string() + ": " + std::strerror(errno));
+    const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+    const int write_errno = errno;
+    ::close(fd);
+    if (!written) throw LaunchError("cannot write " + file.string() + ": " + std::strerror(write_errno));
 }
 
 void TempDir::remove() noexcept {
@@ -110,25 +167,31 @@ void TempDir::remove() noexcept {
     if (path_.empty() || keep_) return;
     std::error_code ec;
     std::filesystem::remove_all(path_, ec);  // best effort: a teardown path must not throw
+    // remove_all needs a descriptor per directory level: a run that failed because none were left (ulimit -n)
+    // would keep the temp HOME, key included. rm in a child starts with the descriptors it needs.
+    if (ec || std::filesystem::exists(path_, ec)) remove_tree_with_rm(path_.c_str());
     path_.clear();
 }
 
-void remove_registered_temp_dirs() noexcept {
-    for (auto& slot : g_dirs) {
-        if (slot.state.load() != 2) continue;
-        // Only fork/exec/waitpid here: the handler may have interrupted malloc or a filesystem iteration.
-        pid_t pid = ::fork();
-        if (pid == 0) {
-            const char* argv[] = {"rm", "-rf", "--", slot.path, nullptr};
-            ::execv("/bin/rm", const_cast<char* const*>(argv));
-            ::_exit(127);
-        }
-        if (pid > 0) {
-            int status = 0;
-            while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-            }
+void remove_tree_with_rm(const char* path) noexcept {
+    pid_t pid = ::fork();
+    if (pid == 0) {
+        ::syscall(SYS_close_range, 3u, ~0u, 0u);
+        const char* argv[] = {"rm", "-rf", "--", path, nullptr};
+        ::execv("/bin/rm", const_cast<char* const*>(argv));
+        ::_exit(127);
+    }
+    if (pid > 0) {
+        int status = 0;
+        while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
         }
     }
+}
+
+void remove_registered_temp_dirs() noexcept {
+    // Only fork/exec/waitpid here: the handler may have interrupted malloc or a filesystem iteration.
+    for (auto& slot : g_dirs)
+        if (slot.state.load() == 2) remove_tree_with_rm(slot.path);
 }
 
 void remove_stale_temp_dirs(const std::filesystem::path& parent, const std::string& prefix) noexcept {
@@ -137,11 +200,11 @@ void remove_stale_temp_dirs(const std::filesystem::path& parent, const std::stri
         if (!std::filesystem::is_directory(parent, ec)) return;
         for (const auto& e : std::filesystem::directory_iterator(parent, ec)) {
             if (!e.is_directory(ec) || e.path().filename().string().rfind(prefix, 0) != 0) continue;
-            std::ifstream owner(e.path() / kOwnerFile);
-            long pid = 0;
-            if (!(owner >> pid) || pid <= 0) continue;  // kept, or not ours: leave it alone
-            if (owner_alive(static_cast<pid_t>(pid))) continue;
-            std::filesystem::remove_all(e.path(), ec);
+            // No owner file: kept, or not ours: leave it alone.
+            if (!owner_gone(read_small((e.path() / kOwnerFile).string()))) continue;
+            std::error_code rm_ec;
+            std::filesystem::remove_all(e.path(), rm_ec);
+            if (rm_ec) remove_tree_with_rm(e.path().c_str());
         }
     } catch (...) {
     }

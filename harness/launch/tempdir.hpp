@@ -1,5 +1,7 @@
 // A temporary directory that is removed with everything in it when the owner goes away, unless kept.
 #pragma once
+#include <sys/types.h>
+
 #include <filesystem>
 #include <string>
 
@@ -16,7 +18,10 @@ public:
     TempDir& operator=(const TempDir&) = delete;
 
     const std::filesystem::path& path() const { return path_; }
-    // Writes the owner pid file that remove_stale_temp_dirs() reads (only for dirs that are not kept).
+    // Writes the owner file that remove_stale_temp_dirs() reads (only for dirs that are not kept): this process's
+    // pid, its start time and the boot id, so a later run can prove the owner gone even when the pid was reused.
+    // Throws LaunchError when it cannot be written (e.g. no file descriptor left): a dir nobody could ever prove
+    // stale must not be used for a key.
     void mark_owner() const;
     void keep(bool keep = true);
     bool kept() const { return keep_; }
@@ -34,8 +39,18 @@ private:
 void remove_registered_temp_dirs() noexcept;
 
 // SIGKILL leaves no chance to clean up: a run dir then holds the temp dirs of a dead harness. Each TempDir
-// made with mark_owner() carries the owner's pid; this removes the <prefix>* dirs under `parent` whose owner
-// is gone. Called by the next ProxyInstance in the same run dir. Never throws.
+// made with mark_owner() names its owner (pid, start time, boot id); this removes the <prefix>* dirs under
+// `parent` whose owner is provably gone: no such pid, a zombie, a pid now held by a process that started at
+// another time, or an owner of an earlier boot. A dir without an owner file (kept, or not ours) is left alone.
+// Called by the next ProxyInstance in the same run dir. Never throws.
 void remove_stale_temp_dirs(const std::filesystem::path& parent, const std::string& prefix) noexcept;
+
+// "pid starttime bootid" of a live process (starttime: field 22 of /proc/<pid>/stat, clock ticks since boot;
+// bootid: /proc/sys/kernel/random/boot_id), or "" when it cannot be read. What an owner file holds.
+std::string process_identity(pid_t pid);
+
+// rm -rf `path` in a forked child that closes every inherited descriptor first, so it works when this process
+// has none left (ulimit -n) and from a signal handler. Async-signal-safe (fork, close_range, execv, waitpid).
+void remove_tree_with_rm(const char* path) noexcept;
 
 }  // namespace routecheck::launch

@@ -216,12 +216,24 @@ public:
     // A launched test proxy running data/test_proxy.cjs in `mode`.
     void add_test_proxy(const std::string& id, const std::string& mode, int ready_timeout_ms = 10000,
                         const std::string& key = "rc-hyg-key-1") const {
+        add_proxy(id, {"node", test_proxy_script().string(), mode, root().string()}, ready_timeout_ms, key);
+    }
+    // The same test proxy, started by a shell that first runs `shell_prefix` (e.g. `setsid sleep 301 &`), then
+    // execs node: a launch command that leaves something behind.
+    void add_shell_proxy(const std::string& id, const std::string& shell_prefix, const std::string& mode,
+                         int ready_timeout_ms = 10000) const {
+        add_proxy(id, {"sh", "-c", shell_prefix + " exec node \"$0\" \"$1\" \"$2\"", test_proxy_script().string(), mode,
+                       root().string()},
+                  ready_timeout_ms, "rc-hyg-key-1");
+    }
+    void add_proxy(const std::string& id, const std::vector<std::string>& command, int ready_timeout_ms,
+                   const std::string& key) const {
         nlohmann::json p = {
             {"id", id},
             {"name", id},
             {"provenance", "launched"},
             {"launch",
-             {{"command", {"node", test_proxy_script().string(), mode, root().string()}},
+             {{"command", command},
               {"env", {{"PORT", "{port}"}, {"PID_FILE", (root() / (id + ".pids")).string()}}},
               {"ready_path", "/health"},
               {"ready_timeout_ms", ready_timeout_ms},

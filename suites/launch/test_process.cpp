@@ -2,7 +2,10 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <sys/wait.h>
+
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "launch/ports.hpp"
@@ -203,6 +206,58 @@ TEST(TempDir, RemovedUnlessKept) {
     std::filesystem::remove_all(b);
 }
 
+// Issue 21.2: a later run removes the temp dirs it can prove stale, and only those. Proof: the owner file names
+// a pid that is gone, or a pid now held by a process that started at another time (pid reuse: the old check kept
+// those forever), or a process of another boot. No owner file, or a live owner: kept.
+TEST(TempDir, StaleDirsAreThoseWhoseOwnerIsProvablyGone) {
+    TempDir run("rc-test-run-");
+    auto make = [&](const std::string& name, const std::string& owner) {
+        const auto d = run.path() / name;
+        std::filesystem::create_directories(d / "home");
+        std::ofstream(d / "home" / "config.json") << "{\"apiKey\": \"rc-test-key-x\"}";
+        if (!owner.empty()) std::ofstream(d / ".routecheck-owner") << owner << "\n";
+        return d;
+    };
+    pid_t dead = ::fork();
+    if (dead == 0) ::_exit(0);
+    int status = 0;
+    ::waitpid(dead, &status, 0);
+    const std::string self = process_identity(::getpid());
+    ASSERT_FALSE(self.empty());
+    std::istringstream fields(self);
+    std::string pid, start, boot;
+    fields >> pid >> start >> boot;
+    const auto gone_pid = make("rc-p-gone", std::to_string(dead));
+    const auto reused = make("rc-p-reused", pid + " " + std::to_string(std::stoll(start) + 1) + " " + boot);
+    const auto other_boot = make("rc-p-boot", pid + " " + start + " 00000000-0000-0000-0000-000000000000");
+    const auto live = make("rc-p-live", self);
+    const auto live_old_format = make("rc-p-live-pid", pid);
+    const auto unowned = make("rc-p-unowned", "");
+    const auto other_prefix = make("other-gone", std::to_string(dead));
+    remove_stale_temp_dirs(run.path(), "rc-");
+    EXPECT_FALSE(std::filesystem::exists(gone_pid)) << "owner pid gone";
+    EXPECT_FALSE(std::filesystem::exists(reused)) << "the pid lives, but it is another process (another start time)";
+    EXPECT_FALSE(std::filesystem::exists(other_boot)) << "an owner of another boot";
+    EXPECT_TRUE(std::filesystem::exists(live)) << "the owner is alive";
+    EXPECT_TRUE(std::filesystem::exists(live_old_format)) << "a pid-only owner file whose pid is alive";
+    EXPECT_TRUE(std::filesystem::exists(unowned)) << "nothing proves it stale";
+    EXPECT_TRUE(std::filesystem::exists(other_prefix)) << "not ours";
+}
+
+// The owner file carries the identity a later run checks; a dir whose owner file cannot be written is refused.
+TEST(TempDir, MarkOwnerWritesTheIdentityOrThrows) {
+    TempDir d("rc-test-owner-");
+    d.mark_owner();
+    std::ifstream in(d.path() / ".routecheck-owner");
+    std::string owner;
+    std::getline(in, owner);
+    EXPECT_EQ(owner, process_identity(::getpid()));
+    // A directory where the file goes fails the open for root too (as no descriptor left would).
+    std::filesystem::remove(d.path() / ".routecheck-owner");
+    std::filesystem::create_directory(d.path() / ".routecheck-owner");
+    EXPECT_THROW(d.mark_owner(), LaunchError);
+}
+
 namespace {
 
 std::string slurp(const std::filesystem::path& file) {
@@ -275,7 +330,8 @@ TEST(ChildProcess, LongLineSecretAcrossThePieceBoundaryIsRedacted) {
     EXPECT_EQ(marks, 2000u);
 }
 
-// A process that left the group still holds the pipe: stop() must not wait for its EOF.
+// A process that left the group still holds the pipe: stop() must not wait for its EOF, and (issue 21.4) it
+// must not outlive the stop either: the guardian ends it by its pid.
 TEST(ChildProcess, StopDoesNotWaitForAWriterOutsideTheGroup) {
     TempDir dir("rc-test-redact-");
     const auto log = dir.path() / "child.log";
@@ -288,5 +344,102 @@ TEST(ChildProcess, StopDoesNotWaitForAWriterOutsideTheGroup) {
     const auto t0 = std::chrono::steady_clock::now();
     p.stop(100ms);
     EXPECT_LT(std::chrono::steady_clock::now() - t0, 2s);
-    ::kill(escaped, SIGKILL);  // started by this test, ended by its PID
+    EXPECT_TRUE(gone(escaped)) << "pid " << escaped << " left the group and outlived stop()";
+    if (!gone(escaped)) ::kill(escaped, SIGKILL);  // started by this test, ended by its PID
 }
+
+namespace {
+
+// The pids a shell wrote to `file`, one per line, once `count` are there (up to 5 s).
+std::vector<pid_t> read_pids(const std::filesystem::path& file, std::size_t count) {
+    std::vector<pid_t> out;
+    for (int i = 0; i < 500 && out.size() < count; ++i) {
+        out.clear();
+        std::ifstream in(file);
+        for (long p; in >> p;) out.push_back(static_cast<pid_t>(p));
+        if (out.size() < count) std::this_thread::sleep_for(10ms);
+    }
+    return out;
+}
+
+// Each kind of descendant that leaves the child's process group: a new session under a live parent
+// (`setsid sleep &`), a daemon whose parent exited at once (re-parented: to init without a subreaper), and the
+// child of such a daemon, which double-forks once more.
+constexpr const char* kEscapers =
+    "setsid sleep 301 & echo $! >> {f}; "
+    "(setsid sleep 302 & echo $! >> {f}); "
+    "(setsid sh -c '(sleep 303 & echo $! >> {f}); sleep 304 & echo $! >> {f}; wait' &) ; "
+    "sleep 305";
+
+std::string escapers(const std::filesystem::path& pidfile) {
+    std::string s = kEscapers;
+    for (auto at = s.find("{f}"); at != std::string::npos; at = s.find("{f}")) s.replace(at, 3, pidfile.string());
+    return s;
+}
+
+void expect_all_gone(const std::vector<pid_t>& pids, const std::string& how) {
+    for (pid_t pid : pids) {
+        for (int i = 0; i < 300 && !gone(pid); ++i) std::this_thread::sleep_for(10ms);
+        EXPECT_TRUE(gone(pid)) << "pid " << pid << " outlived the launch (" << how << ")";
+        if (!gone(pid)) ::kill(pid, SIGKILL);  // so one failure does not leak into other tests
+    }
+}
+
+}  // namespace
+
+// Issue 21.4: stop() ends every descendant of the launch, whatever group or session it moved to.
+TEST(ChildProcess, StopEndsDescendantsThatLeftTheGroup) {
+    TempDir dir;
+    const auto pidfile = dir.path() / "escaped.pids";
+    ChildProcess p(shell(escapers(pidfile)));
+    const auto pids = read_pids(pidfile, 4);
+    ASSERT_EQ(pids.size(), 4u);
+    for (pid_t pid : pids) EXPECT_NE(::getpgid(pid), p.pgid()) << "pid " << pid << " should have left the group";
+    p.stop(200ms);
+    expect_all_gone(pids, "stop()");
+}
+
+TEST(ChildProcess, DestructorEndsDescendantsThatLeftTheGroup) {
+    TempDir dir;
+    const auto pidfile = dir.path() / "escaped.pids";
+    std::vector<pid_t> pids;
+    {
+        ChildProcess p(shell(escapers(pidfile)));
+        pids = read_pids(pidfile, 4);
+        ASSERT_EQ(pids.size(), 4u);
+    }
+    expect_all_gone(pids, "destructor");
+}
+
+TEST(ChildProcess, KillAllChildrenEndsDescendantsThatLeftTheGroup) {
+    TempDir dir;
+    const auto pidfile = dir.path() / "escaped.pids";
+    ChildProcess p(shell(escapers(pidfile)));
+    const auto pids = read_pids(pidfile, 4);
+    ASSERT_EQ(pids.size(), 4u);
+    kill_all_children();
+    wait_for_guardians();
+    expect_all_gone(pids, "kill_all_children");
+}
+
+// The harness dying on a signal it handles, or on SIGKILL (no handler runs: the guardian's parent-death signal
+// does the work), takes a grandchild that left the group (`setsid sleep 300 &`) with it.
+class HarnessDeath : public testing::TestWithParam<int> {};
+
+TEST_P(HarnessDeath, EndsAGrandchildThatLeftTheGroup) {
+    TempDir dir;
+    const auto pidfile = dir.path() / "grandchild.pid";
+    ChildProcess harness(
+        ProcessSpec{{ROUTECHECK_LAUNCH_SIGNAL_HELPER, pidfile.string(), "setsid"}, minimal_environment(), {}, {}});
+    const pid_t grandchild = read_pid(pidfile);
+    ASSERT_GT(grandchild, 0) << harness.exit_description();
+    EXPECT_FALSE(gone(grandchild));
+    EXPECT_NE(::getpgid(grandchild), ::getpgid(harness.pid()));
+    ::kill(harness.pid(), GetParam());  // the helper only, not its group
+    ASSERT_TRUE(harness.wait_exit(5s));
+    EXPECT_EQ(harness.exit_code(), 128 + GetParam());
+    expect_all_gone({grandchild}, sigabbrev_np(GetParam()));
+}
+
+INSTANTIATE_TEST_SUITE_P(Signals, HarnessDeath, testing::Values(SIGINT, SIGTERM, SIGHUP, SIGKILL),
+                         [](const testing::TestParamInfo<int>& i) { return std::string(sigabbrev_np(i.param)); });
