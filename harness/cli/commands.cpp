@@ -208,6 +208,12 @@ judges each cell against the expected tables and writes DIR/{matrix.json,summary
   --update-expectations     rewrite fixtures/expected/<proxy>.json from this run (review the diff)
   --keep-artifacts          keep the temp HOMEs and proxy logs
   --jobs N                  cells replayed at once per proxy (default 2)
+  --deadline SECONDS        the whole run ends by then: cells and grid rows not run say so, the report is
+                            marked incomplete (exit 1); default 120 + 0.5 per cell + 30 per launched proxy
+  --request-timeout SECONDS a step's whole answer (default 15); 3 steps in a row without an answer in time
+                            mean the proxy stopped answering: its remaining cells are not run
+  --progress                print cells done / total per proxy while the run goes (default: when stderr is a
+                            terminal, one line rewritten in place)
   --no-fail                 exit 0 when the run completes even if cells are not as expected
   --no-grids                skip the behaviour grids (auth, health, streaming; grids.json)
   --fixtures DIR, --override
@@ -216,8 +222,9 @@ Exit codes: 0 every cell as expected; 1 a cell not as expected (or without expec
 not run; 2 usage or fixture error, or an --out folder another run is writing to (nothing was run).
 )");
     Args a(argv, {"--out", "--proxy", "--client", "--variant", "--attach", "--api-key", "--key-setting", "--jobs",
-                  "--fixtures"},
-           {"--allow-quota", "--update-expectations", "--keep-artifacts", "--no-fail", "--no-grids", "--override"});
+                  "--deadline", "--request-timeout", "--fixtures"},
+           {"--allow-quota", "--update-expectations", "--keep-artifacts", "--no-fail", "--no-grids", "--override",
+            "--progress"});
     Fixtures f = load_with(a.all("--fixtures"), a.has("--override"));
     MatrixOptions opt;
     opt.proxies = a.all("--proxy");
@@ -235,13 +242,18 @@ not run; 2 usage or fixture error, or an --out folder another run is writing to 
     opt.keep_artifacts = a.has("--keep-artifacts");
     opt.grids = !a.has("--no-grids");
     opt.jobs = a.integer_or("--jobs", 2, 1, 64);
+    opt.deadline = std::chrono::seconds(a.integer_or("--deadline", 0, 1, 7 * 24 * 3600));
+    opt.request_timeout_ms = 1000L * a.integer_or("--request-timeout", 15, 1, 3600);
+    opt.progress_in_place = ::isatty(STDERR_FILENO) == 1;
+    opt.progress = a.has("--progress") || opt.progress_in_place;
     opt.preload = preload_script();
     fs::path out = a.one_or("--out", "routecheck-report");
     opt.run_dir = out / "run";
     Plan plan = plan_or_usage(f, opt);
     OutDirLock lock(out);
     std::cerr << "routecheck: " << plan.proxies.size() << " proxies x " << plan.clients.size() << " clients x "
-              << plan.variants.size() << " variants = " << plan.cell_count() << " cells\n";
+              << plan.variants.size() << " variants = " << plan.cell_count() << " cells; deadline "
+              << (opt.deadline.count() > 0 ? opt.deadline : default_deadline(plan, opt.grids)).count() << " s\n";
     MatrixReport report = run_matrix(f, plan, opt, std::cerr);
     try {
         write_report(report, out);

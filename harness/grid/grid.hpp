@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "model/fixtures.hpp"
+#include "replay/replay.hpp"
 
 namespace routecheck::mock {
 class MockUpstream;
@@ -79,9 +80,10 @@ nlohmann::json expected_view(const RowResult& r);
 
 // Runs every row against a proxy on 127.0.0.1:port. `upstream` (may be null: attach mode, no faults) is the mock
 // whose journal attributes upstream requests. `vars` renders the profile's extra headers.
+// A row the run's deadline cut (not started before it, or its request cut short by it) has the verdict NOT_RUN.
 std::vector<RowResult> run_rows(const ProxyProfile& proxy, const std::vector<RowSpec>& rows, int port,
                                 mock::MockUpstream* upstream, const std::map<std::string, std::string>& vars,
-                                int jobs = 6);
+                                int jobs = 6, const Deadline& deadline = {});
 
 // Predicted rows for a source-only proxy, from its contract (judge/predict.hpp): auth and health grids only.
 std::vector<RowResult> predict_rows(const ProxyProfile& proxy, const std::vector<RowSpec>& rows);
@@ -102,7 +104,7 @@ std::vector<std::string> list_rows(const Fixtures& f, const std::vector<const Pr
 
 // The three entry points the matrix run calls: one "proxies" entry of grids.json each.
 nlohmann::json run_proxy_grids(const Fixtures& f, const ProxyProfile& proxy, int port, mock::MockUpstream* upstream,
-                               const std::map<std::string, std::string>& vars);
+                               const std::map<std::string, std::string>& vars, const Deadline& deadline = {});
 nlohmann::json predict_proxy_grids(const Fixtures& f, const ProxyProfile& proxy);
 nlohmann::json failed_proxy_grids(const ProxyProfile& proxy, const std::string& error);
 

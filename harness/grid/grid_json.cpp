@@ -177,10 +177,10 @@ json setup_of(const Fixtures& f, const ProxyProfile& proxy, json& doc) {
 }  // namespace
 
 json run_proxy_grids(const Fixtures& f, const ProxyProfile& proxy, int port, mock::MockUpstream* upstream,
-                     const std::map<std::string, std::string>& vars) {
+                     const std::map<std::string, std::string>& vars, const Deadline& deadline) {
     json doc;
     Setup s = setup_for(proxy, setup_of(f, proxy, doc));
-    auto rows = run_rows(proxy, plan_rows(proxy, s, upstream != nullptr), port, upstream, vars);
+    auto rows = run_rows(proxy, plan_rows(proxy, s, upstream != nullptr), port, upstream, vars, 6, deadline);
     return proxy_grids_json(proxy, upstream ? "observed" : "attached", rows, doc);
 }
 

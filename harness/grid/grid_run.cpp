@@ -25,11 +25,11 @@ std::string protocol_of(const RowSpec& r) {
 }
 
 HttpRequest build(const ProxyProfile& proxy, const RowSpec& r, int port,
-                  const std::map<std::string, std::string>& vars) {
+                  const std::map<std::string, std::string>& vars, const Deadline& deadline) {
     HttpRequest req;
     req.method = r.probe.method;
     req.url = "http://127.0.0.1:" + std::to_string(port) + r.probe.path;
-    req.timeout_ms = r.timeout_ms;
+    req.timeout_ms = deadline.clamp_ms(r.timeout_ms);
     req.keep_body = 1 << 20;  // whole streams: the verdict reads every event
     ClientProfile as_client;
     as_client.protocol = protocol_of(r);
@@ -45,11 +45,22 @@ HttpRequest build(const ProxyProfile& proxy, const RowSpec& r, int port,
     return req;
 }
 
-RowResult run_one(HttpClient& http, const ProxyProfile& proxy, const RowSpec& r, int port,
-                  const std::map<std::string, std::string>& vars) {
+// A row the run's deadline kept from running, or cut short: no verdict about the proxy.
+RowResult not_run(const RowSpec& r, const Deadline& deadline) {
     RowResult out;
     out.spec = r;
-    HttpResponse resp = http.send(build(proxy, r, port, vars));
+    out.verdict = "NOT_RUN";
+    out.detail = "not run: " + (deadline.what.empty() ? std::string("the run's deadline passed") : deadline.what);
+    return out;
+}
+
+RowResult run_one(HttpClient& http, const ProxyProfile& proxy, const RowSpec& r, int port,
+                  const std::map<std::string, std::string>& vars, const Deadline& deadline) {
+    if (deadline.passed()) return not_run(r, deadline);
+    RowResult out;
+    out.spec = r;
+    HttpResponse resp = http.send(build(proxy, r, port, vars, deadline));
+    if (resp.error == TransportError::Timeout && deadline.passed()) return not_run(r, deadline);
     out.status = resp.status;
     if (resp.error != TransportError::None) out.transport = to_string(resp.error);
     if (auto it = resp.headers.find("content-type"); it != resp.headers.end()) out.content_type = it->second;
@@ -61,6 +72,7 @@ RowResult run_one(HttpClient& http, const ProxyProfile& proxy, const RowSpec& r,
 }
 
 void judge(RowResult& r) {
+    if (r.verdict == "NOT_RUN") return;
     // A faulted row whose upstream requests came without the fault tested nothing: say so instead of a verdict
     // (a proxy launched without the Node preload, which carries x-routecheck-fault to the upstream).
     if (!r.spec.fault.empty() && !r.upstream.empty() && !r.fault_applied && !r.predicted) {
@@ -78,7 +90,7 @@ void judge(RowResult& r) {
 
 std::vector<RowResult> run_rows(const ProxyProfile& proxy, const std::vector<RowSpec>& rows, int port,
                                 mock::MockUpstream* upstream, const std::map<std::string, std::string>& vars,
-                                int jobs) {
+                                int jobs, const Deadline& deadline) {
     http_global_init();
     std::vector<RowResult> out(rows.size());
     // Phases in order: undisturbed rows, then faults that leave no state behind, then (one at a time) faults a
@@ -90,7 +102,7 @@ std::vector<RowResult> run_rows(const ProxyProfile& proxy, const std::vector<Row
         std::atomic<std::size_t> next{0};
         auto worker = [&] {
             HttpClient http;
-            for (std::size_t k = next++; k < todo.size(); k = next++) out[todo[k]] = run_one(http, proxy, rows[todo[k]], port, vars);
+            for (std::size_t k = next++; k < todo.size(); k = next++) out[todo[k]] = run_one(http, proxy, rows[todo[k]], port, vars, deadline);
         };
         int n = phase == 2 ? 1 : std::max(1, std::min<int>(jobs, static_cast<int>(todo.size())));
         std::vector<std::thread> threads;

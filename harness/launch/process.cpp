@@ -139,14 +139,12 @@ std::string redact_text(std::string text, const std::vector<std::string>& secret
 namespace {
 
 // Copies the child's output from `in` to `out`, redacting whole lines (a line longer than 64 KiB is redacted
-// and written in pieces, holding back the bytes that could begin a secret the next read completes). Ends at EOF, or once `stop` is
-// set and nothing more is readable at once. Owns and closes both descriptors.
+// and written in pieces; StreamRedactor holds back the bytes that could begin a secret the next read completes).
+// Ends at EOF, or once `stop` is set and nothing more is readable at once. Owns and closes both descriptors.
 void pump_log(int in, int out, std::vector<std::string> secrets, std::shared_ptr<std::atomic<bool>> stop) {
-    std::size_t keep = 0;
-    for (const auto& s : secrets) keep = std::max(keep, s.size());
-    std::string pending;
-    auto emit = [&](std::string text) {
-        text = redact_text(std::move(text), secrets);
+    StreamRedactor redactor(secrets);
+    std::string line;  // what came after the last newline, not yet given to the redactor
+    auto write_all = [&](const std::string& text) {
         for (std::size_t off = 0; off < text.size();) {
             ssize_t n = ::write(out, text.data() + off, text.size() - off);
             if (n < 0 && errno == EINTR) continue;
@@ -155,21 +153,20 @@ void pump_log(int in, int out, std::vector<std::string> secrets, std::shared_ptr
         }
     };
     auto flush_lines = [&](bool all) {
-        std::size_t nl = pending.rfind('\n');
+        const std::size_t nl = line.rfind('\n');
         if (nl != std::string::npos) {
-            emit(pending.substr(0, nl + 1));
-            pending.erase(0, nl + 1);
+            // Whole lines: a secret holds no newline, so nothing has to wait for the next read.
+            write_all(redactor.feed(std::string_view(line).substr(0, nl + 1)));
+            write_all(redactor.flush());
+            line.erase(0, nl + 1);
         }
         if (all) {
-            emit(std::move(pending));
-            pending.clear();
-        } else if (pending.size() > 65536) {
-            // Redact first, then hold back only what could be the start of a secret the next read completes.
-            std::string text = redact_text(std::move(pending), secrets);
-            const std::size_t hold = std::min(text.size(), keep > 0 ? keep - 1 : 0);
-            pending = text.substr(text.size() - hold);
-            text.resize(text.size() - hold);
-            emit(std::move(text));
+            write_all(redactor.feed(line));
+            write_all(redactor.flush());
+            line.clear();
+        } else if (line.size() > 65536) {
+            write_all(redactor.feed(line));
+            line.clear();
         }
     };
     char buf[16384];
@@ -184,7 +181,7 @@ void pump_log(int in, int out, std::vector<std::string> secrets, std::shared_ptr
         ssize_t n = ::read(in, buf, sizeof buf);
         if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
         if (n <= 0) break;  // EOF: every writer (the whole group) is gone
-        pending.append(buf, static_cast<std::size_t>(n));
+        line.append(buf, static_cast<std::size_t>(n));
         flush_lines(false);
     }
     flush_lines(true);

@@ -83,20 +83,29 @@ bool redact_file(const std::filesystem::path& file, const std::vector<std::strin
     try {
         std::ifstream in(file, std::ios::binary);
         if (!in) return false;
-        std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        in.close();
-        std::string clean = redact_text(text, secrets);
-        if (clean == text) return true;
-        // Write beside and rename: a reader (or a crash) never sees a half-written log.
+        // A block at a time: a proxy that printed a gigabyte must not cost the harness a gigabyte (or two).
+        StreamRedactor redactor(secrets);
         auto tmp = file;
         tmp += ".redacting";
-        {
-            std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-            out << clean;
-            if (!out) return false;
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        std::string block(1 << 16, '\0');
+        while (in) {
+            in.read(block.data(), static_cast<std::streamsize>(block.size()));
+            out << redactor.feed(std::string_view(block.data(), static_cast<std::size_t>(in.gcount())));
         }
-        std::filesystem::rename(tmp, file);
-        return true;
+        out << redactor.flush();
+        out.close();
+        std::error_code ec;
+        const bool copied = out && !in.bad();
+        if (!copied || redactor.cut() == 0) {
+            // Nothing to cut (the pump redacted it as it came), or the copy failed: the original stays.
+            std::filesystem::remove(tmp, ec);
+            return copied;
+        }
+        // Written beside and renamed: a reader (or a crash) never sees a half-written log.
+        std::filesystem::rename(tmp, file, ec);
+        if (ec) std::filesystem::remove(tmp, ec);
+        return !ec;
     } catch (...) {
         return false;
     }

@@ -107,7 +107,9 @@ std::vector<std::string> profile_secrets(const ProxyProfile& profile, const Temp
 // throws LaunchError naming the profile, the missing path, and telling the user to run scripts/setup.
 std::filesystem::path check_installed(const ProxyProfile& profile, const std::filesystem::path& install_root);
 
-// Rewrites `file` with redact_text() (launch/process.hpp); false if it could not be read or written. Never throws.
+// Rewrites `file` with every secret cut (redact_text(), launch/process.hpp), reading and writing 64 KiB at a time
+// (StreamRedactor), so its size does not matter; left as it is when it holds no secret. False if it could not be
+// read or written. Never throws.
 bool redact_file(const std::filesystem::path& file, const std::vector<std::string>& secrets) noexcept;
 
 // NODE_OPTIONS value that loads `preload` (quoted so paths with spaces work).

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
+#include <string_view>
 #include <mutex>
 #include <stdexcept>
 
@@ -23,6 +25,19 @@ const char* to_string(TransportError e) {
     return "transport error";
 }
 
+Deadline Deadline::in(std::chrono::milliseconds from_now, std::string what) {
+    Deadline d;
+    d.at = std::chrono::steady_clock::now() + from_now;
+    d.what = std::move(what);
+    return d;
+}
+
+long Deadline::clamp_ms(long timeout_ms) const {
+    if (at == std::chrono::steady_clock::time_point::max()) return timeout_ms;
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(at - std::chrono::steady_clock::now()).count();
+    return std::max<long>(1, std::min<long>(timeout_ms, left));
+}
+
 void http_global_init() {
     static std::once_flag once;
     std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
@@ -30,39 +45,59 @@ void http_global_init() {
 
 namespace {
 
+// What the SSE checks read of a line: its start ("data:", "event: message_stop", "data: [DONE]").
+constexpr std::size_t kLineKept = 64;
+
 struct Capture {
     HttpResponse* out;
     std::size_t keep;
-    std::string line_buffer;  // partial SSE line carried between chunks
+    std::size_t max_body;
+    std::string line;  // the first kLineKept bytes of the line being received (a line may span many chunks)
     std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
 };
 
-void scan_sse(Capture& c, const char* data, std::size_t n) {
-    c.line_buffer.append(data, n);
-    std::size_t start = 0;
-    for (auto nl = c.line_buffer.find('\n', start); nl != std::string::npos; nl = c.line_buffer.find('\n', start)) {
-        std::string_view line(c.line_buffer.data() + start, nl - start);
-        if (line.rfind("data:", 0) == 0) {
-            if (c.out->sse_events++ == 0)
-                c.out->first_event_ms =
-                    std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - c.start).count();
-            if (line.find("[DONE]") != std::string_view::npos) c.out->sse_done = true;
-        }
-        if (line.rfind("event: message_stop", 0) == 0 || line.rfind("event: response.completed", 0) == 0)
-            c.out->sse_done = true;
-        start = nl + 1;
+void end_line(Capture& c) {
+    std::string_view line(c.line);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.rfind("data:", 0) == 0) {
+        if (c.out->sse_events++ == 0)
+            c.out->first_event_ms =
+                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - c.start).count();
+        if (line.find("[DONE]") != std::string_view::npos) c.out->sse_done = true;
     }
-    c.line_buffer.erase(0, start);
+    if (line.rfind("event: message_stop", 0) == 0 || line.rfind("event: response.completed", 0) == 0)
+        c.out->sse_done = true;
+    c.line.clear();
+}
+
+// One pass over each chunk, keeping at most kLineKept bytes of the current line: linear in the body's size
+// however long its lines (a body of 32 MB without a newline used to be searched again on every chunk).
+void scan_sse(Capture& c, const char* data, std::size_t n) {
+    const char* end = data + n;
+    while (data < end) {
+        const char* nl = static_cast<const char*>(std::memchr(data, '\n', static_cast<std::size_t>(end - data)));
+        const char* stop = nl ? nl : end;
+        if (c.line.size() < kLineKept)
+            c.line.append(data, std::min<std::size_t>(static_cast<std::size_t>(stop - data), kLineKept - c.line.size()));
+        if (!nl) return;
+        end_line(c);
+        data = nl + 1;
+    }
 }
 
 size_t on_body(char* data, size_t size, size_t nmemb, void* user) {
     auto* c = static_cast<Capture*>(user);
     std::size_t n = size * nmemb;
+    if (c->out->body_bytes + n > c->max_body) {
+        // Returning less than n ends the transfer (CURLE_WRITE_ERROR); send() reports it as a capped answer.
+        n = c->max_body - c->out->body_bytes;
+        c->out->body_capped = true;
+    }
     c->out->body_bytes += n;
     if (c->out->body_excerpt.size() < c->keep)
         c->out->body_excerpt.append(data, std::min(n, c->keep - c->out->body_excerpt.size()));
     scan_sse(*c, data, n);
-    return n;
+    return c->out->body_capped ? 0 : n;
 }
 
 size_t on_header(char* data, size_t size, size_t nmemb, void* user) {
@@ -112,7 +147,7 @@ HttpResponse HttpClient::send(const HttpRequest& req) {
     CURL* h = static_cast<CURL*>(curl_);
     curl_easy_reset(h);
     HttpResponse out;
-    Capture cap{&out, req.keep_body, {}};
+    Capture cap{&out, req.keep_body, req.max_body, {}};
     curl_slist* hdrs = nullptr;
     for (const auto& [k, v] : req.headers) hdrs = curl_slist_append(hdrs, (k + ": " + v).c_str());
     // libcurl adds "Expect: 100-continue" for large bodies; no real client here sends it.
@@ -148,6 +183,11 @@ HttpResponse HttpClient::send(const HttpRequest& req) {
     out.status = static_cast<int>(status);
     out.error = classify(rc);
     if (rc != CURLE_OK) out.error_text = curl_easy_strerror(rc);
+    if (out.body_capped && rc == CURLE_WRITE_ERROR) {
+        // Not a transport failure: the harness stopped reading an answer that had already come.
+        out.error = TransportError::None;
+        out.error_text = "stopped reading after " + std::to_string(req.max_body) + " bytes (the answer was longer)";
+    }
     // A websocket upgrade that succeeded (101) leaves an open socket: the timeout ends it, not an error.
     if (out.status == 101 && out.error == TransportError::Timeout) {
         out.error = TransportError::None;

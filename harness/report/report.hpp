@@ -42,6 +42,7 @@ struct MatrixReport {
     std::string started_at;  // ISO 8601 UTC
     double wall_ms = 0;
     double harness_cpu_ms = 0;  // CPU time of the routecheck process itself (children excluded)
+    long harness_max_rss_kb = 0;  // its peak resident memory by the end of the run (before the report is written)
     bool complete = true;    // false when the run stopped early: the report says so at the top
     std::vector<std::string> errors;
     // The behaviour grids (auth, health, streaming) of every proxy, judged: what grids.json holds (see

@@ -69,6 +69,7 @@ nlohmann::json matrix_json(const MatrixReport& report) {
     j["started_at"] = report.started_at;
     j["wall_ms"] = report.wall_ms;
     j["harness_cpu_ms"] = report.harness_cpu_ms;
+    j["harness_max_rss_kb"] = report.harness_max_rss_kb;
     j["complete"] = report.complete;
     j["errors"] = report.errors;
     Counts c = count_cells(report.cells);

@@ -17,6 +17,7 @@
 #include "launch/proxy.hpp"
 #include "mock_upstream/mock_upstream.hpp"
 #include "replay/replay.hpp"
+#include "run/progress.hpp"
 #include "run/replay_cells.hpp"
 #include "text/secrets.hpp"
 
@@ -120,15 +121,46 @@ struct ProxyOutcome {
     nlohmann::json grids;  // this proxy's entry of grids.json (null: grids not run)
 };
 
-ProxyOutcome run_launched(const Fixtures& f, const Plan& plan, const ProxyProfile& proxy, const MatrixOptions& opt,
-                          int closed_port, std::ostream& log, std::mutex& log_mutex) {
+// What one proxy's part of the run shares with the rest: options, the deadline, progress.
+struct RunContext {
+    const MatrixOptions& opt;
+    const Deadline& deadline;
+    Progress& progress;
+    int closed_port;
+};
+
+// The replay settings every target of a run shares: the request timeout, the stall rule, the deadline, progress.
+void apply_run_limits(ReplayTarget& t, const RunContext& run, std::size_t progress_index) {
+    t.jobs = run.opt.jobs;
+    t.timeout_ms = run.opt.request_timeout_ms;
+    t.stall_after = run.opt.stall_after;
+    t.deadline = run.deadline;
+    t.on_cell_done = [&progress = run.progress, progress_index] { progress.cell_done(progress_index); };
+}
+
+// Why a proxy's run is incomplete when its replay stopped early: the reason and how many cells it left out.
+std::string stopped_error(const std::string& why, const std::vector<CellObservation>& cells) {
+    std::size_t not_run = 0;
+    for (const auto& c : cells) not_run += c.error.rfind("not run: ", 0) == 0 ? 1 : 0;
+    return why + ": " + std::to_string(not_run) + " of " + std::to_string(cells.size()) + " cells not run";
+}
+
+// The grid rows the deadline cut (verdict NOT_RUN), for the proxy's error.
+std::size_t rows_not_run(const nlohmann::json& grids) {
+    std::size_t n = 0;
+    if (grids.is_object() && grids.contains("rows"))
+        for (const auto& r : grids["rows"]) n += r.value("verdict", "") == "NOT_RUN" ? 1 : 0;
+    return n;
+}
+
+ProxyOutcome run_launched(const Fixtures& f, const Plan& plan, const ProxyProfile& proxy, const RunContext& run,
+                          std::size_t progress_index) {
+    const MatrixOptions& opt = run.opt;
     ProxyOutcome out;
     out.info = proxy_info(proxy.id, proxy.name, "launched", proxy.npm_version);
-    auto say = [&](const std::string& s) {
-        std::lock_guard<std::mutex> lock(log_mutex);
-        log << "[" << proxy.id << "] " << redact_known(s) << std::endl;
-    };
+    auto say = [&](const std::string& s) { run.progress.say("[" + proxy.id + "] " + redact_known(s)); };
     try {
+        if (run.deadline.passed()) throw std::runtime_error(run.deadline.what);
         // npm.dir is relative to the folder that holds the profile's fixtures folder (the repo, or share/routecheck
         // of an installed routecheck); absolute so a relative --fixtures folder works from any cwd.
         const fs::path install_root = fs::absolute(proxy.file).lexically_normal().parent_path().parent_path().parent_path();
@@ -152,6 +184,8 @@ ProxyOutcome run_launched(const Fixtures& f, const Plan& plan, const ProxyProfil
         // logs what it is sent must not carry them into the kept log (its own auth.key is always redacted).
         settings.redact = kRunKeys;
         settings.install_root = install_root;
+        // The readiness wait is cut by the run's deadline too.
+        if (proxy.launch) settings.ready_deadline = std::chrono::milliseconds(run.deadline.clamp_ms(proxy.launch->ready_timeout_ms));
         // Known before the proxy starts, so no message about a failed start can carry them either.
         remember_secrets(launch::profile_secrets(proxy, {{"upstream", upstream.url()}}));
         launch::ProxyInstance instance(proxy, settings);
@@ -163,9 +197,9 @@ ProxyOutcome run_launched(const Fixtures& f, const Plan& plan, const ProxyProfil
         ReplayTarget target;
         target.proxy = &proxy;
         target.port = instance.port();
-        target.closed_port = closed_port;
+        target.closed_port = run.closed_port;
         target.api_key = proxy.api_key;
-        target.jobs = opt.jobs;
+        apply_run_limits(target, run, progress_index);
         target.vars = instance.vars();
         // A proxy whose upstream calls cannot reach the mock would spend the real upstream's quota (or fail on
         // it): only the quota-safe subset is replayed, as in attach mode.
@@ -176,8 +210,14 @@ ProxyOutcome run_launched(const Fixtures& f, const Plan& plan, const ProxyProfil
                 "--allow-quota)";
         }
         auto replay_start = std::chrono::steady_clock::now();
-        out.cells = replay_cells(target, cells_for(plan));
+        run.progress.phase(progress_index, "cells");
+        std::string stopped;
+        out.cells = replay_cells(target, cells_for(plan), &stopped);
         out.info.replay_ms = ms_since(replay_start);
+        if (!stopped.empty()) {
+            out.info.error = stopped_error(stopped, out.cells);
+            say(out.info.error);
+        }
         for (const auto& cell : out.cells)
             for (const auto& s : cell.steps) {
                 out.info.request_ms_sum += s.ms;
@@ -191,20 +231,26 @@ ProxyOutcome run_launched(const Fixtures& f, const Plan& plan, const ProxyProfil
             }
         // The behaviour grids use the same proxy and mock (the proxy starts once per run), after the cells so
         // their faults can never reach a cell.
-        if (opt.grids) {
+        if (opt.grids && !stopped.empty()) {
+            // A proxy that stopped answering would hold every row for its whole timeout.
+            out.grids = grid::failed_proxy_grids(proxy, "not run: " + stopped);
+        } else if (opt.grids) {
             auto grid_start = std::chrono::steady_clock::now();
+            run.progress.phase(progress_index, "grids");
             // Without redirection the mock sees nothing and its faults cannot reach the proxy: run the grids as
             // attach mode does (no mock).
             out.grids = grid::run_proxy_grids(f, proxy, instance.port(), proxy.upstream_redirect ? &upstream : nullptr,
-                                              instance.vars());
+                                              instance.vars(), run.deadline);
             out.info.grids_ms = ms_since(grid_start);
+            if (const std::size_t cut = rows_not_run(out.grids); cut > 0 && out.info.error.empty())
+                out.info.error = run.deadline.what + ": " + std::to_string(cut) + " grid rows not run";
             say("grids: " + std::to_string(out.grids["rows"].size()) + " rows in " +
                 std::to_string(static_cast<long>(out.info.grids_ms)) + " ms");
         }
         // A request the proxy dropped (reset, empty reply, refused at its own port) may mean it just died: give
         // the exit a moment to show, so a crash is never reported as a complete run.
         bool dropped = false;
-        const std::string closed_origin = ":" + std::to_string(closed_port);
+        const std::string closed_origin = ":" + std::to_string(run.closed_port);
         for (const auto& cell : out.cells)
             for (const auto& s : cell.steps)
                 if (s.status == 0 && !s.skipped &&
@@ -218,6 +264,7 @@ ProxyOutcome run_launched(const Fixtures& f, const Plan& plan, const ProxyProfil
             if (opt.grids) out.grids = grid::failed_proxy_grids(proxy, why);
         }
         say("replayed " + std::to_string(out.cells.size()) + " cells");
+        run.progress.phase(progress_index, "done");
         auto stop_start = std::chrono::steady_clock::now();
         instance.stop();
         upstream.stop();
@@ -226,13 +273,17 @@ ProxyOutcome run_launched(const Fixtures& f, const Plan& plan, const ProxyProfil
         out.info.error = e.what();
         say(std::string("could not run: ") + e.what());
         if (opt.grids) out.grids = grid::failed_proxy_grids(proxy, "proxy could not be run: " + std::string(e.what()));
-        out.cells = failed_cells(plan, proxy, "proxy could not be run: " + std::string(e.what()));
+        // A start the run's deadline cut short is "not run", as the cells it kept from running.
+        out.cells = failed_cells(plan, proxy, run.deadline.passed() ? "not run: " + run.deadline.what + " (" + e.what() + ")"
+                                                                    : "proxy could not be run: " + std::string(e.what()));
+        run.progress.phase(progress_index, "done");
     }
     return out;
 }
 
 ProxyOutcome run_attached(const Fixtures& f, const Plan& plan, const ProxyProfile& proxy, const std::string& url,
-                          const MatrixOptions& opt, int closed_port) {
+                          const RunContext& run, std::size_t progress_index) {
+    const MatrixOptions& opt = run.opt;
     ProxyOutcome out;
     out.info = proxy_info(proxy.id, proxy.name, "attached", "");
     remember_secret(opt.api_key);
@@ -256,24 +307,34 @@ ProxyOutcome run_attached(const Fixtures& f, const Plan& plan, const ProxyProfil
             out.info.error = "--attach " + proxy.id + "=" + url + ": no HTTP answer from " + probe.url + " (" +
                              to_string(r.error) + (r.error_text.empty() ? "" : ": " + r.error_text) + ")";
             out.cells = failed_cells(plan, proxy, "proxy could not be run: " + out.info.error);
+            run.progress.phase(progress_index, "done");
             return out;
         }
     }
     ReplayTarget target;
     target.proxy = &proxy;
     target.port = b.port;
-    target.closed_port = closed_port;
+    target.closed_port = run.closed_port;
     target.api_key = opt.api_key;
     target.send_key = !opt.api_key.empty();
     target.key_via = opt.key_via;
     target.quota_safe = !opt.allow_quota;
-    target.jobs = opt.jobs;
-    out.cells = replay_cells(target, cells_for(plan));
-    if (opt.grids) {  // no mock here: the auth grid and the health endpoint as it is, no faults
+    apply_run_limits(target, run, progress_index);
+    run.progress.phase(progress_index, "cells");
+    std::string stopped;
+    out.cells = replay_cells(target, cells_for(plan), &stopped);
+    if (!stopped.empty()) {
+        out.info.error = stopped_error(stopped, out.cells);
+        if (opt.grids) out.grids = grid::failed_proxy_grids(proxy, "not run: " + stopped);
+    } else if (opt.grids) {  // no mock here: the auth grid and the health endpoint as it is, no faults
+        run.progress.phase(progress_index, "grids");
         ProxyProfile keyed = proxy;
         keyed.api_key = opt.api_key;
-        out.grids = grid::run_proxy_grids(f, keyed, b.port, nullptr, {});
+        out.grids = grid::run_proxy_grids(f, keyed, b.port, nullptr, {}, run.deadline);
+        if (const std::size_t cut = rows_not_run(out.grids); cut > 0)
+            out.info.error = run.deadline.what + ": " + std::to_string(cut) + " grid rows not run";
     }
+    run.progress.phase(progress_index, "done");
     return out;
 }
 
@@ -319,6 +380,12 @@ std::vector<std::string> cell_ids(const Plan& plan) {
     return out;
 }
 
+std::chrono::seconds default_deadline(const Plan& plan, bool grids) {
+    std::size_t runs = 0;  // proxies whose grids run (launched or attached; predictions cost nothing)
+    for (const auto& p : plan.proxies) runs += p.proxy->provenance == "launched" || !p.attach_url.empty() ? 1 : 0;
+    return std::chrono::seconds(120 + static_cast<long>(plan.cell_count() / 2) + (grids ? 30 * static_cast<long>(runs) : 0));
+}
+
 MatrixReport run_matrix(const Fixtures& f, const Plan& plan, const MatrixOptions& opt, std::ostream& log) {
     MatrixReport report;
     report.started_at = now_iso();
@@ -327,16 +394,23 @@ MatrixReport run_matrix(const Fixtures& f, const Plan& plan, const MatrixOptions
     double cpu0 = self_cpu_ms();
     launch::ClosedPort closed;
     std::mutex log_mutex;
+    const auto limit = opt.deadline.count() > 0 ? opt.deadline : default_deadline(plan, opt.grids);
+    const Deadline deadline = Deadline::in(limit, "the run's deadline (" + std::to_string(limit.count()) + " s) passed");
+    Progress progress(log, log_mutex, opt.progress, opt.progress_in_place);
+    std::vector<std::size_t> progress_index(plan.proxies.size());
+    for (std::size_t i = 0; i < plan.proxies.size(); ++i)
+        if (!plan.proxies[i].attach_url.empty() || plan.proxies[i].proxy->provenance == "launched")
+            progress_index[i] = progress.add(plan.proxies[i].proxy->id, cells_for(plan).size());
+    progress.start();
+    const RunContext run{opt, deadline, progress, closed.port()};
     std::vector<ProxyOutcome> outcomes(plan.proxies.size());
     std::vector<std::thread> threads;
     for (std::size_t i = 0; i < plan.proxies.size(); ++i) {
         const auto& pp = plan.proxies[i];
         if (!pp.attach_url.empty()) {
-            outcomes[i] = run_attached(f, plan, *pp.proxy, pp.attach_url, opt, closed.port());
+            outcomes[i] = run_attached(f, plan, *pp.proxy, pp.attach_url, run, progress_index[i]);
         } else if (pp.proxy->provenance == "launched") {
-            threads.emplace_back([&, i] {
-                outcomes[i] = run_launched(f, plan, *plan.proxies[i].proxy, opt, closed.port(), log, log_mutex);
-            });
+            threads.emplace_back([&, i] { outcomes[i] = run_launched(f, plan, *plan.proxies[i].proxy, run, progress_index[i]); });
         } else {
             outcomes[i].info = proxy_info(pp.proxy->id, pp.proxy->name, "source", pp.proxy->npm_version);
             for (const auto& pc : cells_for(plan)) outcomes[i].cells.push_back(predict_cell(*pp.proxy, *pc.client, *pc.variant));
@@ -376,6 +450,9 @@ MatrixReport run_matrix(const Fixtures& f, const Plan& plan, const MatrixOptions
     report.complete = report.errors.empty();
     report.wall_ms = ms_since(t0);
     report.harness_cpu_ms = self_cpu_ms() - cpu0;
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    report.harness_max_rss_kb = u.ru_maxrss;
     return report;
 }
 

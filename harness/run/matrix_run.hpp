@@ -1,6 +1,7 @@
 // A whole matrix run: plan the cells, start a mock upstream and each launched proxy once, replay, attribute
 // what reached the upstream, judge against the expected tables, recommend Base URLs.
 #pragma once
+#include <chrono>
 #include <filesystem>
 #include <iosfwd>
 #include <string>
@@ -23,6 +24,13 @@ struct MatrixOptions {
     bool grids = true;  // also run the behaviour grids (auth, health, streaming) against each proxy
     std::filesystem::path preload;  // the Node preload
     std::filesystem::path run_dir;  // temp HOMEs and logs go below it
+    // The whole run's deadline (0: default_deadline()). When it passes, nothing new starts, requests in flight are
+    // cut, the cells and grid rows not run say so, and the report is marked incomplete.
+    std::chrono::seconds deadline{0};
+    long request_timeout_ms = 15000;  // a step's whole transfer (the client's patience)
+    int stall_after = 3;  // timeouts in a row after which a proxy counts as stopped answering (0: never)
+    bool progress = false;           // print cells done / total per proxy to the log while the run goes
+    bool progress_in_place = false;  // ...rewriting one line (the log is a terminal)
 };
 
 // Unknown ids, or a selection with no cell, throw PlanError (a usage error: exit 2).
@@ -46,6 +54,10 @@ Plan plan_matrix(const Fixtures& fixtures, const MatrixOptions& options);
 
 // Cell ids, "proxy.client.variant", for the cells of launched proxies (what ctest runs).
 std::vector<std::string> cell_ids(const Plan& plan);
+
+// The default whole-run deadline: 120 s, plus 0.5 s per cell, plus 30 s per proxy whose grids run. The full matrix
+// (5 proxies, 700 cells) gets 10 min 20 s; it takes 8-10 s here (README, Performance).
+std::chrono::seconds default_deadline(const Plan& plan, bool grids);
 
 MatrixReport run_matrix(const Fixtures& fixtures, const Plan& plan, const MatrixOptions& options, std::ostream& log);
 

@@ -77,7 +77,7 @@ HttpRequest build_request(const ReplayTarget& t, const ClientProfile& client, co
     req.method = step.method;
     req.url = t.send_origin.empty() ? fr.url : t.send_origin + fr.target;
     req.websocket = step.websocket;
-    if (step.websocket) req.timeout_ms = 3000;
+    req.timeout_ms = t.deadline.clamp_ms(step.websocket ? 3000 : t.timeout_ms);
     for (const auto& [k, v] : step.headers) req.headers.emplace_back(k, v);
     for (auto& h : proxy_headers(*t.proxy, client, t.vars)) req.headers.push_back(std::move(h));
     if (t.send_key) {
@@ -92,7 +92,41 @@ HttpRequest build_request(const ReplayTarget& t, const ClientProfile& client, co
     return req;
 }
 
-CellObservation replay_one(HttpClient& http, const ReplayTarget& t, const PlannedCell& pc) {
+// Shared by the workers of one replay_cells call: the stall count and why the replay stopped early.
+struct ReplayState {
+    std::atomic<int> timeouts_in_a_row{0};
+    std::atomic<bool> stop{false};
+    std::mutex mutex;
+    std::string why;  // under mutex; set once
+
+    void stop_because(const std::string& reason) {
+        std::lock_guard lock(mutex);
+        if (why.empty()) why = reason;
+        stop = true;
+    }
+    // True when no further step may start (the proxy stopped answering, or the deadline passed).
+    bool stopped(const ReplayTarget& t) {
+        if (!stop && t.deadline.passed()) stop_because(t.deadline.what.empty() ? "the run's deadline passed" : t.deadline.what);
+        return stop;
+    }
+    std::string reason() {
+        std::lock_guard lock(mutex);
+        return why;
+    }
+};
+
+// Counts answers and timeouts: stall_after timeouts in a row (whatever cell they came from) stop the replay.
+void count_answer(const ReplayTarget& t, ReplayState& state, const HttpResponse& resp) {
+    if (resp.error != TransportError::Timeout) {
+        state.timeouts_in_a_row = 0;
+        return;
+    }
+    if (t.stall_after > 0 && ++state.timeouts_in_a_row >= t.stall_after)
+        state.stop_because("proxy stopped answering (" + std::to_string(t.stall_after) +
+                           " requests in a row had no answer within " + std::to_string(t.timeout_ms) + " ms)");
+}
+
+CellObservation replay_one(HttpClient& http, const ReplayTarget& t, const PlannedCell& pc, ReplayState& state) {
     CellObservation cell;
     cell.proxy = t.proxy->id;
     cell.client = pc.client->id;
@@ -103,6 +137,10 @@ CellObservation replay_one(HttpClient& http, const ReplayTarget& t, const Planne
         cell.key_via = k.setting.empty() ? k.header : k.setting;
     }
     for (const auto& step : pc.client->steps) {
+        if (state.stopped(t)) {
+            cell.error = "not run: " + state.reason();
+            break;
+        }
         StepObservation o;
         o.step = step.id;
         std::string correlation = cell.id() + "/" + step.id;
@@ -122,6 +160,12 @@ CellObservation replay_one(HttpClient& http, const ReplayTarget& t, const Planne
             continue;
         }
         HttpResponse resp = http.send(req);
+        if (resp.error == TransportError::Timeout && state.stopped(t) && t.deadline.passed()) {
+            // Cut short by the run's deadline, not by the proxy: this says nothing about the proxy.
+            cell.error = "not run: " + state.reason();
+            break;
+        }
+        count_answer(t, state, resp);
         o.status = resp.status;
         o.error = resp.error;
         o.error_text = resp.error_text;
@@ -140,22 +184,37 @@ CellObservation replay_one(HttpClient& http, const ReplayTarget& t, const Planne
 
 }  // namespace
 
-std::vector<CellObservation> replay_cells(const ReplayTarget& target, const std::vector<PlannedCell>& cells) {
+std::vector<CellObservation> replay_cells(const ReplayTarget& target, const std::vector<PlannedCell>& cells,
+                                          std::string* stopped) {
     http_global_init();
     std::vector<CellObservation> out(cells.size());
+    ReplayState state;
     std::atomic<std::size_t> next{0};
+    auto fail = [&](std::size_t i, const std::string& why) {
+        out[i].proxy = target.proxy->id;
+        out[i].client = cells[i].client->id;
+        out[i].variant = cells[i].variant->id;
+        try {
+            out[i].base_url = render_base_url(cells[i].variant->base_url, target.port, target.closed_port);
+        } catch (const std::exception&) {
+            out[i].base_url = cells[i].variant->base_url;  // the variant's own template: the reason says what failed
+        }
+        out[i].error = why;
+    };
     auto worker = [&] {
         HttpClient http;
         for (std::size_t i = next++; i < cells.size(); i = next++) {
-            try {
-                out[i] = replay_one(http, target, cells[i]);
-            } catch (const std::exception& e) {
-                // A bad join (e.g. an invalid URL) fails this cell with its reason, never the run.
-                out[i].proxy = target.proxy->id;
-                out[i].client = cells[i].client->id;
-                out[i].variant = cells[i].variant->id;
-                out[i].error = std::string("cannot replay: ") + e.what();
+            if (state.stopped(target)) {
+                fail(i, "not run: " + state.reason());
+            } else {
+                try {
+                    out[i] = replay_one(http, target, cells[i], state);
+                } catch (const std::exception& e) {
+                    // A bad join (e.g. an invalid URL) fails this cell with its reason, never the run.
+                    fail(i, std::string("cannot replay: ") + e.what());
+                }
             }
+            if (target.on_cell_done) target.on_cell_done();
         }
     };
     int jobs = std::max(1, std::min<int>(target.jobs, static_cast<int>(cells.size())));
@@ -163,6 +222,7 @@ std::vector<CellObservation> replay_cells(const ReplayTarget& target, const std:
     for (int i = 1; i < jobs; ++i) threads.emplace_back(worker);
     worker();
     for (auto& th : threads) th.join();
+    if (stopped) *stopped = state.stop ? state.reason() : "";
     return out;
 }
 

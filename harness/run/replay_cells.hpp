@@ -8,6 +8,7 @@
 
 #include "judge/observation.hpp"
 #include "model/fixtures.hpp"
+#include "replay/replay.hpp"
 
 namespace routecheck {
 
@@ -34,6 +35,12 @@ struct ReplayTarget {
     // Placeholder values ({upstream}, {port}, ...) for the profile's extra header values. A header whose value
     // names a placeholder missing here (attach mode has no {upstream}) is not sent.
     std::map<std::string, std::string> vars;
+    long timeout_ms = 15000;  // a step's whole transfer (a websocket attempt: 3 s), cut to what the deadline leaves
+    Deadline deadline;        // no cell or step starts after it
+    // This many steps in a row without an answer within timeout_ms: the proxy stopped answering (its health may
+    // still be fine), and the cells not yet replayed are not run. 0: never.
+    int stall_after = 3;
+    std::function<void()> on_cell_done;  // called (from a worker thread) after each cell, e.g. for progress
 };
 
 // The proxy-specific headers a request of this client carries: extra_headers, then the entry of
@@ -51,7 +58,11 @@ struct PlannedCell {
 };
 
 
-std::vector<CellObservation> replay_cells(const ReplayTarget& target, const std::vector<PlannedCell>& cells);
+// Every cell, in order, `target.jobs` at a time. A cell that cannot be replayed (a bad join) fails with its reason.
+// When the proxy stopped answering (target.stall_after) or the deadline passed, the cells not replayed yet (and the
+// one a worker was in) carry the error "not run: <why>", and `stopped` (when given) is set to <why>; else it is "".
+std::vector<CellObservation> replay_cells(const ReplayTarget& target, const std::vector<PlannedCell>& cells,
+                                          std::string* stopped = nullptr);
 
 // The header a replayed request carries so the upstream journal can attribute what the proxy sent.
 inline constexpr const char* kCorrelationHeader = "x-routecheck-step";

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <mutex>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -20,18 +21,21 @@ std::string json_escaped(const std::string& s) {
     return quoted.substr(1, quoted.size() - 2);
 }
 
-void replace_all(std::string& text, const std::string& secret) {
+std::size_t replace_all(std::string& text, const std::string& secret) {
     const std::string mark = kRedacted;
-    for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret, at + mark.size()))
+    std::size_t n = 0;
+    for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret, at + mark.size()), ++n)
         text.replace(at, secret.size(), mark);
+    return n;
 }
 
 }  // namespace
 
-std::string redact_text(std::string text, const std::vector<std::string>& secrets) {
+std::vector<std::string> secret_forms(const std::vector<std::string>& secrets) {
     // Longest first: a secret that contains another is cut whole, not around the shorter one.
     std::vector<std::string> order = secrets;
     std::stable_sort(order.begin(), order.end(), [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+    std::vector<std::string> all;
     for (const auto& secret : order) {
         if (secret.size() < kMinSecretLength) continue;
         // The secret as a proxy may have written it (raw, or inside JSON or HTML it produced) and as a report file
@@ -44,10 +48,47 @@ std::string redact_text(std::string text, const std::vector<std::string>& secret
                     if (std::find(forms.begin(), forms.end(), f) == forms.end()) forms.push_back(std::move(f));
             from = to;
         }
-        for (const auto& form : forms) replace_all(text, form);
+        for (auto& f : forms)
+            if (std::find(all.begin(), all.end(), f) == all.end()) all.push_back(std::move(f));
     }
+    return all;
+}
+
+std::string redact_text(std::string text, const std::vector<std::string>& secrets) {
+    for (const auto& form : secret_forms(secrets)) replace_all(text, form);
     return text;
 }
+
+StreamRedactor::StreamRedactor(const std::vector<std::string>& secrets) : forms_(secret_forms(secrets)) {
+    for (const auto& f : forms_) hold_ = std::max(hold_, f.size() - 1);
+}
+
+std::string StreamRedactor::redact(std::string text) {
+    for (const auto& form : forms_) cut_ += replace_all(text, form);
+    return text;
+}
+
+std::string StreamRedactor::feed(std::string_view piece) {
+    pending_.append(piece);
+    if (pending_.size() <= hold_) return {};
+    // An occurrence that starts before `cut` lies wholly in pending_ (no form is longer than hold_ + 1), so it is
+    // decided now; one that starts later waits for the next piece, a shorter form inside it too (longest first).
+    const std::string mark = kRedacted;
+    std::size_t cut = pending_.size() - hold_;
+    for (const auto& form : forms_) {
+        for (auto at = pending_.find(form); at != std::string::npos && at < cut;
+             at = pending_.find(form, at + mark.size())) {
+            pending_.replace(at, form.size(), mark);
+            ++cut_;
+            cut = at + form.size() <= cut ? cut - form.size() + mark.size() : at + mark.size();
+        }
+    }
+    std::string out = pending_.substr(0, cut);
+    pending_.erase(0, cut);
+    return out;
+}
+
+std::string StreamRedactor::flush() { return redact(std::exchange(pending_, {})); }
 
 void remember_secret(const std::string& secret) {
     if (secret.size() < kMinSecretLength) return;

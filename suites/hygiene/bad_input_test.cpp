@@ -199,6 +199,10 @@ std::vector<BadInput> cases() {
         {"unknown_flag", [](Env& e) { return e.matrix({"--frobnicate"}); }, 2, {"unknown flag '--frobnicate'"}},
         {"missing_flag_value", [](Env&) { return std::vector<std::string>{"matrix", "--out"}; }, 2, {"--out needs a value"}},
         {"bad_number", [](Env& e) { return e.matrix({"--jobs", "many"}); }, 2, {"--jobs", "'many'"}},
+        {"deadline_zero", [](Env& e) { return e.matrix({"--deadline", "0"}); }, 2, {"--deadline", "'0'"}},
+        {"deadline_huge", [](Env& e) { return e.matrix({"--deadline", "9000000000000000000"}); }, 2, {"--deadline"}},
+        {"request_timeout_zero", [](Env& e) { return e.matrix({"--request-timeout", "0"}); }, 2, {"--request-timeout"}},
+        {"request_timeout_9e18", [](Env& e) { return e.matrix({"--request-timeout", "9e18"}); }, 2, {"--request-timeout", "'9e18'"}},
         {"unknown_command", [](Env&) { return std::vector<std::string>{"frobnicate"}; }, 2, {"unknown command 'frobnicate'"}},
         {"stray_argument", [](Env&) { return std::vector<std::string>{"matrix", "oops"}; }, 2, {"unexpected argument 'oops'"}},
         {"attach_without_url", [](Env& e) { return e.small_matrix({"--attach", "antigravity-claude-proxy"}); }, 2, {"--attach takes ID=URL"}},
@@ -271,6 +275,16 @@ std::vector<BadInput> cases() {
              e.scratch.add_test_proxy("hyg-p", "serve");
              e.scratch.write("grids/hyg-p.json", R"({"proxy":"hyg-p","setup":{"health_timeout_ms":0}})");
              return e.validate();
+         }, 2, {"hyg-p.json", "/setup/health_timeout_ms", "out of range"}},
+        {"grid_timeout_9e18", [](Env& e) {
+             e.scratch.add_test_proxy("hyg-p", "serve");
+             e.scratch.write("grids/hyg-p.json", R"({"proxy":"hyg-p","setup":{"stream_timeout_ms":9e18}})");
+             return e.validate();
+         }, 2, {"hyg-p.json", "/setup/stream_timeout_ms", "expected an integer"}},
+        {"grid_timeout_9000000000000000000", [](Env& e) {
+             e.scratch.add_test_proxy("hyg-p", "serve");
+             e.scratch.write("grids/hyg-p.json", R"({"proxy":"hyg-p","setup":{"health_timeout_ms":9000000000000000000}})");
+             return e.matrix();
          }, 2, {"hyg-p.json", "/setup/health_timeout_ms", "out of range"}},
         {"grid_row_status_as_string", [](Env& e) {
              e.scratch.add_test_proxy("hyg-p", "serve");

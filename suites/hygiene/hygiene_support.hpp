@@ -9,6 +9,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -203,6 +204,13 @@ inline std::vector<fs::path> temp_dirs_in(const fs::path& run_dir) {
 
 // --- temp fixtures ----------------------------------------------------------------------------------------
 
+// `extra` added to `base`.
+inline std::map<std::string, std::string> with(const std::map<std::string, std::string>& extra,
+                                               std::map<std::string, std::string> base) {
+    for (const auto& [k, v] : extra) base[k] = v;
+    return base;
+}
+
 // A temp folder with fixtures/proxies/<id>.json for test proxies (no npm section: any command), removed at the
 // end. The built-in fixtures supply the clients and variants; `--fixtures <dir>/fixtures` adds these.
 class Scratch {
@@ -215,8 +223,9 @@ public:
 
     // A launched test proxy running data/test_proxy.cjs in `mode`.
     void add_test_proxy(const std::string& id, const std::string& mode, int ready_timeout_ms = 10000,
-                        const std::string& key = "rc-hyg-key-1") const {
-        add_proxy(id, {"node", test_proxy_script().string(), mode, root().string()}, ready_timeout_ms, key);
+                        const std::string& key = "rc-hyg-key-1",
+                        const std::map<std::string, std::string>& env = {}) const {
+        add_proxy(id, {"node", test_proxy_script().string(), mode, root().string()}, ready_timeout_ms, key, env);
     }
     // The same test proxy, started by a shell that first runs `shell_prefix` (e.g. `setsid sleep 301 &`), then
     // execs node: a launch command that leaves something behind.
@@ -227,14 +236,14 @@ public:
                   ready_timeout_ms, "rc-hyg-key-1");
     }
     void add_proxy(const std::string& id, const std::vector<std::string>& command, int ready_timeout_ms,
-                   const std::string& key) const {
+                   const std::string& key, const std::map<std::string, std::string>& env = {}) const {
         nlohmann::json p = {
             {"id", id},
             {"name", id},
             {"provenance", "launched"},
             {"launch",
              {{"command", command},
-              {"env", {{"PORT", "{port}"}, {"PID_FILE", (root() / (id + ".pids")).string()}}},
+              {"env", with(env, {{"PORT", "{port}"}, {"PID_FILE", (root() / (id + ".pids")).string()}})},
               {"ready_path", "/health"},
               {"ready_timeout_ms", ready_timeout_ms},
               {"preload", false}}},
@@ -274,10 +283,12 @@ inline bool alive(pid_t pid) { return ::kill(pid, 0) == 0 && !is_zombie(pid); }
 // Stopped (its whole group) with the object.
 class TestServer {
 public:
-    TestServer(const std::string& mode, const fs::path& dir) : log_(dir / ("server-" + mode + ".log")) {
+    TestServer(const std::string& mode, const fs::path& dir, const std::map<std::string, std::string>& env = {})
+        : log_(dir / ("server-" + mode + ".log")) {
         port_ = launch::free_loopback_port();
         launch::ProcessSpec spec{{"node", test_proxy_script().string(), mode, dir.string()},
                                  launch::minimal_environment(), dir, log_};
+        for (const auto& [k, v] : env) spec.env[k] = v;
         spec.env["PORT"] = std::to_string(port_);
         child_.start(spec);
         launch::ReadyOptions ready;

@@ -15,6 +15,11 @@
 //   bad-bytes     404 to all but /health with bytes that are no UTF-8 in the body and in two headers
 //   echo-headers  prints $TEAM_API_KEY at start and every request's headers to stdout, and answers 401 to all but
 //                 /health with the request headers quoted in the body (a proxy that shows the caller its own key)
+//   stall         /health answers; every other request is accepted and never answered (a proxy that stopped
+//                 answering while its health check stays fine)
+//   huge-body     200 to all but /health: $BODY_MB MiB (default 48) of 'a' without a newline
+//   endless       200 to all but /health: an event stream that never ends (64 KiB pieces without a newline)
+//   flood         prints $FLOOD_MB MiB (default 160) of log lines, the key "rc-hyg-key-1" in each, then serves
 // Writes its pid to $PID_FILE when set, so tests can look for it in /proc afterwards.
 const fs = require('node:fs');
 const http = require('node:http');
@@ -112,6 +117,42 @@ switch (mode) {
       return false;
     });
     break;
+  case 'stall': {
+    const held = [];
+    serve((req, res) => {
+      if (req.url === '/health') return true;
+      held.push(res);  // never answered
+      return false;
+    });
+    break;
+  }
+  case 'huge-body':
+  case 'endless': {
+    const piece = Buffer.alloc(1 << 16, 'a');
+    serve((req, res) => {
+      if (req.url === '/health') return true;
+      res.writeHead(200, { 'content-type': mode === 'endless' ? 'text/event-stream' : 'text/plain' });
+      let left = mode === 'endless' ? Infinity : Number(process.env.BODY_MB || 48) * 16;
+      const pump = () => {
+        while (left > 0) {
+          left--;
+          if (!res.write(piece)) { res.once('drain', pump); return; }
+        }
+        res.end();
+      };
+      res.on('close', () => { left = 0; });
+      pump();
+      return false;
+    });
+    break;
+  }
+  case 'flood': {
+    const line = 'flood rc-hyg-key-1 ' + 'x'.repeat(1004) + '\n';  // 1 KiB
+    const block = line.repeat(1024);                                  // 1 MiB
+    for (let i = 0; i < Number(process.env.FLOOD_MB || 160); i++) fs.writeSync(1, block);
+    serve();
+    break;
+  }
   default:
     console.error('test proxy: unknown mode ' + mode);
     process.exit(2);
