@@ -19,8 +19,10 @@ class Journal {
   // limit > 0 keeps only the newest `limit` entries (older ones are dropped as new ones arrive); 0 keeps all.
   explicit Journal(std::size_t limit = 0) : limit_(limit) {}
 
-  // Assigns the entry's seq (1, 2, ...; never reused after clear()) and wakes waiters.
-  void add(JournalEntry e);
+  // Assigns the entry's seq (1, 2, ...; never reused after clear()), wakes waiters, and returns the seq.
+  std::uint64_t add(JournalEntry e);
+  // Appends a frame's send time to the entry `seq` (nothing when the limit or clear() dropped it).
+  void note_sent(std::uint64_t seq, double at_ms);
   std::vector<JournalEntry> snapshot() const;
   std::size_t size() const;      // entries held
   std::size_t arrived() const;   // entries added since the last clear (held + dropped by the limit)

@@ -187,7 +187,7 @@ struct MockUpstream::Impl {
     // The protocols are done with the request: its headers and body move into the journal, not copied.
     e.headers = std::move(in.headers);
     e.body = std::move(in.body);
-    journal.add(std::move(e));
+    const std::uint64_t seq = journal.add(std::move(e));
 
     if (fault.kind == FaultKind::reset) {
       reset_connection(req);
@@ -198,7 +198,8 @@ struct MockUpstream::Impl {
       res.status = 503;
       return;
     }
-    write_reply(std::move(*reply), fault, res, [this](int ms) { return pause(ms); });
+    write_reply(std::move(*reply), fault, res, [this](int ms) { return pause(ms); },
+                [this, seq] { journal.note_sent(seq, steady_ms()); });
   }
 
   void control(const httplib::Request& req, const std::string& path, httplib::Response& res) {

@@ -25,7 +25,14 @@ struct JournalEntry {
   int status = 0;           // what the mock answered (0 for a connection reset)
   std::string protocol;     // handler that answered ("cloudcode", "openai", ...; "" for unknown path)
   std::string fault;        // fault kind applied to this request, "" if none
+  // When each frame of a streamed answer was written whole to the client (the proxy): milliseconds of
+  // std::chrono::steady_clock (CLOCK_MONOTONIC), the clock every process of this machine shares, so a harness
+  // can compare them with when its own client received each event. Empty for answers that are not streamed.
+  std::vector<double> sent_at_ms;
 };
+
+// steady_clock now, in the milliseconds JournalEntry::sent_at_ms uses.
+double steady_ms();
 
 // Every supported protocol name, in the order `mock-upstream --help` lists them.
 inline constexpr std::string_view kProtocolNames[] = {"cloudcode", "openai", "anthropic", "gemini", "copilot"};

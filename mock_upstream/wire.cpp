@@ -25,7 +25,7 @@ bool send_piecewise(httplib::DataSink& sink, const std::string& data, int piece,
 
 }  // namespace
 
-void write_reply(Reply reply, const Fault& fault, httplib::Response& res, Pause pause) {
+void write_reply(Reply reply, const Fault& fault, httplib::Response& res, Pause pause, FrameSent frame_sent) {
   res.status = reply.status;
   for (auto& [k, v] : reply.headers) res.set_header(k, v);
   const bool dribble = fault.kind == FaultKind::dribble, cut = fault.kind == FaultKind::cut;
@@ -37,13 +37,14 @@ void write_reply(Reply reply, const Fault& fault, httplib::Response& res, Pause 
     const int limit = cut ? fault.after : -1;
     const int piece = fault.bytes;
     res.set_chunked_content_provider(
-        reply.content_type, [frames, limit, piece, gap, pause](std::size_t, httplib::DataSink& sink) {
+        reply.content_type, [frames, limit, piece, gap, pause, frame_sent](std::size_t, httplib::DataSink& sink) {
           bool first = true;
           for (std::size_t i = 0; i < frames->size(); ++i) {
             // Returning false makes cpp-httplib drop the connection without the terminating chunk,
             // which is what a client sees when an upstream stream is cut.
             if (limit >= 0 && static_cast<int>(i) >= limit) return false;
             if (!send_piecewise(sink, (*frames)[i], piece, gap, first, pause)) return false;
+            if (frame_sent) frame_sent();
           }
           sink.done();
           return true;

@@ -14,7 +14,10 @@ namespace routecheck::mock {
 // Sleeps up to `ms` milliseconds; returns false when the server is stopping (the writer then gives up).
 using Pause = std::function<bool(int ms)>;
 
-void write_reply(Reply reply, const Fault& fault, httplib::Response& res, Pause pause);
+// Called after each frame of a streamed answer went out whole (the journal notes when).
+using FrameSent = std::function<void()>;
+
+void write_reply(Reply reply, const Fault& fault, httplib::Response& res, Pause pause, FrameSent frame_sent = {});
 
 // Sends a TCP RST on the connection that carried `req`, without closing the descriptor (cpp-httplib owns
 // it and closes it later). Returns false when the connection could not be found.

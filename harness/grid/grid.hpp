@@ -66,6 +66,11 @@ struct RowResult {
     std::string content_type, body_excerpt;
     bool retry_after = false;      // the client received a Retry-After header
     double first_event_ms = 0, total_ms = 0;
+    // When the client received its first and last event, and when the mock upstream sent each frame of the row's
+    // upstream answers (its journal), all on the machine's steady clock (ms): a dribble row's verdict compares
+    // them, so a loaded machine that delays everything cannot make a streaming proxy look buffered.
+    double first_event_at_ms = 0, last_event_at_ms = 0;
+    std::vector<double> upstream_sent_at_ms;
     int events = 0, content_pieces = 0;
     std::vector<std::string> upstream;  // upstream request lines attributed to the row
     bool fault_applied = false;    // the mock played the row's fault on at least one of them

@@ -68,6 +68,8 @@ RowResult run_one(HttpClient& http, const ProxyProfile& proxy, const RowSpec& r,
     out.body_excerpt = resp.body_excerpt;
     out.first_event_ms = resp.first_event_ms;
     out.total_ms = resp.total_ms;
+    out.first_event_at_ms = resp.first_event_at_ms;
+    out.last_event_at_ms = resp.last_event_at_ms;
     return out;
 }
 
@@ -112,14 +114,20 @@ std::vector<RowResult> run_rows(const ProxyProfile& proxy, const std::vector<Row
     }
     if (upstream) {
         std::map<std::string, std::vector<std::string>> by;
+        std::map<std::string, std::vector<double>> sent;
         std::set<std::string> faulted;
         for (const auto& e : upstream->journal())
             if (e.correlation.rfind("grid/", 0) == 0) {
                 by[e.correlation].push_back(e.method + " " + e.target);
+                sent[e.correlation].insert(sent[e.correlation].end(), e.sent_at_ms.begin(), e.sent_at_ms.end());
                 if (!e.fault.empty()) faulted.insert(e.correlation);
             }
         for (auto& r : out) {
             if (auto it = by.find(correlation_of(r.spec)); it != by.end()) r.upstream = it->second;
+            if (auto it = sent.find(correlation_of(r.spec)); it != sent.end()) {
+                r.upstream_sent_at_ms = it->second;
+                std::sort(r.upstream_sent_at_ms.begin(), r.upstream_sent_at_ms.end());
+            }
             r.fault_applied = faulted.count(correlation_of(r.spec)) > 0;
         }
     }

@@ -88,6 +88,42 @@ bool is_error_doc(const json& j) {
     return j.is_object() && (j.contains("error") || j.value("type", "") == "error");
 }
 
+std::string ms(double v) { return std::to_string(static_cast<long>(v + 0.5)) + " ms"; }
+
+// Whether a dribbled stream reached the client as it was sent, and why. The mock notes when it sent each frame
+// (its journal); the client notes when each event came, on the same clock. Streamed: the first event came before
+// the upstream sent its last frame, or (a loaded machine delays everything) the events came spread out as the
+// frames were. Buffered: the first event came only after the last frame, and all came at once. Without the mock's
+// send times (fewer than two frames noted), the old rule: the first event within the first half of the answer.
+struct Dribble {
+    bool buffered = false;
+    std::string why;
+};
+
+Dribble dribble_timing(const RowResult& r) {
+    const auto& sent = r.upstream_sent_at_ms;
+    if (sent.size() < 2 || r.first_event_at_ms <= 0) {
+        const bool early = r.first_event_ms > 0 && r.first_event_ms < r.total_ms / 2;
+        return {!early, std::string(early ? "first event forwarded before the upstream finished"
+                                          : "complete, but the first event came only when the upstream finished") +
+                            " (no send times from the mock: judged by the first event's share of the answer's time)"};
+    }
+    const double first_sent = sent.front(), last_sent = sent.back();
+    const double upstream_spread = last_sent - first_sent;
+    const double client_spread = r.last_event_at_ms - r.first_event_at_ms;
+    if (r.first_event_at_ms < last_sent)
+        return {false, "first event reached the client " + ms(last_sent - r.first_event_at_ms) +
+                           " before the upstream sent its last frame (the mock's send times)"};
+    if (client_spread >= upstream_spread / 2)
+        return {false, "events reached the client over " + ms(client_spread) + " as the upstream sent its " +
+                           std::to_string(sent.size()) + " frames over " + ms(upstream_spread) + " (all " +
+                           ms(r.first_event_at_ms - first_sent) + " late: a loaded machine)"};
+    return {true, "complete, but the first event reached the client " + ms(r.first_event_at_ms - last_sent) +
+                      " after the upstream sent its last frame, and the events came together (over " +
+                      ms(client_spread) + "; the upstream's " + std::to_string(sent.size()) + " frames over " +
+                      ms(upstream_spread) + ")"};
+}
+
 }  // namespace
 
 StreamFacts stream_facts(const std::string& protocol, const std::string& body) {
@@ -176,14 +212,14 @@ void judge_stream(RowResult& r) {
     } else if (f.content_pieces == 0) {
         r.verdict = "SILENT_EMPTY";
         r.detail = "200, a complete stream with zero content and no error: the client shows an empty answer";
-    } else if (r.spec.stream_case == "dribble" && !(r.first_event_ms > 0 && r.first_event_ms < r.total_ms / 2)) {
+    } else if (const Dribble d = r.spec.stream_case == "dribble" ? dribble_timing(r) : Dribble{}; d.buffered) {
         r.verdict = "BUFFERED";
-        r.detail = "complete, but the first event came only when the upstream finished";
+        r.detail = d.why;
     } else {
         r.verdict = "STREAM_OK";
         r.detail = std::to_string(f.events) + " events, " + std::to_string(f.content_pieces) + " content pieces: \"" +
                    f.text + "\"";
-        if (r.spec.stream_case == "dribble") r.detail += "; first event forwarded before the upstream finished";
+        if (!d.why.empty()) r.detail += "; " + d.why;
     }
 }
 

@@ -60,9 +60,12 @@ void end_line(Capture& c) {
     std::string_view line(c.line);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.rfind("data:", 0) == 0) {
-        if (c.out->sse_events++ == 0)
-            c.out->first_event_ms =
-                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - c.start).count();
+        const auto now = std::chrono::steady_clock::now();
+        c.out->last_event_at_ms = std::chrono::duration<double, std::milli>(now.time_since_epoch()).count();
+        if (c.out->sse_events++ == 0) {
+            c.out->first_event_ms = std::chrono::duration<double, std::milli>(now - c.start).count();
+            c.out->first_event_at_ms = c.out->last_event_at_ms;
+        }
         if (line.find("[DONE]") != std::string_view::npos) c.out->sse_done = true;
     }
     if (line.rfind("event: message_stop", 0) == 0 || line.rfind("event: response.completed", 0) == 0)

@@ -53,6 +53,9 @@ struct HttpResponse {
     double first_byte_ms = 0;  // time to the first response byte
     double first_event_ms = 0; // time to the first SSE "data:" line (0 when none): a proxy may send headers at
                                // once yet hold every event until its upstream finished
+    // When the first and the last "data:" line arrived, in milliseconds of std::chrono::steady_clock (0 when none):
+    // the clock the mock upstream's journal notes its send times in (mock::JournalEntry::sent_at_ms).
+    double first_event_at_ms = 0, last_event_at_ms = 0;
     double total_ms = 0;
 };
 

@@ -84,6 +84,43 @@ TEST(GridStream, DribbledStreamHeldUntilTheEndIsBuffered) {
     EXPECT_EQ(r.verdict, "BUFFERED");
 }
 
+// Issue 21.7: a dribble row compares the client's arrivals with the mock's send times (same clock, ms). A proxy that
+// streams but started late (a loaded machine: its first event came at 2100 of 3300 ms, which the share-of-the-answer
+// rule called BUFFERED) streams; one whose events all came together after the last frame buffers.
+RowResult dribbled(std::vector<double> sent, double first_at, double last_at, double first_ms, double total_ms) {
+    RowResult r;
+    r.spec.kind = "stream";
+    r.spec.protocol = "anthropic";
+    r.spec.stream_case = "dribble";
+    r.status = 200;
+    r.content_type = "text/event-stream";
+    r.body_excerpt = kAnthropicOk;
+    r.upstream_sent_at_ms = std::move(sent);
+    r.first_event_at_ms = first_at;
+    r.last_event_at_ms = last_at;
+    r.first_event_ms = first_ms;
+    r.total_ms = total_ms;
+    judge_stream(r);
+    return r;
+}
+
+TEST(GridStream, DribbleIsJudgedAgainstTheMocksSendTimes) {
+    auto late_start = dribbled({10000, 10400, 10800, 11200}, 11100, 11300, 2100, 3300);
+    EXPECT_EQ(late_start.verdict, "STREAM_OK") << late_start.detail;
+    EXPECT_NE(late_start.detail.find("100 ms before the upstream sent its last frame"), std::string::npos)
+        << late_start.detail;
+    // Every event late, after the last frame, yet spread as the frames were: a stalled machine, still a stream.
+    auto spread = dribbled({10000, 10400}, 10500, 10880, 2500, 2900);
+    EXPECT_EQ(spread.verdict, "STREAM_OK") << spread.detail;
+    auto held = dribbled({10000, 10400}, 10450, 10452, 450, 460);
+    EXPECT_EQ(held.verdict, "BUFFERED") << held.detail;
+    EXPECT_NE(held.detail.find("50 ms after the upstream sent its last frame"), std::string::npos) << held.detail;
+    // No send times (a single frame, or no mock): the share of the answer's time, and the detail says so.
+    auto unknown = dribbled({}, 0, 0, 480, 500);
+    EXPECT_EQ(unknown.verdict, "BUFFERED");
+    EXPECT_NE(unknown.detail.find("no send times from the mock"), std::string::npos);
+}
+
 ProxyProfile keyed_profile(const std::string& provenance) {
     ProxyProfile p;
     p.id = "p";

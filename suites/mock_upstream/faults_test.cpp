@@ -141,6 +141,24 @@ TEST_F(Faults, DribbleSendsSmallPiecesSlowly) {
   EXPECT_GE(j.arrivals.size(), 3u);
 }
 
+// Issue 21.7: the journal says when each frame of a streamed answer was sent, on the steady clock the harness
+// shares, so a stream verdict can compare the client's arrivals with the mock's own schedule.
+TEST_F(Faults, JournalNotesWhenEachStreamedFrameWasSent) {
+  const double before = steady_ms();
+  auto r = chat(true, {"x-routecheck-fault: dribble;ms=30;bytes=65536"});
+  const double after = steady_ms();
+  ASSERT_EQ(r.error, CURLE_OK);
+  const auto sent = mock.journal().back().sent_at_ms;
+  ASSERT_EQ(sent.size(), r.sse_data().size()) << "one send time per frame (each frame one SSE event)";
+  ASSERT_GE(sent.size(), 3u);
+  EXPECT_GE(sent.front(), before);
+  EXPECT_LE(sent.back(), after);
+  for (std::size_t i = 1; i < sent.size(); ++i) EXPECT_GE(sent[i] - sent[i - 1], 30 * 0.9) << "frame " << i;
+  EXPECT_EQ(json::parse(journal_to_json(mock.journal())).back()["sent_at_ms"].size(), sent.size());
+  chat(false);
+  EXPECT_TRUE(mock.journal().back().sent_at_ms.empty()) << "an answer that is not streamed has no frames";
+}
+
 TEST_F(Faults, BadFaultHeaderGets400AndIsJournaled) {
   auto r = chat(false, {"x-routecheck-fault: explode"});
   EXPECT_EQ(r.status, 400);

@@ -20,6 +20,9 @@
 //   huge-body     200 to all but /health: $BODY_MB MiB (default 48) of 'a' without a newline
 //   endless       200 to all but /health: an event stream that never ends (64 KiB pieces without a newline)
 //   flood         prints $FLOOD_MB MiB (default 160) of log lines, the key "rc-hyg-key-1" in each, then serves
+//   relay         a streaming proxy: POST /v1/chat/completions waits $RELAY_DELAY_MS (default 0: a proxy busy
+//                 with something else first, e.g. on a loaded machine), then sends the request to $UPSTREAM with its
+//                 x-routecheck-step and x-routecheck-fault headers and writes each piece of the answer on as it comes
 // Writes its pid to $PID_FILE when set, so tests can look for it in /proc afterwards.
 const fs = require('node:fs');
 const http = require('node:http');
@@ -146,6 +149,26 @@ switch (mode) {
     });
     break;
   }
+  case 'relay':
+    serve((req, res) => {
+      if (req.method !== 'POST' || req.url !== '/v1/chat/completions') return true;
+      const chunks = [];
+      req.on('data', (c) => chunks.push(c));
+      req.on('end', () => setTimeout(() => {
+        const headers = { 'content-type': 'application/json' };
+        for (const h of ['x-routecheck-step', 'x-routecheck-fault']) if (req.headers[h]) headers[h] = req.headers[h];
+        const up = http.request(process.env.UPSTREAM + req.url, { method: 'POST', headers }, (answer) => {
+          res.writeHead(answer.statusCode, { 'content-type': answer.headers['content-type'] || 'text/plain' });
+          res.flushHeaders();
+          answer.on('data', (piece) => res.write(piece));
+          answer.on('end', () => res.end());
+        });
+        up.on('error', () => { res.writeHead(502); res.end(); });
+        up.end(Buffer.concat(chunks));
+      }, Number(process.env.RELAY_DELAY_MS || 0)));
+      return false;
+    });
+    break;
   case 'flood': {
     const line = 'flood rc-hyg-key-1 ' + 'x'.repeat(1004) + '\n';  // 1 KiB
     const block = line.repeat(1024);                                  // 1 MiB
