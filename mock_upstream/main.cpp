@@ -67,7 +67,9 @@ Control endpoints (never journaled; a bad control request gets 400 saying what i
                                                    "journal_arrived":since the last clear,"journal_limit":N}
   GET    /__routecheck/journal                     JSON array of entries: seq, t_ms, method, path, query,
                                                    target, headers (lower-cased), body, origin, correlation,
-                                                   status, protocol, fault
+                                                   status, protocol, fault, sent_at_ms (when each frame of a
+                                                   streamed answer went out: steady-clock ms, the clock every
+                                                   process of the machine shares)
   DELETE /__routecheck/journal                     clears it
   GET    /__routecheck/journal/wait?n=N&timeout_ms=T   200 once >= N requests arrived since the last clear,
                                                    408 at the deadline (T <= 120000, default 5000)

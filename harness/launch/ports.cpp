@@ -100,8 +100,15 @@ std::string ListenAddress::text() const {
     return address + ":" + std::to_string(port);
 }
 
-std::vector<pid_t> processes_in_group(pid_t pgid) {
-    std::vector<pid_t> out;
+namespace {
+
+struct ProcLinks {
+    pid_t pid, ppid, pgrp;
+};
+
+// pid, parent and group of every process, from /proc/<pid>/stat.
+std::vector<ProcLinks> all_processes() {
+    std::vector<ProcLinks> out;
     std::error_code ec;
     for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
         const std::string name = entry.path().filename().string();
@@ -115,16 +122,44 @@ std::vector<pid_t> processes_in_group(pid_t pgid) {
         std::istringstream rest(stat.substr(close + 1));
         std::string state;
         long ppid = 0, pgrp = 0;
-        if (rest >> state >> ppid >> pgrp && pgrp == pgid) out.push_back(static_cast<pid_t>(std::stol(name)));
+        if (rest >> state >> ppid >> pgrp)
+            out.push_back({static_cast<pid_t>(std::stol(name)), static_cast<pid_t>(ppid), static_cast<pid_t>(pgrp)});
     }
     return out;
 }
 
-std::vector<ListenAddress> listening_addresses(pid_t pgid) {
+}  // namespace
+
+std::vector<pid_t> processes_in_group(pid_t pgid) {
+    std::vector<pid_t> out;
+    for (const auto& p : all_processes())
+        if (p.pgrp == pgid) out.push_back(p.pid);
+    return out;
+}
+
+std::vector<pid_t> processes_in_tree(pid_t root) {
+    const auto all = all_processes();
+    std::vector<pid_t> out;
+    std::set<pid_t> in_tree = {root};
+    // Parents are found before children by repeating until nothing is added (a tree is shallow).
+    for (bool added = true; added;) {
+        added = false;
+        for (const auto& p : all)
+            if (in_tree.count(p.ppid) && in_tree.insert(p.pid).second) {
+                out.push_back(p.pid);
+                added = true;
+            }
+    }
+    return out;
+}
+
+std::vector<ListenAddress> listening_addresses(pid_t pgid) { return listening_addresses_of(processes_in_group(pgid)); }
+
+std::vector<ListenAddress> listening_addresses_of(const std::vector<pid_t>& pids) {
     std::vector<ListenAddress> out;
     const auto sockets = listening_sockets();
     std::set<unsigned long> seen;  // forked workers share sockets: report each once
-    for (pid_t pid : processes_in_group(pgid)) {
+    for (pid_t pid : pids) {
         std::error_code ec;
         const auto fd_dir = std::filesystem::path("/proc") / std::to_string(pid) / "fd";
         for (const auto& fd : std::filesystem::directory_iterator(fd_dir, ec)) {

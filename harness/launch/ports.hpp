@@ -37,8 +37,15 @@ struct ListenAddress {
 // Processes whose process group is `pgid` (from /proc/<pid>/stat). Zombies are included.
 std::vector<pid_t> processes_in_group(pid_t pgid);
 
+// Every descendant of `root` (not root itself), from the parent links in /proc/<pid>/stat. A launched child's
+// guardian is its parent and a child subreaper, so its tree holds every process of the launch, also those that
+// left the child's group.
+std::vector<pid_t> processes_in_tree(pid_t root);
+
 // TCP sockets in LISTEN state held by any process of group `pgid`, from the socket inodes in /proc/<pid>/fd
 // matched against /proc/net/tcp and /proc/net/tcp6.
 std::vector<ListenAddress> listening_addresses(pid_t pgid);
+// The same for any processes (e.g. processes_in_tree() of a guardian).
+std::vector<ListenAddress> listening_addresses_of(const std::vector<pid_t>& pids);
 
 }  // namespace routecheck::launch

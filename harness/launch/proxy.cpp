@@ -205,7 +205,7 @@ std::vector<std::string> ProxyInstance::secrets() const {
 std::string ProxyInstance::log_tail(std::size_t lines) const { return redact_text(file_tail(log_path_, lines), secrets()); }
 
 std::vector<ListenAddress> ProxyInstance::listening() const {
-    return child_ ? listening_addresses(child_->pgid()) : std::vector<ListenAddress>{};
+    return child_ ? listening_addresses_of(processes_in_tree(child_->guardian())) : std::vector<ListenAddress>{};
 }
 
 void ProxyInstance::prepare_files(const ProxyLaunch& launch) {
@@ -288,8 +288,9 @@ bool ProxyInstance::try_start(const ProxyLaunch& launch, int attempt) {
         throw LaunchError(redact_text("proxy '" + id_ + "' did not become ready: " + e.what(), secrets()));
     }
 
-    // Something answered on the port; make sure it is our process group and that it is loopback-only.
-    const auto listeners = listening_addresses(child_->pgid());
+    // Something answered on the port; make sure it is ours and that the launch listens on loopback only: every
+    // process of it, also one that left the proxy's group (the guardian's subtree holds them all).
+    const auto listeners = listening();
     bool ours = false;
     std::vector<std::string> outside;
     for (const auto& l : listeners) {

@@ -83,6 +83,24 @@ INSTANTIATE_TEST_SUITE_P(ExitPaths, Descendants,
                                          Case{"sigkill", End::Sigkill, "spawn-slow"}),
                          [](const testing::TestParamInfo<Case>& i) { return std::string(i.param.name); });
 
+// Every process of a launch is checked for listeners, not only the proxy's group: one that left it (setsid) and
+// listens on every interface fails the launch as the proxy itself would (issue 21.4's subtree, put to use).
+TEST(LaunchSubtree, ListenerOutsideTheGroupMustBeLoopbackToo) {
+    if (!have_node()) GTEST_SKIP() << "node is not installed";
+    Scratch scratch;
+    scratch.add_shell_proxy("hyg-wide",
+                            "setsid node -e \"require('net').createServer().listen(0, '0.0.0.0')\" "
+                            "</dev/null >/dev/null 2>&1 & echo $! >> \"$PID_FILE\"; sleep 1;",
+                            "serve");
+    auto r = run_routecheck(scratch.matrix_args("hyg-wide"), scratch.log("run"));
+    ASSERT_TRUE(r.in_time) << r.output;
+    EXPECT_EQ(r.code, 1) << r.output;
+    EXPECT_NE(r.output.find("listens on 0.0.0.0:"), std::string::npos) << r.output;
+    auto left = leftovers(scratch.root().string());
+    EXPECT_TRUE(left.empty()) << describe(left);
+    kill_all(left);
+}
+
 // Issue 21.2: a run that fails because it has no file descriptor left (ulimit -n) still removes the temp HOME that
 // holds the rendered key. Each limit fails somewhere else (a pipe, the log, the owner file, the proxy itself).
 TEST(FdExhaustion, TempHomeIsRemovedWhateverFails) {
