@@ -307,24 +307,36 @@ void ChildProcess::start(const ProcessSpec& spec) {
 }
 
 void ChildProcess::poll_exit(std::chrono::milliseconds timeout) {
-    if (pid_ <= 0 || exited_ || status_fd_ < 0) return;
-    pollfd p{status_fd_, POLLIN, 0};
-    int ready;
-    do ready = ::poll(&p, 1, static_cast<int>(timeout.count())); while (ready < 0 && errno == EINTR);
-    if (ready <= 0) return;
-    detail::Report r{};
-    ssize_t n;
-    do n = ::read(status_fd_, &r, sizeof r); while (n < 0 && errno == EINTR);
-    if (n == static_cast<ssize_t>(sizeof r) && r.kind == detail::kExited) {
-        exited_ = true;
-        status_code_ = r.a;
-        status_value_ = r.b;
-    } else if (n == 0) {
-        // The guardian is gone (it reaped the leader on its way out) without a report: someone killed it, and the
-        // leader died with it (its parent-death signal is SIGKILL).
-        guardian_gone_ = exited_ = true;
-        status_code_ = CLD_KILLED;
-        status_value_ = SIGKILL;
+    if (pid_ <= 0 || status_fd_ < 0 || guardian_gone_) return;
+    if (!exited_ && timeout.count() > 0) {
+        pollfd p{status_fd_, POLLIN, 0};
+        int ready;
+        do ready = ::poll(&p, 1, static_cast<int>(timeout.count())); while (ready < 0 && errno == EINTR);
+    }
+    // Everything readable now: the exit report, and the end of the pipe once the guardian is gone.
+    for (;;) {
+        detail::Report r{};
+        ssize_t n;
+        do n = ::read(status_fd_, &r, sizeof r); while (n < 0 && errno == EINTR);
+        if (n == static_cast<ssize_t>(sizeof r)) {
+            if (r.kind == detail::kExited) {
+                exited_ = true;
+                status_code_ = r.a;
+                status_value_ = r.b;
+            }
+            continue;
+        }
+        if (n == 0) {
+            // The guardian is gone and has reaped the leader: -pid_ may name another group from now on. Without an
+            // exit report someone killed it, and the leader died with it (its parent-death signal is SIGKILL).
+            guardian_gone_ = true;
+            if (!exited_) {
+                exited_ = true;
+                status_code_ = CLD_KILLED;
+                status_value_ = SIGKILL;
+            }
+        }
+        return;  // nothing more now (EAGAIN), or the end
     }
 }
 
@@ -365,19 +377,21 @@ bool ChildProcess::stop(std::chrono::milliseconds grace) noexcept {
     bool clean = true;
     try {
         poll_exit();
-        if (!exited_) {
+        if (!exited_ && !guardian_gone_) {
             ::kill(-pid_, SIGTERM);
             clean = wait_exit(grace);
         }
     } catch (...) {
         clean = false;
     }
+    poll_exit();
     // Always: grandchildren may ignore SIGTERM or outlive the leader. The guardian keeps the leader unreaped until
     // it is told to end, so -pid_ still names our group (unless the guardian is already gone).
     if (!guardian_gone_) ::kill(-pid_, SIGKILL);
-    // The guardian ends what is left of the subtree (processes that left the group), then exits.
-    ::kill(guardian_, SIGTERM);
+    // The guardian ends what is left of the subtree (processes that left the group), then exits. (Reaped already
+    // only by wait_for_guardians(), after which the pipe has ended: no signal then to a pid that may be reused.)
     int status = 0;
+    if (!guardian_gone_) ::kill(guardian_, SIGTERM);
     while (::waitpid(guardian_, &status, 0) < 0 && errno == EINTR) {
     }
     poll_exit();  // the exit report it sent on its way out

@@ -387,19 +387,12 @@ void expect_all_gone(const std::vector<pid_t>& pids, const std::string& how) {
 
 }  // namespace
 
-// Issue 21.4: stop() ends every descendant of the launch, whatever group or session it moved to.
-TEST(ChildProcess, StopEndsDescendantsThatLeftTheGroup) {
-    TempDir dir;
-    const auto pidfile = dir.path() / "escaped.pids";
-    ChildProcess p(shell(escapers(pidfile)));
-    const auto pids = read_pids(pidfile, 4);
-    ASSERT_EQ(pids.size(), 4u);
-    for (pid_t pid : pids) EXPECT_NE(::getpgid(pid), p.pgid()) << "pid " << pid << " should have left the group";
-    p.stop(200ms);
-    expect_all_gone(pids, "stop()");
-}
+// Issue 21.4: every way a launch ends ends every descendant of it, whatever group or session it moved to.
+enum class Ending { Stop, Destructor, KillAllChildren };
 
-TEST(ChildProcess, DestructorEndsDescendantsThatLeftTheGroup) {
+class EndsDescendants : public testing::TestWithParam<Ending> {};
+
+TEST_P(EndsDescendants, ThatLeftTheGroup) {
     TempDir dir;
     const auto pidfile = dir.path() / "escaped.pids";
     std::vector<pid_t> pids;
@@ -407,20 +400,23 @@ TEST(ChildProcess, DestructorEndsDescendantsThatLeftTheGroup) {
         ChildProcess p(shell(escapers(pidfile)));
         pids = read_pids(pidfile, 4);
         ASSERT_EQ(pids.size(), 4u);
-    }
-    expect_all_gone(pids, "destructor");
+        for (pid_t pid : pids) EXPECT_NE(::getpgid(pid), p.pgid()) << "pid " << pid << " should have left the group";
+        if (GetParam() == Ending::Stop) p.stop(200ms);
+        if (GetParam() == Ending::KillAllChildren) {
+            kill_all_children();
+            wait_for_guardians();
+        }
+    }  // Ending::Destructor: the destructor does it
+    expect_all_gone(pids, std::to_string(static_cast<int>(GetParam())));
 }
 
-TEST(ChildProcess, KillAllChildrenEndsDescendantsThatLeftTheGroup) {
-    TempDir dir;
-    const auto pidfile = dir.path() / "escaped.pids";
-    ChildProcess p(shell(escapers(pidfile)));
-    const auto pids = read_pids(pidfile, 4);
-    ASSERT_EQ(pids.size(), 4u);
-    kill_all_children();
-    wait_for_guardians();
-    expect_all_gone(pids, "kill_all_children");
-}
+INSTANTIATE_TEST_SUITE_P(Endings, EndsDescendants,
+                         testing::Values(Ending::Stop, Ending::Destructor, Ending::KillAllChildren),
+                         [](const testing::TestParamInfo<Ending>& i) {
+                             return std::string(i.param == Ending::Stop         ? "stop"
+                                                : i.param == Ending::Destructor ? "destructor"
+                                                                                : "kill_all_children");
+                         });
 
 // The harness dying on a signal it handles, or on SIGKILL (no handler runs: the guardian's parent-death signal
 // does the work), takes a grandchild that left the group (`setsid sleep 300 &`) with it.
