@@ -15,6 +15,7 @@ namespace routecheck {
 struct ProxyRunInfo {
     std::string id, name, provenance;  // provenance: launched | attached | source
     std::string version;
+    std::string package;  // the npm/PyPI/Go package it runs ("" for source-only and attached proxies)
     int port = 0;
     double ready_ms = 0;       // mock upstream + proxy start until its health endpoint answered
     double replay_ms = 0;      // wall time of replaying this proxy's cells
@@ -60,6 +61,25 @@ std::string index_html(const MatrixReport& report);
 // The grids' sections (report_grids.cpp): side-by-side tables per grid kind; "" when report.grids is empty.
 std::string grids_markdown(const MatrixReport& report);
 std::string grids_html(const MatrixReport& report);
+
+// Two launched proxies of one package at different versions (claude-code-router 1.0.73 and 3.1.1), compared
+// cell by cell (same client, same variant): report_versions.cpp. A cell changed when whether it works, its
+// verdict class or any step's status differs.
+struct VersionChange {
+    std::string client, variant;
+    std::string from, to;  // "works 200/200" or "NO_ROUTE 404": the cell's outcome in each version
+    bool works_before = false, works_after = false;
+};
+struct VersionComparison {
+    std::string package, from_id, from_version, to_id, to_version;
+    int same = 0;  // cells with the same outcome in both
+    std::vector<VersionChange> changed;
+};
+// Every pair of consecutive versions (ordered numerically) of each package run more than once; empty when none.
+std::vector<VersionComparison> version_comparisons(const MatrixReport& report);
+nlohmann::json versions_json(const std::vector<VersionComparison>& versions);  // matrix.json "versions"
+std::string versions_markdown(const std::vector<VersionComparison>& versions);  // summary.md section
+std::string versions_html(const std::vector<VersionComparison>& versions);      // index.html section
 
 // Writes the four files into `dir` (created), each written whole to a temp name then renamed, so a reader never
 // sees a half-written report.

@@ -69,6 +69,7 @@ nlohmann::json matrix_json(const MatrixReport& report) {
     j["proxies"] = nlohmann::json::array();
     for (const auto& p : report.proxies)
         j["proxies"].push_back({{"id", p.id}, {"name", p.name}, {"provenance", p.provenance}, {"version", p.version},
+                                {"package", p.package},
                                 {"port", p.port}, {"ready_ms", p.ready_ms}, {"replay_ms", p.replay_ms},
                                 {"request_ms_sum", p.request_ms_sum}, {"requests", p.requests}, {"stop_ms", p.stop_ms},
                                 {"grids_ms", p.grids_ms}, {"error", p.error}, {"log_tail", p.log_tail}});
@@ -81,6 +82,7 @@ nlohmann::json matrix_json(const MatrixReport& report) {
                                         {"caveat", r.rec.caveat}});
     j["cells"] = nlohmann::json::array();
     for (const auto& cell : report.cells) j["cells"].push_back(cell_json(cell));
+    j["versions"] = versions_json(version_comparisons(report));
     return j;
 }
 
