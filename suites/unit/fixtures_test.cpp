@@ -74,6 +74,13 @@ std::string client_with(const std::string& from, const std::string& to) {
     return s;
 }
 
+// A launched proxy profile with `section` (ending in a comma) before "launch" and `launch_extra` inside it.
+std::string launched_with(const std::string& section, const std::string& launch_extra = "") {
+    return R"({"id":"p1","name":"P","provenance":"launched",)" + section +
+           R"("launch":{"command":["x"],"ready_path":"/h")" + launch_extra +
+           R"(},"health":{"path":"/h"},"capabilities":[],"routes":[{"method":"GET","path":"/h"}]})";
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Table, BadFixture,
     testing::Values(
@@ -124,7 +131,24 @@ INSTANTIATE_TEST_SUITE_P(
                 R"({"proxy":"p1","cells":{"c1":{"root":[{"step":"list.models","request":"GET /","status":999}]}}})",
                 "p1.json", "/cells/c1/root/0/status"},
         BadCase{"expected table for unknown proxy", "expected/p9.json", R"({"proxy":"p9","cells":{}})", "p9.json",
-                "/proxy"}),
+                "/proxy"},
+        BadCase{"package from an unknown registry", "proxies/p1.json", launched_with(R"("package":{"registry":"cargo",
+                    "name":"x","version":"1","dir":"rust/x","installed":"bin/x"},)"),
+                "p1.json", "/package/registry"},
+        BadCase{"package dir not relative", "proxies/p1.json", launched_with(R"("package":{"registry":"pypi",
+                    "name":"x","version":"1","dir":"/opt/x","installed":".venv/bin/x"},)"),
+                "p1.json", "/package/dir"},
+        BadCase{"both npm and package", "proxies/p1.json", launched_with(R"("npm":{"package":"x","version":"1","dir":"npm/x"},
+                    "package":{"registry":"go","name":"x","version":"1","dir":"go/x","installed":"bin/x"},)"),
+                "p1.json", "/package"},
+        BadCase{"after_ready request with a bad method", "proxies/p1.json",
+                launched_with("", R"(,"after_ready":[{"method":"SEND","path":"/api/accounts"}])"), "p1.json",
+                "/launch/after_ready/0/method"},
+        BadCase{"after_ready path without slash", "proxies/p1.json",
+                launched_with("", R"(,"after_ready":[{"method":"POST","path":"api/accounts"}])"), "p1.json",
+                "/launch/after_ready/0/path"},
+        BadCase{"ready_status out of range", "proxies/p1.json", launched_with("", R"(,"ready_status":2000)"), "p1.json",
+                "/launch/ready_status"}),
     [](const testing::TestParamInfo<BadCase>& info) { return test_name(info.param.name); });
 
 TEST_F(FixtureDir, EmptyFolderIsAnError) {
