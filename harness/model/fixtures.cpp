@@ -284,7 +284,7 @@ ProxyProfile parse_proxy(const nlohmann::json& doc, const fs::path& file) {
     if (p.provenance == "launched" && !p.launch) root.fail("a launched proxy needs a \"launch\" section");
     if (root.has("upstream")) {
         JsonAt up = root.at("upstream");
-        up.only_keys({"protocols", "redirect", "note"});
+        up.only_keys({"protocols", "redirect", "pass_through", "note"});
         p.upstream_protocols = up.strings_or_empty("protocols");
         p.upstream_redirect = up.boolean_or("redirect", true);
     }

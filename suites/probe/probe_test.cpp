@@ -69,6 +69,12 @@ class ProbeLaunched : public testing::TestWithParam<std::string> {};
 TEST_P(ProbeLaunched, LearnsTheHandWrittenContractAndBillsNothing) {
     fs::path file = kRepo / "fixtures/proxies" / (GetParam() + ".json");
     ProxyProfile hand = parse_proxy(read_json_file(file), file);
+    // A proxy that forwards every path under its prefix to the upstream as it is (better-ccflare) answers a path
+    // it lacks with the upstream's own 404: nothing a probe sees tells its routes from its misses, and every probe
+    // request reaches the upstream by design. Its profile says so ("upstream": {"pass_through": true}).
+    if (hand.raw.contains("upstream") && hand.raw["upstream"].value("pass_through", false))
+        GTEST_SKIP() << hand.id << " passes every path under its prefix through to the upstream: a probe cannot learn "
+                     << "its routes (" << hand.raw["upstream"].value("note", "") << ")";
     try {
         launch::check_installed(hand, kRepo);
     } catch (const std::exception& e) {
