@@ -28,7 +28,10 @@ struct FinalRequest {
     std::string method;
 };
 
-FinalRequest join_request(JoinRule rule, const std::string& base_url, const Step& step);
+// The request `step` makes at `base_url` under the profile's join (rule, strip_suffix, version_if_missing,
+// endpoint_if_missing: see JoinSpec).
+// Throws std::invalid_argument when base_url does not parse.
+FinalRequest join_request(const JoinSpec& join, const std::string& base_url, const Step& step);
 
 // "METHOD /path?query" of a step at a Base URL, as `routecheck paths` prints it.
 std::string request_line(const ClientProfile& client, const Step& step, const std::string& base_url);
