@@ -61,8 +61,9 @@ std::string index_html(const MatrixReport& report);
 std::string grids_markdown(const MatrixReport& report);
 std::string grids_html(const MatrixReport& report);
 
-// Writes the four files into `dir` (created), each written whole to a temp name then renamed, so a reader never
-// sees a half-written report.
+// Writes matrix.json, grids.json (when grids ran), summary.md, junit.xml, index.html and cells.tsv (one line per
+// cell: its id, a tab, its matrix.json object) into `dir` (created), each written whole to a temp name then
+// renamed, so a reader never sees a half-written report. Throws std::runtime_error when a file cannot be written.
 void write_report(const MatrixReport& report, const std::filesystem::path& dir);
 
 // The verdict counts: cells that pass, fail, have no expectation, were skipped, are predictions.

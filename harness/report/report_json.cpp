@@ -100,7 +100,13 @@ void write_whole(const std::filesystem::path& file, const std::string& text) {
 
 void write_report(const MatrixReport& report, const std::filesystem::path& dir) {
     std::filesystem::create_directories(dir);
-    write_whole(dir / "matrix.json", matrix_json(report).dump(2) + "\n");
+    const nlohmann::json doc = matrix_json(report);
+    write_whole(dir / "matrix.json", doc.dump(2) + "\n");
+    // cells.tsv: "<cell id>\t<the cell's matrix.json object, one line>" per cell, so a reader that wants one cell
+    // (each ctest cell test is its own process) reads one line instead of building the whole matrix.json.
+    std::string index;
+    for (const auto& c : doc["cells"]) index += c["id"].get<std::string>() + "\t" + c.dump() + "\n";
+    write_whole(dir / "cells.tsv", index);
     if (!report.grids.is_null()) write_whole(dir / "grids.json", report.grids.dump(2) + "\n");
     write_whole(dir / "summary.md", summary_markdown(report));
     write_whole(dir / "junit.xml", junit_xml(report));

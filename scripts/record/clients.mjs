@@ -101,6 +101,28 @@ const continueCli = (provider, model) => (ctx) => ({
     `    provider: ${provider}`, `    model: ${model}`, `    apiKey: ${ctx.key}`, `    apiBase: ${ctx.base}`, '    roles:', '      - chat', ''].join('\n') },
 });
 
+// Library drivers with a mode: one entry per provider of the Vercel AI SDK and of LangChain JS.
+const aiSdk = (mode, pkg, what, protocol, construct, setting) => ({
+  name: `Vercel AI SDK (${pkg}${what})`, protocol, package: pkg, needs: ['ai'], join: 'concat', timeout: 60,
+  command: `node scripts/record/drive-ai-sdk.mjs ${mode} (${construct}: generateText, streamText)`,
+  auth: keyVia(setting),
+  run: modeDriver('drive-ai-sdk.mjs', mode, noEnv),
+});
+// The default instances, configured only by <VENDOR>_BASE_URL and <VENDOR>_API_KEY in the environment.
+const aiSdkEnv = (vendor, VAR) => ({
+  name: `Vercel AI SDK (default ${vendor} instance, ${VAR}_BASE_URL only)`, protocol: vendor === 'openai' ? 'openai-responses' : vendor,
+  package: `@ai-sdk/${vendor}`, needs: ['ai'], join: 'concat', timeout: 60,
+  command: `${VAR}_BASE_URL=<base> ${VAR}_API_KEY=<key> node scripts/record/drive-ai-sdk.mjs ${vendor}-env (import { ${vendor} } from "@ai-sdk/${vendor}")`,
+  auth: keyVia(`${VAR}_API_KEY`),
+  run: modeDriver('drive-ai-sdk.mjs', `${vendor}-env`, (ctx) => ({ [`${VAR}_BASE_URL`]: ctx.base, [`${VAR}_API_KEY`]: ctx.key })),
+});
+const langchainJs = (mode, pkg, what, protocol, construct, setting) => ({
+  name: `LangChain JS (${pkg} ${what})`, protocol, package: pkg, needs: ['@langchain/core'], join: 'concat', timeout: 60,
+  command: `node scripts/record/drive-langchain-js.mjs ${mode} (${construct}: invoke, stream)`,
+  auth: keyVia(setting),
+  run: modeDriver('drive-langchain-js.mjs', mode, noEnv),
+});
+
 export const clients = {
   'claude-code': {
     auth: keyVia('ANTHROPIC_API_KEY', { documented: [{ header: 'authorization', prefix: 'Bearer ', setting: 'ANTHROPIC_AUTH_TOKEN' }], note: "ANTHROPIC_API_KEY is sent as x-api-key (recorded); ANTHROPIC_AUTH_TOKEN as authorization: Bearer (Claude Code's settings documentation). With both set, both headers go out." }),
@@ -129,9 +151,20 @@ export const clients = {
   },
   'genai-node': {
     auth: keyVia('apiKey (GEMINI_API_KEY)'),
+    note: 'the 2.x line, which sends /v1beta/models/...; 3.x sends /v1/models/... (profile genai-node-3)',
     name: 'Google GenAI SDK (Node)', protocol: 'gemini', package: '@google/genai', join: 'concat', timeout: 60,
     command: 'node scripts/record/drive-genai-node.mjs (new GoogleGenAI({apiKey, httpOptions: {baseUrl}}): generateContent, generateContentStream, models.list, countTokens)',
     run: sdkDriver('drive-genai-node.mjs'),
+  },
+  'genai-node-3': {
+    name: 'Google GenAI SDK (Node) 3.x', protocol: 'gemini', package: '@google/genai', installedAs: 'google-genai-3',
+    join: 'concat', timeout: 60,
+    command: 'node scripts/record/drive-genai-node.mjs (new GoogleGenAI({apiKey, httpOptions: {baseUrl}}): generateContent, generateContentStream, models.list, countTokens)',
+    auth: keyVia('apiKey (GEMINI_API_KEY)'),
+    note: '3.x sends /v1/models/... where 2.x (genai-node) sent /v1beta: with an API key it defaults to API version v1; '
+      + 'httpOptions.apiVersion "v1beta" gives /v1beta again. Both versions are kept as profiles because the paths differ.',
+    run: (ctx) => ({ ...sdkDriver('drive-genai-node.mjs')(ctx), env: { ROUTECHECK_BASE_URL: ctx.base, ROUTECHECK_API_KEY: ctx.key,
+      ROUTECHECK_PACKAGE: ctx.pkg } }),
   },
   'gemini-cli': {
     auth: keyVia('GEMINI_API_KEY'),
@@ -301,74 +334,28 @@ export const clients = {
   },
 
   // Vercel AI SDK (`ai` with a provider package): generateText + streamText through scripts/record/drive-ai-sdk.mjs.
-  'ai-sdk-openai': {
-    name: 'Vercel AI SDK (@ai-sdk/openai, default model call)', protocol: 'openai-responses', package: '@ai-sdk/openai', needs: ['ai'], join: 'concat', timeout: 60,
-    command: 'node scripts/record/drive-ai-sdk.mjs openai (createOpenAI({baseURL, apiKey})(model): generateText, streamText)',
-    auth: keyVia('apiKey (OPENAI_API_KEY)'),
-    run: modeDriver('drive-ai-sdk.mjs', 'openai', noEnv),
-  },
-  'ai-sdk-openai-chat': {
-    name: 'Vercel AI SDK (@ai-sdk/openai .chat)', protocol: 'openai', package: '@ai-sdk/openai', needs: ['ai'], join: 'concat', timeout: 60,
-    command: 'node scripts/record/drive-ai-sdk.mjs openai-chat (createOpenAI({baseURL, apiKey}).chat(model): generateText, streamText)',
-    auth: keyVia('apiKey (OPENAI_API_KEY)'),
-    run: modeDriver('drive-ai-sdk.mjs', 'openai-chat', noEnv),
-  },
-  'ai-sdk-anthropic': {
-    name: 'Vercel AI SDK (@ai-sdk/anthropic)', protocol: 'anthropic', package: '@ai-sdk/anthropic', needs: ['ai'], join: 'concat', timeout: 60,
-    command: 'node scripts/record/drive-ai-sdk.mjs anthropic (createAnthropic({baseURL, apiKey}): generateText, streamText)',
-    auth: keyVia('apiKey (ANTHROPIC_API_KEY)'),
-    run: modeDriver('drive-ai-sdk.mjs', 'anthropic', noEnv),
-  },
-  'ai-sdk-google': {
-    name: 'Vercel AI SDK (@ai-sdk/google)', protocol: 'gemini', package: '@ai-sdk/google', needs: ['ai'], join: 'concat', timeout: 60,
-    command: 'node scripts/record/drive-ai-sdk.mjs google (createGoogleGenerativeAI({baseURL, apiKey}): generateText, streamText)',
-    auth: keyVia('apiKey (GOOGLE_GENERATIVE_AI_API_KEY)'),
-    run: modeDriver('drive-ai-sdk.mjs', 'google', noEnv),
-  },
-  'ai-sdk-openai-compatible': {
-    name: 'Vercel AI SDK (@ai-sdk/openai-compatible)', protocol: 'openai', package: '@ai-sdk/openai-compatible', needs: ['ai'], join: 'concat', timeout: 60,
-    command: 'node scripts/record/drive-ai-sdk.mjs openai-compatible (createOpenAICompatible({name, baseURL, apiKey}): generateText, streamText)',
-    auth: keyVia('apiKey'),
-    run: modeDriver('drive-ai-sdk.mjs', 'openai-compatible', noEnv),
-  },
-  'ai-sdk-openai-env': {
-    name: 'Vercel AI SDK (default openai instance, OPENAI_BASE_URL only)', protocol: 'openai-responses', package: '@ai-sdk/openai', needs: ['ai'], join: 'concat', timeout: 60,
-    command: 'OPENAI_BASE_URL=<base> OPENAI_API_KEY=<key> node scripts/record/drive-ai-sdk.mjs openai-env (import { openai } from "@ai-sdk/openai")',
-    auth: keyVia('OPENAI_API_KEY'),
-    run: modeDriver('drive-ai-sdk.mjs', 'openai-env', (ctx) => ({ OPENAI_BASE_URL: ctx.base, OPENAI_API_KEY: ctx.key })),
-  },
-  'ai-sdk-anthropic-env': {
-    name: 'Vercel AI SDK (default anthropic instance, ANTHROPIC_BASE_URL only)', protocol: 'anthropic', package: '@ai-sdk/anthropic', needs: ['ai'], join: 'concat', timeout: 60,
-    command: 'ANTHROPIC_BASE_URL=<base> ANTHROPIC_API_KEY=<key> node scripts/record/drive-ai-sdk.mjs anthropic-env (import { anthropic } from "@ai-sdk/anthropic")',
-    auth: keyVia('ANTHROPIC_API_KEY'),
-    run: modeDriver('drive-ai-sdk.mjs', 'anthropic-env', (ctx) => ({ ANTHROPIC_BASE_URL: ctx.base, ANTHROPIC_API_KEY: ctx.key })),
-  },
+  'ai-sdk-openai': aiSdk('openai', '@ai-sdk/openai', ', default model call', 'openai-responses',
+    'createOpenAI({baseURL, apiKey})(model)', 'apiKey (OPENAI_API_KEY)'),
+  'ai-sdk-openai-chat': aiSdk('openai-chat', '@ai-sdk/openai', ' .chat', 'openai', 'createOpenAI({baseURL, apiKey}).chat(model)',
+    'apiKey (OPENAI_API_KEY)'),
+  'ai-sdk-anthropic': aiSdk('anthropic', '@ai-sdk/anthropic', '', 'anthropic', 'createAnthropic({baseURL, apiKey})',
+    'apiKey (ANTHROPIC_API_KEY)'),
+  'ai-sdk-google': aiSdk('google', '@ai-sdk/google', '', 'gemini', 'createGoogleGenerativeAI({baseURL, apiKey})',
+    'apiKey (GOOGLE_GENERATIVE_AI_API_KEY)'),
+  'ai-sdk-openai-compatible': aiSdk('openai-compatible', '@ai-sdk/openai-compatible', '', 'openai',
+    'createOpenAICompatible({name, baseURL, apiKey})', 'apiKey'),
+  'ai-sdk-openai-env': aiSdkEnv('openai', 'OPENAI'),
+  'ai-sdk-anthropic-env': aiSdkEnv('anthropic', 'ANTHROPIC'),
 
   // LangChain JS: invoke + stream through scripts/record/drive-langchain-js.mjs.
-  'langchain-js-openai': {
-    name: 'LangChain JS (@langchain/openai ChatOpenAI)', protocol: 'openai', package: '@langchain/openai', needs: ['@langchain/core'], join: 'concat', timeout: 60,
-    command: 'node scripts/record/drive-langchain-js.mjs openai (new ChatOpenAI({apiKey, configuration: {baseURL}}): invoke, stream)',
-    auth: keyVia('apiKey (OPENAI_API_KEY)'),
-    run: modeDriver('drive-langchain-js.mjs', 'openai', noEnv),
-  },
-  'langchain-js-openai-responses': {
-    name: 'LangChain JS (@langchain/openai ChatOpenAI, useResponsesApi)', protocol: 'openai-responses', package: '@langchain/openai', needs: ['@langchain/core'], join: 'concat', timeout: 60,
-    command: 'node scripts/record/drive-langchain-js.mjs openai-responses (new ChatOpenAI({apiKey, useResponsesApi: true, configuration: {baseURL}}): invoke, stream)',
-    auth: keyVia('apiKey (OPENAI_API_KEY)'),
-    run: modeDriver('drive-langchain-js.mjs', 'openai-responses', noEnv),
-  },
-  'langchain-js-anthropic': {
-    name: 'LangChain JS (@langchain/anthropic ChatAnthropic)', protocol: 'anthropic', package: '@langchain/anthropic', needs: ['@langchain/core'], join: 'concat', timeout: 60,
-    command: 'node scripts/record/drive-langchain-js.mjs anthropic (new ChatAnthropic({apiKey, anthropicApiUrl}): invoke, stream)',
-    auth: keyVia('apiKey (ANTHROPIC_API_KEY)'),
-    run: modeDriver('drive-langchain-js.mjs', 'anthropic', noEnv),
-  },
-  'langchain-js-google-genai': {
-    name: 'LangChain JS (@langchain/google-genai ChatGoogleGenerativeAI)', protocol: 'gemini', package: '@langchain/google-genai', needs: ['@langchain/core'], join: 'concat_raw', timeout: 60,
-    command: 'node scripts/record/drive-langchain-js.mjs google-genai (new ChatGoogleGenerativeAI({apiKey, baseUrl}): invoke, stream)',
-    auth: keyVia('apiKey (GOOGLE_API_KEY)'),
-    run: modeDriver('drive-langchain-js.mjs', 'google-genai', noEnv),
-  },
+  'langchain-js-openai': langchainJs('openai', '@langchain/openai', 'ChatOpenAI', 'openai',
+    'new ChatOpenAI({apiKey, configuration: {baseURL}})', 'apiKey (OPENAI_API_KEY)'),
+  'langchain-js-openai-responses': langchainJs('openai-responses', '@langchain/openai', 'ChatOpenAI, useResponsesApi', 'openai-responses',
+    'new ChatOpenAI({apiKey, useResponsesApi: true, configuration: {baseURL}})', 'apiKey (OPENAI_API_KEY)'),
+  'langchain-js-anthropic': langchainJs('anthropic', '@langchain/anthropic', 'ChatAnthropic', 'anthropic',
+    'new ChatAnthropic({apiKey, anthropicApiUrl})', 'apiKey (ANTHROPIC_API_KEY)'),
+  'langchain-js-google-genai': { ...langchainJs('google-genai', '@langchain/google-genai', 'ChatGoogleGenerativeAI', 'gemini',
+    'new ChatGoogleGenerativeAI({apiKey, baseUrl})', 'apiKey (GOOGLE_API_KEY)'), join: 'concat_raw' },
 
   // Continue CLI (cn): one model per config.yaml.
   'continue-cli-openai': {
@@ -414,6 +401,9 @@ export const clients = {
     name: 'Google GenAI Python SDK', protocol: 'gemini', package: 'google-genai', python: 'google-genai', join: 'concat', timeout: 60,
     command: 'python scripts/record/drive-google-genai-python.py (genai.Client(api_key, http_options=HttpOptions(base_url)): generate_content, generate_content_stream, models.list, count_tokens)',
     auth: keyVia('api_key (GEMINI_API_KEY)'),
+    note: 'With an API key this version defaults to API version v1 (google/genai/_api_client.py '
+      + 'GOOGLE_AI_API_DEFAULT_VERSION), so it sends /v1/models/..., where the Node SDK and Gemini CLI send /v1beta; '
+      + 'http_options api_version="v1beta" or GOOGLE_GENAI_API_VERSION=beta gives /v1beta.',
     run: pyDriver('google-genai', 'drive-google-genai-python.py'),
   },
   'litellm-openai': {
@@ -448,6 +438,18 @@ export const clients = {
     command: 'python scripts/record/drive-langchain-openai-python.py responses (ChatOpenAI(base_url, api_key, use_responses_api=True): invoke, stream)',
     auth: keyVia('api_key (OPENAI_API_KEY)'),
     run: pyDriver('langchain-openai', 'drive-langchain-openai-python.py', 'responses'),
+  },
+  'aider-openai': {
+    name: 'aider (openai/ model, --openai-api-base)', protocol: 'openai', package: 'aider-chat', python: 'aider', join: 'concat', timeout: 120,
+    command: 'aider --model openai/gpt-5-mini --openai-api-base BASE --openai-api-key KEY --message "say hi" (no git, no update check, no analytics)',
+    auth: keyVia('--openai-api-key (OPENAI_API_KEY)'),
+    run: (ctx) => ({
+      argv: [ctx.bin('aider'), '--model', 'openai/gpt-5-mini', '--openai-api-base', ctx.base, '--openai-api-key', ctx.key,
+        '--message', 'say hi', '--no-git', '--yes-always', '--no-check-update', '--analytics-disable', '--no-show-model-warnings',
+        '--no-pretty', '--map-tokens', '0', '--no-show-release-notes'],
+      env: {},
+      files: {},
+    }),
   },
   'llm-openai-compatible': {
     name: 'llm CLI (extra-openai-models.yaml api_base)', protocol: 'openai', package: 'llm', python: 'llm', join: 'concat', timeout: 60,

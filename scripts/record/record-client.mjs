@@ -297,7 +297,10 @@ function buildSteps(rule, rootReqs, callOf, norm, optionalCalls) {
 
 async function recordClient(id, cfg, opts, variants) {
   const venv = cfg.python ? pythonVenv(opts, cfg.python) : null;
-  const version = venv ? pythonPackageVersion(venv, cfg.package) : packageVersion(opts.clientsDir, cfg.package);
+  // A second version of a package is installed under an npm alias (`installedAs`); --drift installs the newest
+  // under its own name.
+  const pkg = opts.drift ? cfg.package : (cfg.installedAs || cfg.package);
+  const version = venv ? pythonPackageVersion(venv, cfg.package) : packageVersion(opts.clientsDir, pkg);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), `routecheck-rec-${id}-`));
   const binDir = venv ? path.join(venv, 'bin') : path.join(opts.clientsDir, 'node_modules/.bin');
   const bin = (name) => {
@@ -318,7 +321,7 @@ async function recordClient(id, cfg, opts, variants) {
       const base = v.base_url.replace('{port}', String(rec.port));
       const callsFile = path.join(vdir, 'calls.tsv');
       const ctx = { base, key: FAKE_KEY, home, cwd, bin, node: process.execPath, scriptsDir,
-        python: venv ? path.join(venv, 'bin/python') : null };
+        python: venv ? path.join(venv, 'bin/python') : null, pkg };
       const r = cfg.run(ctx);
       writeFiles(r.files);
       const env = {
@@ -441,7 +444,7 @@ async function drift(ids, opts, variants, committedDir) {
     const inst = cfg.python ? installPythonVenv(scratch, cfg.python, cfg.package)
       : installNpmGroup(scratch, [cfg.package, ...(cfg.needs || [])]);
     if (inst.error) { report.push(`${id}: NOT CHECKED: ${inst.error}`); status = 1; continue; }
-    const o = { ...opts, verbose: false, ...(cfg.python ? { pythonDir: inst.dir } : { clientsDir: inst.dir }) };
+    const o = { ...opts, verbose: false, drift: true, ...(cfg.python ? { pythonDir: inst.dir } : { clientsDir: inst.dir }) };
     const res = await recordClient(id, cfg, o, variants);
     const file = path.join(committedDir, `${id}.json`);
     const old = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : { recordings: [], auth: {} };

@@ -15,23 +15,17 @@ Step step(std::string method, std::string endpoint, std::string query = "") {
     return s;
 }
 
-JoinSpec strip_v1() {
+// A concat join with the options a recorded client needs (harness/model/fixtures.hpp, JoinSpec).
+JoinSpec concat_with(std::vector<std::string> strip_suffix, bool version_if_missing, bool endpoint_if_missing) {
     JoinSpec j(JoinRule::Concat);
-    j.strip_suffix = {"/v1"};
+    j.strip_suffix = std::move(strip_suffix);
+    j.version_if_missing = version_if_missing;
+    j.endpoint_if_missing = endpoint_if_missing;
     return j;
 }
-
-JoinSpec version_if_missing() {
-    JoinSpec j(JoinRule::Concat);
-    j.version_if_missing = true;
-    return j;
-}
-
-JoinSpec endpoint_if_missing() {
-    JoinSpec j(JoinRule::Concat);
-    j.endpoint_if_missing = true;
-    return j;
-}
+JoinSpec strip_v1() { return concat_with({"/v1"}, false, false); }
+JoinSpec version_if_missing() { return concat_with({}, true, false); }
+JoinSpec endpoint_if_missing() { return concat_with({}, false, true); }
 
 struct JoinCase {
     JoinSpec rule;
