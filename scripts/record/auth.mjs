@@ -25,7 +25,8 @@ export function buildAuth(cfg, recorded) {
   const carriers = recorded.filter((c) => c.header).map((c) => ({
     header: c.header, prefix: c.prefix, setting: (a.settings && a.settings[c.header]) || a.setting || '', seen: 'recorded' }));
   for (const d of a.documented || []) {
-    if (!carriers.some((c) => c.header === d.header)) carriers.push({ prefix: '', ...d, seen: 'documented' });
+    // (a documented setting may share its header with a recorded one: both settings then send the key there)
+    if (!carriers.some((c) => c.header === d.header && c.setting === d.setting)) carriers.push({ prefix: '', ...d, seen: 'documented' });
   }
   const auth = { carriers };
   if (a.note) auth.note = a.note;

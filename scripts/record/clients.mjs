@@ -144,7 +144,7 @@ export const clients = {
     run: sdkDriver('drive-openai-node.mjs'),
   },
   'anthropic-node': {
-    auth: keyVia('apiKey (ANTHROPIC_API_KEY)', { note: 'This SDK version sends apiKey as authorization: Bearer, as it sends authToken (ANTHROPIC_AUTH_TOKEN): client.js apiKeyAuth and bearerAuth; no x-api-key header goes out.' }),
+    auth: keyVia('apiKey (ANTHROPIC_API_KEY)', { documented: [{ header: 'authorization', prefix: 'Bearer ', setting: 'authToken (ANTHROPIC_AUTH_TOKEN)' }], note: 'This SDK version sends apiKey as authorization: Bearer, as it sends authToken (ANTHROPIC_AUTH_TOKEN): client.js apiKeyAuth and bearerAuth; no x-api-key header goes out.' }),
     name: 'Anthropic Node SDK', protocol: 'anthropic', package: '@anthropic-ai/sdk', join: 'concat', timeout: 60,
     command: 'node scripts/record/drive-anthropic-node.mjs (new Anthropic({apiKey, baseURL}): messages.create plain + stream, messages.countTokens, models.list)',
     run: sdkDriver('drive-anthropic-node.mjs'),
@@ -394,7 +394,7 @@ export const clients = {
   'anthropic-python': {
     name: 'Anthropic Python SDK', protocol: 'anthropic', package: 'anthropic', python: 'anthropic', join: 'concat', timeout: 60,
     command: 'python scripts/record/drive-anthropic-python.py (Anthropic(api_key, base_url): messages.create plain + stream, messages.count_tokens, models.list)',
-    auth: keyVia('api_key (ANTHROPIC_API_KEY)', { note: 'This SDK version sends api_key as authorization: Bearer, as it sends auth_token (ANTHROPIC_AUTH_TOKEN): _client.py _api_key_auth and _bearer_auth; no x-api-key header goes out.' }),
+    auth: keyVia('api_key (ANTHROPIC_API_KEY)', { documented: [{ header: 'authorization', prefix: 'Bearer ', setting: 'auth_token (ANTHROPIC_AUTH_TOKEN)' }], note: 'This SDK version sends api_key as authorization: Bearer, as it sends auth_token (ANTHROPIC_AUTH_TOKEN): _client.py _api_key_auth and _bearer_auth; no x-api-key header goes out.' }),
     run: pyDriver('anthropic', 'drive-anthropic-python.py'),
   },
   'google-genai-python': {
