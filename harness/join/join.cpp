@@ -105,9 +105,10 @@ std::string last_segment(const std::string& path) { return path.substr(path.rfin
 
 // version_if_missing: the endpoint's leading version segment is left out when the base path ends in a version.
 std::string endpoint_for(const std::string& base, const std::string& endpoint) {
+    if (endpoint.size() < 2 || endpoint.front() != '/') return endpoint;  // "" or "/": no leading version to drop
     auto second = endpoint.find('/', 1);
     std::string first = endpoint.substr(1, second == std::string::npos ? std::string::npos : second - 1);
-    if (endpoint.size() < 2 || !is_version(first) || !is_version(last_segment(base))) return endpoint;
+    if (!is_version(first) || !is_version(last_segment(base))) return endpoint;
     return second == std::string::npos ? "" : endpoint.substr(second);
 }
 

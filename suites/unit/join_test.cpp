@@ -89,6 +89,9 @@ INSTANTIATE_TEST_SUITE_P(
                  "POST /v1/chat/completions/v1beta/models"},
         JoinCase{version_if_missing(), "http://127.0.0.1:8045/vbeta", "/v1beta/models", "", "POST /vbeta/v1beta/models"},
         JoinCase{version_if_missing(), "http://127.0.0.1:8045/v1", "/models", "", "POST /v1/models"},
+        // (found by fuzz_join: an empty endpoint once read past its end)
+        JoinCase{version_if_missing(), "http://127.0.0.1:8045/v1", "", "", "POST /v1"},
+        JoinCase{version_if_missing(), "http://127.0.0.1:8045/v1", "/", "", "POST /v1/"},
         // endpoint_if_missing: LiteLLM's anthropic/ models append /v1/messages unless the Base URL ends with it.
         JoinCase{endpoint_if_missing(), "http://127.0.0.1:8045", "/v1/messages", "", "POST /v1/messages"},
         JoinCase{endpoint_if_missing(), "http://127.0.0.1:8045/v1", "/v1/messages", "", "POST /v1/v1/messages"},
