@@ -3,8 +3,10 @@
 
 #include <httplib.h>
 
+#include <atomic>
 #include <chrono>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 
@@ -52,6 +54,7 @@ struct StandIn::Impl {
   std::string health;
   Answer unknown{404, "", ""};
   Answer wrong_method{405, "", ""};
+  std::optional<Answer> options;  // a CORS layer in front: every OPTIONS request gets this, before auth and routing
   bool auth = false;
   std::string key;
   std::vector<std::string> carriers;
@@ -62,6 +65,7 @@ struct StandIn::Impl {
   httplib::Server svr;
   std::thread thread;
   bool started = false;
+  std::atomic<bool> stopping{false};
   mutable std::mutex mu;
   std::vector<std::string> seen;
 
@@ -80,8 +84,21 @@ struct StandIn::Impl {
     return {"", ""};
   }
 
-  static void send(httplib::Response& res, const Answer& a) {
+  void send(httplib::Response& res, const Answer& a) {
     res.status = a.status;
+    if (a.status == 101) {
+      // A websocket upgrade: like a real server, keep the connection open and send nothing (the client's timeout
+      // ends it: the replay reads that as an upgrade that worked). Held for at most 10 s, or until stop().
+      res.set_header("Upgrade", "websocket");
+      res.set_header("Connection", "Upgrade");
+      res.set_chunked_content_provider("application/octet-stream", [this](std::size_t, httplib::DataSink& sink) {
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (!stopping && sink.is_writable() && std::chrono::steady_clock::now() < deadline)
+          std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        return false;
+      });
+      return;
+    }
     if (!a.body.empty() || !a.content_type.empty())
       res.set_content(a.body, a.content_type.empty() ? "text/plain" : a.content_type);
   }
@@ -95,6 +112,7 @@ struct StandIn::Impl {
       std::lock_guard lock(mu);
       seen.push_back(line);
     }
+    if (options && req.method == "OPTIONS") return send(res, *options);
     const RouteRule* route = nullptr;
     bool path_known = false;
     for (const auto& r : routes) {
@@ -145,6 +163,8 @@ StandIn::StandIn(const json& proxy, std::string host, int port) : impl_(std::mak
   m.health = proxy.value("health", "");
   m.unknown = answer_of(proxy.value("unknown", json()), m.unknown, "/proxy/unknown");
   m.wrong_method = answer_of(proxy.value("wrong_method", json()), m.wrong_method, "/proxy/wrong_method");
+  if (proxy.contains("options") && !proxy["options"].is_null())
+    m.options = answer_of(proxy["options"], Answer{200, "", ""}, "/proxy/options");
   if (proxy.contains("auth") && !proxy["auth"].is_null()) {
     const json& a = proxy["auth"];
     if (!a.is_object() || !a.contains("key") || !a["key"].is_string())
@@ -157,13 +177,19 @@ StandIn::StandIn(const json& proxy, std::string host, int port) : impl_(std::mak
     m.missing = answer_of(a.value("missing", json()), m.missing, "/proxy/auth/missing");
     m.wrong = answer_of(a.value("wrong", json()), m.wrong, "/proxy/auth/wrong");
   }
+  m.svr.set_tcp_nodelay(true);  // without it every small answer waits ~40 ms for a delayed ACK
   m.svr.set_keep_alive_timeout(1);
   m.svr.set_read_timeout(10, 0);
   m.svr.set_write_timeout(10, 0);
-  m.svr.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-    impl_->handle(req, res);
-    return httplib::Server::HandlerResponse::Handled;
-  });
+  // Handlers, not a pre-routing hook: cpp-httplib reads a request's body only before it calls a handler, and a body
+  // left unread on a keep-alive connection would be parsed as the next request (400 / 414 for what follows).
+  auto handler = [this](const httplib::Request& req, httplib::Response& res) { impl_->handle(req, res); };
+  m.svr.Get(".*", handler);
+  m.svr.Post(".*", handler);
+  m.svr.Put(".*", handler);
+  m.svr.Patch(".*", handler);
+  m.svr.Delete(".*", handler);
+  m.svr.Options(".*", handler);
 }
 
 StandIn::~StandIn() { stop(); }
@@ -189,6 +215,7 @@ void StandIn::stop() {
   Impl& m = *impl_;
   if (!m.started) return;
   m.started = false;
+  m.stopping = true;  // releases held websocket connections, so the server's workers can end
   m.svr.stop();
   if (m.thread.joinable()) m.thread.join();
 }

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 #include <iostream>
 
@@ -187,7 +188,8 @@ int cmd_validate(const std::vector<std::string>& argv) {
     // <prefix>/share/routecheck/fixtures (and the repository's own --fixtures), never a source tree.
     for (const auto& root : f.roots) std::cout << "fixtures: " << root.string() << "\n";
     std::cout << f.clients.size() << " client profiles, " << f.variants.size() << " variants, " << f.proxies.size()
-              << " proxy profiles, " << f.expected.size() << " expected tables, " << cases << " corpus cases: "
+              << " proxy profiles, " << f.expected.size() << " expected tables, " << f.observed.size()
+              << " observed probe tables, " << cases << " corpus cases: "
               << (problems ? std::to_string(problems) + " recordings not reproduced" : std::string("all valid")) << "\n";
     return problems ? 2 : 0;
 }
@@ -270,6 +272,13 @@ not run; 2 usage or fixture error, or an --out folder another run is writing to 
     return (c.fail || c.no_expectation || !report.errors.empty()) ? 1 : 0;
 }
 
+std::string today_utc() {
+    std::time_t t = std::time(nullptr);
+    char buf[16];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d", std::gmtime(&t));
+    return buf;
+}
+
 int dispatch(const std::string& command, const std::vector<std::string>& args) {
     if (command == "matrix") return cmd_matrix(args);
     if (command == "paths") return cmd_paths(args);
@@ -277,7 +286,8 @@ int dispatch(const std::string& command, const std::vector<std::string>& args) {
     if (command == "list-grid-rows") return cmd_list_grid_rows(args);
     if (command == "validate") return cmd_validate(args);
     if (command == "doctor") return cmd_doctor(args);
-    throw UsageError("unknown command '" + command + "' (matrix, paths, doctor, list-cells, list-grid-rows, validate)");
+    if (command == "probe") return cmd_probe(args);
+    throw UsageError("unknown command '" + command + "' (matrix, paths, doctor, probe, list-cells, list-grid-rows, validate)");
 }
 
 }  // namespace routecheck::cli

@@ -15,6 +15,16 @@ int cmd_list_cells(const std::vector<std::string>& args);
 int cmd_list_grid_rows(const std::vector<std::string>& args);
 int cmd_validate(const std::vector<std::string>& args);
 int cmd_doctor(const std::vector<std::string>& args);
+int cmd_probe(const std::vector<std::string>& args);
+
+// doctor --seen / --log (cli/seen.cpp): each request line, the clients and Base URLs that build its path, judged
+// against `proxy`; Base URLs shown at `origin` ("http://127.0.0.1:8045"). Exit 1 when a line no client explains.
+int doctor_seen(const Fixtures& fixtures, const ProxyProfile& proxy, const std::vector<std::string>& lines,
+                const std::string& origin, bool as_json);
+std::vector<std::string> read_log_lines(const std::string& file);  // non-empty lines; UsageError if none
+
+// Today's date in UTC, YYYY-MM-DD (a probed profile's date).
+std::string today_utc();
 
 // Loads the built-in fixtures plus every --fixtures folder.
 Fixtures load_with(const std::vector<std::string>& extra_dirs, bool allow_override);

@@ -14,6 +14,7 @@
 #include "judge/judge.hpp"
 #include "judge/path.hpp"
 #include "judge/recommend.hpp"
+#include "probe/probe.hpp"
 #include "replay/replay.hpp"
 #include "report/report.hpp"
 #include "run/replay_cells.hpp"
@@ -24,21 +25,29 @@ namespace {
 
 const char* kHelp = R"(usage: routecheck doctor --client ID --base-url URL [--target URL] [--api-key K] [--key-setting NAME]
                         [--proxy ID] [--allow-quota] [--json] [--fixtures DIR]... [--override]
+       routecheck doctor --seen "METHOD /path [STATUS]"... | --log FILE  [--proxy ID] [--target URL] [--json]
 Diagnoses one client profile at one Base URL against a proxy, step by step:
   1. Is the proxy up?  2. Which path does the client build, and is it a route?  3. What came back (401 or 404?)
   4. Verdict and fix: the same judgment as a matrix cell.
 
   --client ID         client profile (routecheck list-cells shows the ids)
   --base-url URL      the Base URL as typed into the client
-  --proxy ID          proxy profile whose routes and key headers judge the paths (default: antigravity-tools)
-  --target URL        a running proxy (http://host:port) to send the steps to; without it nothing is sent
+  --proxy ID          proxy profile whose routes and key headers judge the paths; with --target the doctor also
+                      checks the target looks like that proxy. Default: with --target, what `routecheck probe`
+                      learns from the target; without it, antigravity-tools
+  --target URL        a running proxy (http://127.0.0.1:PORT) to send the steps to; without it nothing is sent
   --api-key K         the key the client is given (without it no key is sent)
   --key-setting NAME  the client setting the key is given in (e.g. ANTHROPIC_AUTH_TOKEN), or a header name;
                       default: the client's first (see its profile's "auth")
   --allow-quota       send steps that spend upstream quota as the client would (default: as empty-body probes)
   --json              machine-readable output: the cell's verdict {class, reason, fix, base_url} and works
+  --seen LINE         a request line from the proxy's log (repeatable), e.g. "POST /v1/chat/completions/responses 404":
+                      which client profiles and Base URLs build that path, each judged against --proxy (default
+                      antigravity-tools); Base URLs at --target's host and port (default http://127.0.0.1:8045)
+  --log FILE          the same for every line of FILE (an access log; the method, path and status are found in it)
 Exit: 0 the client works (every essential step was sent or probed and is OK), 1 it does not,
       3 the paths are right but nothing was sent to confirm it (no --target), 2 usage error.
+      With --seen/--log: 0 every line explained by some client, 1 a line no known client builds.
 )";
 
 constexpr const char* kControlPath = "/routecheck-no-such-route-7d1c";
@@ -104,6 +113,29 @@ CellObservation unsent_cell(const ProxyProfile& proxy, const ClientProfile& clie
     return cell;
 }
 
+// Prefixes worth probing for this Base URL: every leading part of its path before an endpoint word ("/zen",
+// "/openai/v1" -> "/openai", "/openai/v1"); the probe adds /v1 and /v1beta to each.
+std::vector<std::string> typed_prefixes(const std::string& base) {
+    std::vector<std::string> out;
+    std::string path = parse_base_url(base).path, acc;
+    std::size_t i = 0;
+    while (i < path.size()) {
+        if (path[i] == '/') {
+            ++i;
+            continue;
+        }
+        std::size_t j = path.find('/', i);
+        std::string seg = path.substr(i, j == std::string::npos ? std::string::npos : j - i);
+        if (seg == "chat" || seg == "completions" || seg == "messages" || seg == "responses" || seg == "models" ||
+            seg.find(':') != std::string::npos)
+            break;
+        acc += "/" + seg;
+        out.push_back(acc);
+        i = j == std::string::npos ? path.size() : j;
+    }
+    return out;
+}
+
 std::string answer_text(const HttpResponse& r) {
     if (r.status) {
         auto ct = r.headers.find("content-type");
@@ -119,11 +151,34 @@ std::string step_answer(const StepVerdict& s) {
     return (o.evidence == "probe" ? "probed with an empty body -> " : "sent -> ") + a;
 }
 
+struct Learned {
+    std::optional<ProbeResult> probe;
+    std::vector<std::string> differences;  // --proxy ID given: how the target differs from that profile
+};
+
 void print_text(std::ostream& o, const CellResult& r, const ClientProfile& client, const ProxyProfile& proxy,
-                const std::optional<Health>& health, const Recommendation& rec, const std::string& rec_url) {
+                const std::optional<Health>& health, const Recommendation& rec, const std::string& rec_url,
+                const Learned& learned) {
     o << "routecheck doctor: " << client.id << " (" << client.name << ") with Base URL " << r.cell.base_url << "\n"
-      << "proxy: " << proxy.id << (proxy.provenance == "source" ? " (contract read from its source, never run here)" : "")
-      << "\n\n1. Is the proxy up?\n";
+      << "proxy: " << proxy.id
+      << (proxy.provenance == "source"   ? " (contract read from its source, never run here)"
+          : proxy.provenance == "probed" ? " (learned from the target by routecheck probe)"
+                                         : "")
+      << "\n";
+    if (learned.probe) {
+        const ProbeResult& p = *learned.probe;
+        int routes = 0;
+        for (const auto& x : p.routes) routes += x.state == "route";
+        o << "   probe: " << routes << " routes found, unknown paths get " << p.unknown_answer << ", key "
+          << (p.auth_seen ? "checked " + p.auth_order : std::string("not asked for")) << " (" << p.requests
+          << " requests, none billable)\n";
+        for (const auto& n : p.notes) o << "   probe: " << n << "\n";
+    }
+    if (!learned.differences.empty()) {
+        o << "   the target does not look like " << proxy.id << ":\n";
+        for (const auto& d : learned.differences) o << "     - " << d << "\n";
+    }
+    o << "\n1. Is the proxy up?\n";
     if (!health) o << "   not checked: no --target given, so nothing is sent; paths are judged by " << proxy.id << "'s routes.\n";
     else {
         o << "   GET " << health->url << " -> " << answer_text(health->answer) << "\n   ";
@@ -137,7 +192,8 @@ void print_text(std::ostream& o, const CellResult& r, const ClientProfile& clien
     o << "3. What came back (a 401 is a key problem, a 404 a route problem)?\n";
     for (const auto& s : r.steps) {
         o << "   " << s.observed.request_line() << "  [" << s.observed.step << (s.essential ? "" : ", optional") << "]\n"
-          << "      " << step_answer(s) << "\n      " << to_string(s.finding.diagnosis)
+          << "      " << step_answer(s) << (s.observed.evidence == "probe" ? " [inferred from a probe]" : "")
+          << "\n      " << to_string(s.finding.diagnosis)
           << (s.outcome() == "fell back" ? " (fell back: the client retries over HTTP)" : "") << ": " << s.finding.reason
           << "\n";
     }
@@ -165,18 +221,26 @@ int cmd_doctor(const std::vector<std::string>& argv) {
             std::cout << kHelp;
             return 0;
         }
-    Args a(argv, {"--client", "--base-url", "--target", "--api-key", "--key-setting", "--proxy", "--fixtures"},
+    Args a(argv, {"--client", "--base-url", "--target", "--api-key", "--key-setting", "--proxy", "--fixtures", "--seen",
+                  "--log"},
            {"--json", "--override", "--allow-quota"});
     Fixtures f = load_with(a.all("--fixtures"), a.has("--override"));
+    if (a.has("--seen") || a.has("--log")) {
+        std::vector<std::string> lines = a.all("--seen");
+        for (const auto& file : a.all("--log"))
+            for (auto& l : read_log_lines(file)) lines.push_back(std::move(l));
+        std::string pid = a.one_or("--proxy", f.proxy("antigravity-tools") ? "antigravity-tools" : f.proxies.front().id);
+        const ProxyProfile* proxy = f.proxy(pid);
+        if (!proxy) throw UsageError("unknown proxy '" + pid + "'");
+        std::string origin = "http://127.0.0.1:8045";  // the document's proxy default; --target names another
+        if (a.has("--target")) {
+            BaseUrl t = parse_base_url(a.one("--target"));
+            origin = "http://" + t.host + ":" + std::to_string(t.port);
+        }
+        return doctor_seen(f, *proxy, lines, origin, a.has("--json"));
+    }
     const ClientProfile& client = require_client(f, a.one("--client"));
     if (f.proxies.empty()) throw UsageError("no proxy profile loaded (fixtures/proxies/ is empty)");
-    std::string pid = a.one_or("--proxy", f.proxy("antigravity-tools") ? "antigravity-tools" : f.proxies.front().id);
-    const ProxyProfile* proxy = f.proxy(pid);
-    if (!proxy) {
-        std::string known;
-        for (const auto& x : f.proxies) known += " " + x.id;
-        throw UsageError("unknown proxy '" + pid + "' (known:" + known + ")");
-    }
     std::string base = a.one("--base-url");
     std::string target_text = a.one_or("--target", "");
     std::string key = a.one_or("--api-key", "");
@@ -199,6 +263,41 @@ int cmd_doctor(const std::vector<std::string>& argv) {
         throw UsageError(std::string("--target: ") + e.what());
     }
 
+    // Which proxy profile judges the paths: the one named, or what a probe of the target learns.
+    const bool probe_only = target && !a.has("--proxy");
+    std::string pid = a.one_or("--proxy", f.proxy("antigravity-tools") ? "antigravity-tools" : f.proxies.front().id);
+    const ProxyProfile* proxy = probe_only ? nullptr : f.proxy(pid);
+    if (!probe_only && !proxy) {
+        std::string known;
+        for (const auto& x : f.proxies) known += " " + x.id;
+        throw UsageError("unknown proxy '" + pid + "' (known:" + known + ")");
+    }
+    Learned learned;
+    ProxyProfile probed;
+    if (target) {
+        ProbeOptions po;
+        po.target = "http://" + target->host + ":" + std::to_string(target->port);
+        po.api_key = key;
+        po.prefixes = typed_prefixes(base);
+        for (const auto& st : client.steps) po.endpoints.push_back(st.method + " " + st.endpoint);
+        // Is the typed Base URL itself a route (an endpoint typed as Base URL)? Probe it too.
+        std::string typed_path = parse_base_url(base).path;
+        while (!typed_path.empty() && typed_path.back() == '/') typed_path.pop_back();
+        std::string last = typed_path.substr(typed_path.rfind('/') + 1);
+        if (!typed_path.empty() && !is_version_segment(last))
+            for (const char* m : {"POST ", "GET "}) po.endpoints.push_back(m + typed_path);
+        try {
+            learned.probe = probe(po);
+        } catch (const std::invalid_argument& e) {
+            throw UsageError(std::string("--target: ") + e.what());
+        }
+        if (probe_only) {
+            probed = parse_proxy(probed_profile(*learned.probe, "probed", today_utc()), "(probe of " + po.target + ")");
+            proxy = &probed;
+        } else {
+            learned.differences = profile_differences(*learned.probe, *proxy);
+        }
+    }
     Recommendation rec = recommend(client, *proxy, f);
     std::string rec_url = rec.found ? base_url_at(client, base, parse_base_url(render_base_url(rec.base_url, 1, 1)).path) : "";
     std::optional<Health> health;
@@ -235,11 +334,14 @@ int cmd_doctor(const std::vector<std::string>& argv) {
                    {"listening", health ? nlohmann::json(health->answer.status != 0) : nlohmann::json(nullptr)},
                    {"health", health ? nlohmann::json({{"url", health->url}, {"status", health->answer.status}})
                                      : nlohmann::json(nullptr)}};
+        if (learned.probe) j["probe"] = probe_json(*learned.probe);
+        j["looks_like_proxy"] = learned.differences.empty();
+        j["differences"] = learned.differences;
         j["recommended"] = {{"found", rec.found}, {"variant", rec.variant}, {"base_url", rec_url},
                             {"note", rec.note}, {"alternatives", alternatives_at(rec, base)}, {"caveat", rec.caveat}};
         std::cout << j.dump(2) << "\n";
     } else {
-        print_text(std::cout, r, client, *proxy, health, rec, rec_url);
+        print_text(std::cout, r, client, *proxy, health, rec, rec_url, learned);
     }
     if (r.works) return 0;
     return r.judgment.diagnosis == Diagnosis::Skipped ? 3 : 1;

@@ -2,6 +2,7 @@
 
 #include <fstream>
 #include <map>
+#include <set>
 
 #include "grid/grid.hpp"
 #include "model/json_access.hpp"
@@ -42,32 +43,51 @@ std::string table_text(const nlohmann::json& doc) {
 std::vector<std::string> update_expectations(const Fixtures& f, const MatrixReport& report) {
     std::map<std::string, nlohmann::json> docs;
     std::map<std::string, fs::path> files;
+    std::set<std::string> kept;  // proxies whose observed table a prediction must not touch
     for (const auto& cell : report.cells) {
         const std::string& proxy = cell.cell.proxy;
         if (!cell.cell.error.empty() || cell.verdict == CellVerdict::Skipped) continue;
+        const bool predicted = cell.verdict == CellVerdict::Prediction;
+        if (kept.count(proxy)) continue;
         if (!docs.count(proxy)) {
             auto it = f.expected.find(proxy);
             const ProxyProfile* p = f.proxy(proxy);
             fs::path file = it != f.expected.end() ? it->second.file
                                                    : p->file.parent_path().parent_path() / "expected" / (proxy + ".json");
             nlohmann::json doc = fs::exists(file) ? read_json_file(file) : nlohmann::json::object();
+            // A prediction never overwrites what was observed (an attach run of the real proxy may replace it).
+            if (predicted && says_observed(doc)) {
+                kept.insert(proxy);
+                continue;
+            }
+            // An observed table keeps its provenance (version, commit, date, how it was run): edit it by hand when
+            // a run observes another version.
+            if (!says_observed(doc)) doc["provenance"] = predicted ? "predicted from source" : "observed";
             doc["proxy"] = proxy;
-            doc["provenance"] = p->provenance == "source" ? "predicted from source" : "observed";
             doc["generated_by"] = "routecheck matrix --update-expectations";
             if (!doc.contains("cells")) doc["cells"] = nlohmann::json::object();
             docs[proxy] = std::move(doc);
             files[proxy] = file;
         }
+        nlohmann::json& doc = docs[proxy];
+        const nlohmann::json old = doc["cells"].value(cell.cell.client, nlohmann::json::object())
+                                       .value(cell.cell.variant, nlohmann::json::array());
         nlohmann::json rows = nlohmann::json::array();
         for (const auto& s : cell.steps) {
             if (s.observed.skipped) continue;
-            rows.push_back({{"step", s.observed.step},
-                            {"request", s.observed.request_line()},
-                            {"status", s.observed.status},
-                            {"class", to_string(s.finding.diagnosis)},
-                            {"upstream", s.observed.upstream}});
+            nlohmann::json row = {{"step", s.observed.step},
+                                  {"request", s.observed.request_line()},
+                                  {"status", s.observed.status},
+                                  {"class", to_string(s.finding.diagnosis)},
+                                  {"upstream", s.observed.upstream}};
+            // A reviewer's note on a row (e.g. "needs upstream") stays while the row's answer is the same.
+            for (const auto& o : old)
+                if (o.is_object() && o.value("step", "") == s.observed.step && o.contains("note") &&
+                    o.value("request", "") == s.observed.request_line() && o.value("status", -1) == s.observed.status)
+                    row["note"] = o["note"];
+            rows.push_back(std::move(row));
         }
-        docs[proxy]["cells"][cell.cell.client][cell.cell.variant] = rows;
+        doc["cells"][cell.cell.client][cell.cell.variant] = rows;
     }
     std::vector<std::string> written;
     for (auto& [proxy, doc] : docs) {

@@ -20,7 +20,8 @@ const char* kUsage = R"(usage: routecheck <command> [flags]
 commands:
   matrix     run the compatibility matrix and write the report
   paths      print the request lines a client builds from a Base URL
-  doctor     diagnose a client + Base URL against a proxy (profile or running)
+  doctor     diagnose a client + Base URL against a proxy (a running one, or a profile)
+  probe      learn what a running proxy serves, with requests no upstream bills (--save: a profile)
   list-cells print the cell ids the matrix would run, one per line
   list-grid-rows  print the behaviour grid rows (grid.<kind>.<proxy>.<row>), one per line
   validate   load and check every fixture (and that each profile reproduces its recordings)

@@ -145,11 +145,19 @@ std::vector<std::string> update_grid_expectations(const Fixtures& f, const json&
         if (!profile || !p.value("error", "").empty() || p["rows"].empty()) continue;
         fs::path file = grid_file_path(f, *profile);
         json old = fs::exists(file) ? read_json_file(file) : json::object();
+        const bool old_observed = says_observed(old);
+        const std::string run = p.value("provenance", "");
+        // Predictions never overwrite what was observed. An observed file keeps its provenance (version, how it
+        // was run), and an attach run, which has no upstream faults to play, keeps the rows it could not run.
+        if (run == "predicted from source" && old_observed) continue;
         json doc = {{"proxy", profile->id},
-                    {"provenance", p.value("provenance", "")},
+                    {"provenance", old_observed ? old["provenance"] : json(run)},
                     {"generated_by", "routecheck matrix --update-expectations"}};
         for (const char* keep : {"setup", "notes"})
             if (old.contains(keep)) doc[keep] = old[keep];
+        if (run == "attached")
+            for (const char* kind : {"auth", "health", "stream"})
+                if (old.contains(kind)) doc[kind] = old[kind];
         for (const auto& r : p["rows"]) doc[r.value("kind", "")][r.value("row", "")] = r["observed"];
         write_whole(file, grid_file_text(doc));
         written.push_back(file.string());

@@ -137,8 +137,7 @@ std::vector<RowResult> predict_rows(const ProxyProfile& proxy, const std::vector
         std::string path = r.probe.path.substr(0, r.probe.path.find('?'));
         p.status = predict_status(proxy, r.probe.method, path, o);
         // The contract's health endpoint answers locally: upstream conditions do not reach it.
-        if (r.kind == "health" && proxy.raw.contains("behaviour") &&
-            proxy.raw["behaviour"].value("health_calls_upstream", false) && !r.fault.empty())
+        if (r.kind == "health" && proxy.behaviour && proxy.behaviour->health_calls_upstream && !r.fault.empty())
             p.status = 503;
         judge(p);
         p.detail = "predicted from the contract: " + p.detail;

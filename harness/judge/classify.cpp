@@ -107,13 +107,17 @@ Finding misjoin(const StepContext& c, const BodyReading& body) {
                           "; no Base URL of " + c.client->id + " makes " + proxy.name + " answer this call";
     } else {
         f.base_url = c.fix_base_url;
+        if (f.base_url.empty() && !pv.bases.empty()) f.base_url = base_url_at(*c.client, c.base_url, pv.bases.front());
+        if (f.base_url.empty()) f.base_url = base_url_at(*c.client, c.base_url, pv.shape_fix);
         f.fix = "set the Base URL to " + f.base_url;
         if (pv.shape == Diagnosis::DuplicatePrefix) f.fix += " (" + c.client->id + " appends the version itself)";
         if (pv.shape == Diagnosis::EndpointInBase) f.fix += " (" + c.client->id + " appends the endpoint itself)";
     }
     std::string st = status_text(o);
     bool two = o.status >= 200 && o.status < 300;
-    if (o.status == 401 || o.status == 403) {
+    if ((o.status == 401 || o.status == 403) && body.kind == BodyKind::Html) {
+        f.reason += "; a page in front of the API answered " + st + " (" + body.what + ")";
+    } else if (o.status == 401 || o.status == 403) {
         f.reason += "; " + proxy.name + " answered " + st + " before routing, which hides the wrong path";
         bool key_ok = c.key_carrier && proxy_reads(proxy, c.key_carrier->header);
         if (!key_ok) {
@@ -156,6 +160,14 @@ Finding classify_step(const StepContext& c) {
     const std::string path = pv.path, st = status_text(o);
     const std::string where = pv.on_route ? "route " + path : path + " (not in " + proxy.name + "'s route table)";
     const bool probe = o.evidence == "probe";
+    // A 401/403 is the API's own key check only when it reads like one: an HTML page is a server in front of the
+    // API (a CDN, a WAF, basic auth), and neither the Base URL nor the client's key is the cause.
+    if ((o.status == 401 || o.status == 403) && body.kind == BodyKind::Html)
+        return {Diagnosis::Unexpected,
+                st + " from " + path + " with " + body.what + ": refused in front of the API, not by its key check",
+                "neither the Base URL nor the client's key is the cause: look at what stands in front of " + proxy.name +
+                    " (a CDN, a firewall, basic auth)",
+                ""};
     if (o.status == 401 || o.status == 403) return auth_finding(c, o.status);
     if ((o.status >= 200 && o.status < 300) || o.status == 101) {
         if (body.kind == BodyKind::Html && !c.step->stream)

@@ -74,7 +74,8 @@ std::string compare_step(const StepVerdict& got, const ExpectedStep& e) {
     return out;
 }
 
-std::string cell_fix_base_url(const ClientProfile& client, const ProxyProfile& proxy, const std::string& base_url) {
+std::string cell_fix_base_url(const ClientProfile& client, const ProxyProfile& proxy, const std::string& base_url,
+                              bool another) {
     const std::string typed = parse_base_url(base_url).path;
     std::optional<std::set<std::string>> common;
     std::vector<std::string> first_failing;
@@ -83,8 +84,15 @@ std::string cell_fix_base_url(const ClientProfile& client, const ProxyProfile& p
         if (!step.essential) continue;
         PathVerdict pv = judge_path(client, step, base_url, proxy);
         std::set<std::string> here(pv.bases.begin(), pv.bases.end());
-        if (pv.shape == Diagnosis::Ok) here.insert(typed);
-        else {
+        if (another) {  // every other way in, never the typed Base URL itself (its trailing slash aside)
+            here.insert(pv.other_bases.begin(), pv.other_bases.end());
+            std::string t = typed;
+            while (!t.empty() && t.back() == '/') t.pop_back();
+            here.erase(t);
+            all_right = false;
+        } else if (pv.shape == Diagnosis::Ok) {
+            here.insert(typed);
+        } else {
             all_right = false;
             if (first_failing.empty()) first_failing = pv.bases;
         }
@@ -97,8 +105,14 @@ std::string cell_fix_base_url(const ClientProfile& client, const ProxyProfile& p
         }
     }
     if (all_right) return "";
-    std::vector<std::string> ranked =
-        common && !common->empty() ? rank_bases({common->begin(), common->end()}, typed) : first_failing;
+    std::vector<std::string> ranked = common && !common->empty()
+                                          ? rank_bases({common->begin(), common->end()}, typed, protocol_family(client.protocol))
+                                          : first_failing;
+    if (another) {
+        std::string t = typed;
+        while (!t.empty() && t.back() == '/') t.pop_back();
+        ranked.erase(std::remove(ranked.begin(), ranked.end(), t), ranked.end());
+    }
     if (ranked.empty() || ranked.front() == typed) return "";
     return base_url_at(client, base_url, ranked.front());
 }
@@ -137,7 +151,7 @@ CellResult judge_cell(const CellObservation& cell, const ProxyProfile& proxy, co
                           "check the Base URL and the client profile", ""};
         } else {
             PathVerdict pv = judge_path(client, *def, cell.base_url, proxy);
-            StepContext ctx{&client, def, &proxy, &o, &pv, fix_base, carrier, alternatives};
+            StepContext ctx{&client, def, &proxy, &o, &pv, cell.base_url, fix_base, carrier, alternatives};
             if (o.skipped) {
                 // The path is judged without sending: a misjoin is known, a right path stays unverified.
                 StepObservation unsent = o;
@@ -169,6 +183,11 @@ CellResult judge_cell(const CellObservation& cell, const ProxyProfile& proxy, co
             else {
                 sv.expected = *it;
                 sv.mismatch = compare_step(sv, *it);
+                // A prediction differs from what the proxy answered when it was run: say what that was.
+                if (prediction && !sv.mismatch.empty())
+                    sv.mismatch = "observed when it ran: " + it->request + " -> " + std::to_string(it->status) +
+                                  (it->diagnosis.empty() ? "" : " " + it->diagnosis) +
+                                  (it->note.empty() ? "" : " (" + it->note + ")");
             }
         }
         mismatch = mismatch || !sv.mismatch.empty();
@@ -215,8 +234,27 @@ CellResult judge_cell(const CellObservation& cell, const ProxyProfile& proxy, co
         r.judgment = decisive->finding;
         if (decisive->finding.diagnosis != Diagnosis::Skipped)
             r.judgment.reason = decisive->observed.step + ": " + r.judgment.reason;
+        // The path is right but the call failed there: when the proxy serves every essential step at another Base
+        // URL too (another route, e.g. a /gemini pass-through beside native routes), name it as one to try.
+        Diagnosis d = r.judgment.diagnosis;
+        if (parsed && (d == Diagnosis::UpstreamError || d == Diagnosis::Unexpected)) {
+            std::string other = cell_fix_base_url(client, proxy, cell.base_url, true);
+            if (!other.empty()) r.judgment.fix += "; " + proxy.name + " also serves these calls at " + other + ": try it";
+        }
     } else {
-        r.judgment = {Diagnosis::Ok, "every essential step reached a route and was answered", "", ""};
+        int probed = 0, essential = 0;
+        for (const auto& st : r.steps)
+            if (st.essential) {
+                ++essential;
+                probed += st.observed.evidence == "probe";
+            }
+        r.judgment = {Diagnosis::Ok,
+                      probed == 0 ? std::string("every essential step reached a route and was answered")
+                                  : "every essential step reached a route: " + std::to_string(essential - probed) +
+                                        " sent as the client sends it, " + std::to_string(probed) +
+                                        " inferred from a probe that holds nothing to generate from (the real call "
+                                        "was not sent)",
+                      "", ""};
         if (!r.warnings.empty())
             r.judgment.reason += "; " + std::to_string(r.warnings.size()) + " optional step" +
                                  (r.warnings.size() > 1 ? "s" : "") + " did not work (warnings)";

@@ -51,10 +51,13 @@ std::string compare_step(const StepVerdict& got, const ExpectedStep& expected);
 
 // The Base URL a cell's fix names: the one closest to what the user typed at which every essential step of
 // `client` lands on a route of `proxy` ("" when the typed Base URL is right, or when no route table helps).
-std::string cell_fix_base_url(const ClientProfile& client, const ProxyProfile& proxy, const std::string& base_url);
+// `another`: the closest such Base URL other than the typed one, even when the typed one is right.
+std::string cell_fix_base_url(const ClientProfile& client, const ProxyProfile& proxy, const std::string& base_url,
+                              bool another = false);
 
 // `expected` may be null (no table for the proxy); `alternatives` names other modes of the client that work with
-// this proxy ("id at URL", from recommend()); `prediction` marks cells of a source-only proxy.
+// this proxy ("id at URL", from recommend()); `prediction` marks cells of a source-only proxy (their verdict is
+// Prediction; a step that differs from an observed row says what was observed instead of failing).
 CellResult judge_cell(const CellObservation& cell, const ProxyProfile& proxy, const ClientProfile& client,
                       const ExpectedTable* expected, const std::vector<std::string>& alternatives = {},
                       bool prediction = false);

@@ -76,7 +76,11 @@ bool holds_endpoint_word(const Segments& base) {
 
 // Base paths at which `step` lands on an exact (not pass-through) route, or, failing that, on a pass-through
 // whose path keeps a sound shape. Verified by joining forward with the client's own rule.
-std::vector<std::string> candidate_bases(const ClientProfile& client, const Step& step, const ProxyProfile& proxy) {
+// {exact, others}: the bases of exact routes (or, when there are none, of pass-throughs), and the pass-through bases
+// besides them.
+std::pair<std::vector<std::string>, std::vector<std::string>> candidate_bases(const ClientProfile& client,
+                                                                              const Step& step,
+                                                                              const ProxyProfile& proxy) {
     Segments ep = split_path(step.endpoint);
     std::vector<std::string> exact, through;
     auto add = [&](std::vector<std::string>& out, const std::string& base) {
@@ -117,7 +121,8 @@ std::vector<std::string> candidate_bases(const ClientProfile& client, const Step
             std::none_of(base.begin(), base.end(), [](auto& s) { return s.find('*') != std::string::npos; }))
             add(exact, to_path(base));
     }
-    return exact.empty() ? through : exact;
+    if (exact.empty()) return {through, {}};
+    return {exact, through};
 }
 
 std::string family_name(const std::string& f) {
@@ -172,8 +177,14 @@ std::vector<std::string> served_families(const ProxyProfile& proxy) {
     return {out.begin(), out.end()};
 }
 
-std::vector<std::string> rank_bases(std::vector<std::string> bases, const std::string& typed_path) {
+std::vector<std::string> rank_bases(std::vector<std::string> bases, const std::string& typed_path,
+                                    const std::string& family) {
     Segments typed = split_path(typed_path);
+    const std::string preferred = family == "gemini" ? "v1beta" : "v1";
+    auto prefers = [&](const std::string& b) {
+        Segments s = split_path(b);
+        return !s.empty() && s.back() == preferred;
+    };
     auto common = [&](const std::string& b) {
         Segments s = split_path(b);
         std::size_t n = 0;
@@ -183,10 +194,40 @@ std::vector<std::string> rank_bases(std::vector<std::string> bases, const std::s
     std::stable_sort(bases.begin(), bases.end(), [&](const std::string& a, const std::string& b) {
         std::size_t ca = common(a), cb = common(b);
         if (ca != cb) return ca > cb;
-        return split_path(a).size() < split_path(b).size();
+        std::size_t la = split_path(a).size(), lb = split_path(b).size();
+        if (la != lb) return la < lb;
+        return prefers(a) && !prefers(b);
     });
     return bases;
 }
+
+namespace {
+
+// A misjoin stands as such when some Base URL repairs it, or when the routes are unknown. When the proxy's known
+// routes serve the call at no Base URL, removing the doubled version would not help: the call is of a family the
+// proxy does not serve (WRONG_PROTOCOL) or one it lacks (NO_ROUTE), and the misjoin is a side note in the reason.
+PathVerdict no_repair(PathVerdict v, const ClientProfile& client, const ProxyProfile& proxy) {
+    if (!v.bases.empty() || !proxy.routes_known) return v;
+    std::string family = path_family(v.path);
+    if (family.empty()) family = protocol_family(client.protocol);
+    auto served = served_families(proxy);
+    std::string side = " (besides: " + v.reason + ")";
+    if (!family.empty() && std::find(served.begin(), served.end(), family) == served.end()) {
+        std::string list;
+        for (const auto& f : served) list += (list.empty() ? "" : ", ") + family_name(f);
+        v.shape = Diagnosis::WrongProtocol;
+        v.reason = v.path + " is a " + family_name(family) + " call; " + proxy.name +
+                   (served.empty() ? std::string(" serves none of the OpenAI, Anthropic or Gemini APIs")
+                                   : " serves " + list + " only") + side;
+    } else {
+        v.shape = Diagnosis::NoRoute;
+        v.reason = v.path + " is not a route of " + proxy.name + ", and no Base URL makes this call one" + side;
+    }
+    v.shape_fix.clear();
+    return v;
+}
+
+}  // namespace
 
 PathVerdict judge_path(const ClientProfile& client, const Step& step, const std::string& base_url,
                        const ProxyProfile& proxy) {
@@ -195,7 +236,9 @@ PathVerdict judge_path(const ClientProfile& client, const Step& step, const std:
     FinalRequest req = join_request(client.join, base_url, step);
     v.path = req.path;
     Segments base = split_path(typed.path), ep = split_path(step.endpoint), all = split_path(v.path);
-    v.bases = rank_bases(candidate_bases(client, step, proxy), typed.path);
+    auto [bases, others] = candidate_bases(client, step, proxy);
+    v.bases = rank_bases(bases, typed.path, protocol_family(client.protocol));
+    v.other_bases = others;
     // An exact route names this path, its wildcards standing for values ("/v1/responses/*" is a response id, not
     // the "/responses" a client appended to a Base URL that already ended in /v1/responses).
     RouteMatch exact = RouteMatch::NoRoute;
@@ -209,18 +252,33 @@ PathVerdict judge_path(const ClientProfile& client, const Step& step, const std:
 
     // Shapes that are wrong whatever the proxy: they hold even when a pass-through forwards them.
     auto [at, words] = endpoint_in(base);
+    // A Base URL that is itself an exact route of the proxy (Ollama's /api/chat typed as a Base URL) holds an
+    // endpoint too, whatever its words.
+    if (at == std::string::npos && !base.empty())
+        for (const auto& r : proxy.routes)
+            if (!r.fallback && !pass_through(r) && route_fits(r.path, base)) {
+                at = 0;
+                words = base.size();
+                break;
+            }
     if (at != std::string::npos) {
         v.shape = Diagnosis::EndpointInBase;
         v.reason = line + ": the Base URL already holds the endpoint " + to_path(base, at, at + words) + " and " +
                    who + " appends " + step.endpoint + " to it";
-        return v;
+        v.shape_fix = to_path(base, 0, at);
+        return no_repair(v, client, proxy);
     }
     for (std::size_t i = 0; i + 1 < all.size(); ++i)
         if (is_version_segment(all[i]) && is_version_segment(all[i + 1])) {
             v.shape = Diagnosis::DuplicatePrefix;
-            v.reason = line + " has two version segments (/" + all[i] + "/" + all[i + 1] + "): the Base URL ends in /" +
-                       all[i] + " and " + who + " appends " + step.endpoint + ", which brings its own /" + all[i + 1];
-            return v;
+            v.reason = line + " has two version segments (/" + all[i] + "/" + all[i + 1] + "): " +
+                       (i + 1 < base.size() ? "the Base URL itself holds them"
+                                            : "the Base URL ends in /" + all[i] + " and " + who + " appends " +
+                                                  step.endpoint + ", which brings its own /" + all[i + 1]);
+            Segments cut = base;
+            if (!cut.empty() && is_version_segment(cut.back())) cut.pop_back();
+            v.shape_fix = to_path(cut);
+            return no_repair(v, client, proxy);
         }
     if (v.on_route) {  // a pass-through takes it, and its shape is sound
         for (const auto& r : proxy.routes) {
@@ -260,7 +318,7 @@ PathVerdict judge_path(const ClientProfile& client, const Step& step, const std:
     std::string family = path_family(v.path);
     if (family.empty()) family = protocol_family(client.protocol);
     auto served = served_families(proxy);
-    bool any_route = std::any_of(proxy.routes.begin(), proxy.routes.end(), [](const Route& r) { return !r.fallback; });
+    const bool any_route = proxy.routes_known;  // an empty known table: the proxy serves none of the families
     if (!family.empty() && any_route && std::find(served.begin(), served.end(), family) == served.end()) {
         std::string list;
         for (const auto& f : served) list += (list.empty() ? "" : ", ") + family_name(f);
@@ -270,8 +328,9 @@ PathVerdict judge_path(const ClientProfile& client, const Step& step, const std:
                                    : " serves " + list + " only");
         return v;
     }
-    // Without a route table to go by, the shape alone still tells a missing version (/chat/completions at the root).
-    if (proxy.routes.empty() && !ep.empty() && !is_version_segment(ep.front()) && (base.empty() || !is_version_segment(base.back())) &&
+    // Without a route table to go by (a probe that could not see the routes), the shape alone still tells a missing
+    // version (/chat/completions at the root); anything else stays unjudged by the path.
+    if (!any_route && !ep.empty() && !is_version_segment(ep.front()) && (base.empty() || !is_version_segment(base.back())) &&
         endpoint_words_at(all, base.size())) {
         std::string version = protocol_family(client.protocol) == "gemini" ? "v1beta" : "v1";
         v.shape = Diagnosis::MissingVersion;
@@ -282,6 +341,7 @@ PathVerdict judge_path(const ClientProfile& client, const Step& step, const std:
         v.bases = {typed_path + "/" + version};
         return v;
     }
+    if (!any_route) return v;
     v.shape = Diagnosis::NoRoute;
     v.reason = line + " is not a route of " + proxy.name + ", at any Base URL";
     return v;

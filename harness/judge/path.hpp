@@ -25,18 +25,24 @@ struct PathVerdict {
     // Base URL paths (as the user would type them after host:port) at which this step lands on a route that is
     // not a pass-through catch-all, best first for this user's Base URL. Empty when the proxy has no such route.
     std::vector<std::string> bases;
+    std::vector<std::string> other_bases;  // pass-through bases besides exact ones (another way in, e.g. /gemini/**)
     // When only a pass-through route takes the path and the part it forwards lacks a version (/chat/completions
     // through "/**"): the Base URL that adds it, and why. A 404 from the far side then means MissingVersion.
     std::string unversioned_fix;
     std::string unversioned_reason;
+    // For a misjoin whose repair the route table cannot name (no route known, or none serves the call): the Base URL
+    // path the shape alone gives (the typed path without its trailing version, or cut before the endpoint).
+    std::string shape_fix;
 };
 
 // `base_url` is the Base URL as typed (rendered, http://host:port/path); `step` one step of `client`.
 PathVerdict judge_path(const ClientProfile& client, const Step& step, const std::string& base_url,
                        const ProxyProfile& proxy);
 
-// Orders `bases` by closeness to the typed Base URL path: most leading segments in common first, then shorter.
-std::vector<std::string> rank_bases(std::vector<std::string> bases, const std::string& typed_path);
+// Orders `bases` by closeness to the typed Base URL path: most leading segments in common first, then shorter, then
+// (between /v1 and /v1beta under one prefix) the version the client's protocol uses (`family`: "gemini" -> v1beta).
+std::vector<std::string> rank_bases(std::vector<std::string> bases, const std::string& typed_path,
+                                    const std::string& family = "");
 
 // "http://HOST:PORT" of a Base URL as typed (scheme and host kept as written).
 std::string base_origin(const std::string& base_url);

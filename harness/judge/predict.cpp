@@ -1,6 +1,8 @@
 #include "judge/predict.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <stdexcept>
 
 #include "join/join.hpp"
 #include "judge/routes.hpp"
@@ -9,112 +11,126 @@ namespace routecheck {
 
 namespace {
 
-// One entry of behaviour.route_status_overrides: a route whose answer is not route_status, e.g. a Gemini
-// action the proxy does not support (400) or a websocket-only GET sent without upgrade headers (400).
-struct Override {
-    std::string method, path;
-    std::string last_segment_has;     // applies only when the last path segment contains this (e.g. ":")
-    std::vector<std::string> except;  // last-segment patterns that keep route_status
-    bool unless_websocket = false;
-    int status = 0;
-};
-
-// The "behaviour" section of a source profile; each value has a documented default.
-struct Contract {
-    int port = 8045;
-    int options_status = 200;
-    int unknown_status = 404;
-    int wrong_method_status = 405;
-    int route_status = 200;
-    int websocket_status = 101;
-    int missing_key_status = 401;
-    int wrong_key_status = 403;
-    bool auth_before_routing = true;
-    std::vector<std::string> auth_exempt, auth_always, auth_always_exempt;
-    int disabled_status = 503;
-    std::vector<std::string> disabled_exempt;
-    std::vector<Override> overrides;
-};
-
-Contract contract_of(const ProxyProfile& p) {
-    Contract c;
-    if (!p.raw.contains("behaviour") || !p.raw["behaviour"].is_object()) return c;
-    const auto& b = p.raw["behaviour"];
-    using strings = std::vector<std::string>;
-    c.port = b.value("default_port", c.port);
-    c.options_status = b.value("options_status", c.options_status);
-    c.unknown_status = b.value("unknown_status", c.unknown_status);
-    c.wrong_method_status = b.value("wrong_method_status", c.wrong_method_status);
-    c.route_status = b.value("route_status", c.route_status);
-    c.websocket_status = b.value("websocket_status", c.websocket_status);
-    c.missing_key_status = b.value("missing_key_status", c.missing_key_status);
-    c.wrong_key_status = b.value("wrong_key_status", c.wrong_key_status);
-    c.auth_before_routing = b.value("auth_before_routing", c.auth_before_routing);
-    c.auth_exempt = b.value("auth_exempt", strings{});
-    c.auth_always = b.value("auth_always", strings{});
-    c.auth_always_exempt = b.value("auth_always_exempt", strings{});
-    c.disabled_status = b.value("disabled_status", c.disabled_status);
-    c.disabled_exempt = b.value("disabled_exempt", strings{});
-    if (b.contains("route_status_overrides") && b["route_status_overrides"].is_array())
-        for (const auto& o : b["route_status_overrides"])
-            c.overrides.push_back({o.value("method", "*"), o.value("path", ""), o.value("last_segment_has", ""),
-                                   o.value("except", strings{}), o.value("unless_websocket", false),
-                                   o.value("status", 0)});
-    return c;
-}
-
 bool any_matches(const std::vector<std::string>& patterns, const std::string& path) {
     return std::any_of(patterns.begin(), patterns.end(),
                        [&](const std::string& p) { return p == path || route_path_matches(p, path); });
 }
 
-int routed_status(const Contract& c, const std::string& method, const std::string& path, bool websocket) {
-    for (const auto& o : c.overrides) {
-        if (o.status == 0 || (o.method != "*" && o.method != method) || !route_path_matches(o.path, path)) continue;
-        if (o.unless_websocket && websocket) continue;
-        auto segs = split_path(path);
-        std::string last = segs.empty() ? "" : segs.back();
-        if (!o.last_segment_has.empty() && last.find(o.last_segment_has) == std::string::npos) continue;
-        if (!last.empty() && any_matches(o.except, "/" + last)) continue;
-        return o.status;
+// Case-insensitive glob: "*" stands for any run of characters (model names such as "*flash*").
+bool glob_matches(const std::string& pattern, const std::string& text) {
+    std::size_t p = 0, t = 0, star = std::string::npos, resume = 0;
+    auto eq = [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b)); };
+    while (t < text.size()) {
+        if (p < pattern.size() && pattern[p] == '*') {
+            star = p++;
+            resume = t;
+        } else if (p < pattern.size() && eq(pattern[p], text[t])) {
+            ++p;
+            ++t;
+        } else if (star != std::string::npos) {
+            p = star + 1;
+            t = ++resume;
+        } else {
+            return false;
+        }
     }
-    return websocket ? c.websocket_status : c.route_status;
+    while (p < pattern.size() && pattern[p] == '*') ++p;
+    return p == pattern.size();
+}
+
+bool method_fits(const std::string& route_method, const std::string& method) {
+    return route_method == "*" || route_method == method || (method == "HEAD" && route_method == "GET");
+}
+
+// The admin router's match for a path: Route, WrongMethod (its path, another method) or NoRoute.
+RouteMatch admin_match(const AdminApi& admin, const std::string& method, const std::string& path) {
+    bool known = false;
+    for (const auto& [m, p] : admin.routes) {
+        if (!route_path_matches(p, path)) continue;
+        if (method_fits(m, method)) return RouteMatch::Route;
+        known = true;
+    }
+    return known ? RouteMatch::WrongMethod : RouteMatch::NoRoute;
+}
+
+Prediction routed(const Behaviour& b, const std::string& method, const std::string& path, const PredictOptions& o) {
+    auto segs = split_path(path);
+    const std::string last = segs.empty() ? "" : segs.back();
+    for (std::size_t i = 0; i < b.overrides.size(); ++i) {
+        const StatusRule& r = b.overrides[i];
+        if (r.method != "*" && r.method != method) continue;
+        if (!any_matches(r.paths, path)) continue;
+        if (r.unless_websocket && o.websocket) continue;
+        if (r.upstream_unreachable && o.upstream_reachable) continue;
+        if (!r.model_not.empty() &&
+            (o.model.empty() || std::any_of(r.model_not.begin(), r.model_not.end(),
+                                            [&](const std::string& g) { return glob_matches(g, o.model); })))
+            continue;
+        if (!r.last_segment_has.empty() && last.find(r.last_segment_has) == std::string::npos) continue;
+        if (!last.empty() && any_matches(r.except, "/" + last)) continue;
+        return {r.status, "route_status_overrides[" + std::to_string(i) + "]" + (r.note.empty() ? "" : ": " + r.note)};
+    }
+    if (o.websocket) return {b.websocket_status, "websocket upgrade on a route"};
+    return {b.route_status, "route"};
 }
 
 }  // namespace
 
+Prediction predict_request(const ProxyProfile& proxy, const std::string& method, const std::string& path,
+                           const PredictOptions& o) {
+    static const Behaviour defaults;
+    const Behaviour& b = proxy.behaviour ? *proxy.behaviour : defaults;
+    const RouteMatch m = match_route(proxy.routes, method, path);
+    const RouteMatch am = admin_match(b.admin, method, path);
+    if (!o.deployment.empty()) {
+        auto d = b.deployments.find(o.deployment);
+        if (d == b.deployments.end())
+            throw std::invalid_argument(proxy.id + ": no deployment '" + o.deployment + "' in behaviour.deployments");
+        if (m == RouteMatch::NoRoute && am == RouteMatch::NoRoute) {
+            int s = method == "GET" || method == "HEAD" ? d->second.unknown_get_status : d->second.unknown_other_status;
+            if (s) return {s, "deployment " + o.deployment + ": its fallback answers every path that is no route"};
+        }
+    }
+    if (method == "OPTIONS") return {b.options_status, "OPTIONS answered first (CORS)"};
+    if (!o.running && !any_matches(b.disabled_exempt, path)) return {b.disabled_status, "service disabled"};
+    if (am != RouteMatch::NoRoute) {
+        if (!any_matches(b.admin.exempt, path)) {
+            if (!o.send_key) return {b.admin.missing_key_status, "admin API: no key (checked in every auth mode)"};
+            if (!o.key_right) return {b.admin.wrong_key_status, "admin API: wrong key"};
+        }
+        if (am == RouteMatch::WrongMethod) return {b.wrong_method_status, "admin API: wrong method"};
+        return routed(b, method, path, o);
+    }
+    const bool always = any_matches(b.auth_always, path) && !any_matches(b.auth_always_exempt, path);
+    const bool exempt = !always && any_matches(o.strict ? b.strict_exempt : b.auth_exempt, path);
+    auto auth = [&]() -> Prediction {
+        if ((!o.auth_on && !always) || exempt) return {};
+        if (!o.send_key) return {b.missing_key_status, "auth: no key"};
+        if (!o.key_right) return {b.wrong_key_status, "auth: wrong key"};
+        return {};
+    };
+    if (b.auth_before_routing)
+        if (Prediction p = auth(); p.status) return {p.status, p.rule + " (checked before routing)"};
+    if (m == RouteMatch::NoRoute) return {b.unknown_status, "no route"};
+    if (m == RouteMatch::WrongMethod) return {b.wrong_method_status, "wrong method"};
+    if (!b.auth_before_routing)
+        if (Prediction p = auth(); p.status) return p;
+    return routed(b, method, path, o);
+}
+
 int predict_status(const ProxyProfile& proxy, const std::string& method, const std::string& path,
                    const PredictOptions& o) {
-    Contract c = contract_of(proxy);
-    if (method == "OPTIONS") return c.options_status;
-    if (!o.running && !any_matches(c.disabled_exempt, path)) return c.disabled_status;
-    RouteMatch m = match_route(proxy.routes, method, path);
-    bool always = any_matches(c.auth_always, path) && !any_matches(c.auth_always_exempt, path);
-    bool exempt = !always && any_matches(c.auth_exempt, path);
-    auto auth = [&]() -> int {
-        if ((!o.auth_on && !always) || exempt) return 0;
-        if (!o.send_key) return c.missing_key_status;
-        if (!o.key_right) return c.wrong_key_status;
-        return 0;
-    };
-    if (c.auth_before_routing)
-        if (int s = auth()) return s;
-    if (m == RouteMatch::NoRoute) return c.unknown_status;
-    if (m == RouteMatch::WrongMethod) return c.wrong_method_status;
-    if (!c.auth_before_routing)
-        if (int s = auth()) return s;
-    return routed_status(c, method, path, o.websocket);
+    return predict_request(proxy, method, path, o).status;
 }
 
 CellObservation predict_cell(const ProxyProfile& proxy, const ClientProfile& client, const Variant& variant,
-                             const PredictOptions& o) {
-    Contract c = contract_of(proxy);
+                             const PredictOptions& o, std::vector<std::string>* rules) {
     CellObservation cell;
     cell.proxy = proxy.id;
     cell.client = client.id;
     cell.variant = variant.id;
     bool closed = variant.base_url.find("{closed_port}") != std::string::npos;
-    cell.base_url = render_base_url(variant.base_url, c.port, 1);
+    cell.base_url = render_base_url(variant.base_url, proxy.behaviour ? proxy.behaviour->default_port : 8045, 1);
     if (o.send_key) {
         const KeyCarrier& k = client.key_carriers.front();
         cell.key_via = k.setting.empty() ? k.header : k.setting;
@@ -126,14 +142,21 @@ CellObservation predict_cell(const ProxyProfile& proxy, const ClientProfile& cli
         s.method = step.method;
         s.target = r.target;
         s.url = r.url;
+        std::string rule = "nothing listens on that port";
         if (closed) {
             s.error = TransportError::Refused;
             s.error_text = "predicted: nothing listens on that port";
         } else {
             PredictOptions so = o;
             so.websocket = step.websocket;
-            s.status = predict_status(proxy, step.method, r.path, so);
+            so.model = step.body && step.body->is_object() && step.body->contains("model") && (*step.body)["model"].is_string()
+                           ? (*step.body)["model"].get<std::string>()
+                           : "";
+            Prediction p = predict_request(proxy, step.method, r.path, so);
+            s.status = p.status;
+            rule = p.rule;
         }
+        if (rules) rules->push_back(rule);
         cell.steps.push_back(std::move(s));
     }
     return cell;

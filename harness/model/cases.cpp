@@ -24,9 +24,11 @@ void check_answer(const JsonAt& at) {
     at.str_or("content_type", "");
 }
 
-void check_proxy(const JsonAt& p) {
+}  // namespace
+
+void check_standin_proxy(const JsonAt& p) {
     p.expect_object();
-    p.only_keys({"name", "health", "routes", "unknown", "wrong_method", "auth", "note"});
+    p.only_keys({"name", "health", "options", "routes", "unknown", "wrong_method", "auth", "note"});
     p.str("name");
     if (p.has("health") && p.str("health").front() != '/') p.at("health").fail("a path starts with '/'");
     JsonAt routes = p.at("routes");
@@ -41,6 +43,7 @@ void check_proxy(const JsonAt& p) {
             if (s < 100 || s > 599) r.at("status").fail("not an HTTP status");
         }
     }
+    if (p.has("options")) check_answer(p.at("options"));
     if (p.has("unknown")) check_answer(p.at("unknown"));
     if (p.has("wrong_method")) check_answer(p.at("wrong_method"));
     if (p.has("auth")) {
@@ -60,8 +63,10 @@ void check_proxy(const JsonAt& p) {
     }
 }
 
+namespace {
+
 Case::Expectation parse_expectation(const JsonAt& e, bool top) {
-    if (top) e.only_keys({"class", "works", "fix_base_url", "fix_mentions", "doctor"});
+    if (top) e.only_keys({"class", "works", "fix_base_url", "fix_mentions", "doctor", "probe"});
     else e.only_keys({"class", "works", "fix_base_url", "fix_mentions", "note"});
     if (!top) e.str("note");  // an override says why doctor sees less
     Case::Expectation x;
@@ -112,11 +117,12 @@ Case parse_case(const nlohmann::json& doc, const fs::path& file, const std::vect
         if (!c.key_setting.empty() && !client->carrier(c.key_setting))
             k.at("setting").fail(c.client + " has no key setting or header '" + c.key_setting + "'");
     }
-    check_proxy(root.at("proxy"));
+    check_standin_proxy(root.at("proxy"));
     c.proxy = root.at("proxy").node();
     JsonAt e = root.at("expect");
     c.expect = parse_expectation(e, true);
     if (e.has("doctor")) c.expect_doctor = parse_expectation(e.at("doctor"), false);
+    if (e.has("probe")) c.expect_probe = parse_expectation(e.at("probe"), false);
     return c;
 }
 

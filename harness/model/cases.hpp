@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "model/fixtures.hpp"
+#include "model/json_access.hpp"
 
 namespace routecheck {
 
@@ -31,10 +32,14 @@ struct Case {
     // What `doctor` can tell when it differs from a replay of the real requests (its quota-safe probes send an
     // empty body, so a refusal that only the real body triggers stays unseen); "expect"/"doctor" with a note.
     std::optional<Expectation> expect_doctor;
+    // What `doctor` without a profile (judging by its probe of the target) can tell, when it is less again.
+    std::optional<Expectation> expect_probe;
     std::filesystem::path file;
 
+    // mode: "attach", "doctor" (with the case's profile) or "probe" (doctor with what its probe learned).
     const Expectation& expected_for(const std::string& mode) const {
-        return mode == "doctor" && expect_doctor ? *expect_doctor : expect;
+        if (mode == "probe" && expect_probe) return *expect_probe;
+        return mode != "attach" && expect_doctor ? *expect_doctor : expect;
     }
 };
 
@@ -44,6 +49,10 @@ Case parse_case(const nlohmann::json& doc, const std::filesystem::path& file, co
 
 // Every fixtures/cases/*.json below `root` (none when the folder is absent), sorted by file name.
 std::vector<Case> load_cases(const std::filesystem::path& root, const std::vector<ClientProfile>& clients);
+
+// Checks a stand-in's "proxy" object (a case's "proxy" section, or a stand-in file of its own: docs/cases.md):
+// FixtureError with the file and pointer of the first field mock_upstream's StandIn could not play.
+void check_standin_proxy(const JsonAt& proxy);
 
 // The proxy profile the case's proxy stands for (id "case-<id>", provenance "case"): its routes, health path and
 // key headers, as `doctor --proxy` and `matrix --attach` read a profile. The JSON form of a profile file.

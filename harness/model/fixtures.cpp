@@ -302,9 +302,20 @@ ProxyProfile parse_proxy(const nlohmann::json& doc, const fs::path& file) {
     p.capabilities = root.strings("capabilities");
     JsonAt routes = root.at("routes");
     routes.expect_array();
-    if (routes.size() == 0) routes.fail("a proxy profile needs its route table");
+    if (root.has("behaviour")) {
+        p.behaviour = parse_behaviour(root.at("behaviour"));
+        p.routes_known = p.behaviour->routes_known;
+    }
+    // A probed profile may hold no route: a probe that met nothing of the API families (routes_known) or one that
+    // could not tell paths apart (a key checked before routing, without the key: routes_known false).
+    if (routes.size() == 0 && p.provenance != "probed") routes.fail("a proxy profile needs its route table");
     for (std::size_t i = 0; i < routes.size(); ++i) p.routes.push_back(parse_route(routes.at(i)));
     return p;
+}
+
+bool says_observed(const nlohmann::json& doc) {
+    return doc.is_object() && doc.contains("provenance") && doc["provenance"].is_string() &&
+           doc["provenance"].get<std::string>().rfind("observed", 0) == 0;
 }
 
 ExpectedTable parse_expected(const nlohmann::json& doc, const fs::path& file) {
@@ -333,6 +344,7 @@ ExpectedTable parse_expected(const nlohmann::json& doc, const fs::path& file) {
                 if (e.status != 0 && (e.status < 100 || e.status > 599)) r.at("status").fail("not an HTTP status");
                 e.upstream = r.strings_or_empty("upstream");
                 e.diagnosis = r.str_or("class", "");
+                e.note = r.str_or("note", "");
                 if (!e.diagnosis.empty()) {
                     try {
                         diagnosis_from_string(e.diagnosis);
@@ -356,6 +368,19 @@ std::vector<fs::path> json_files(const fs::path& dir) {
         if (e.is_regular_file() && e.path().extension() == ".json") out.push_back(e.path());
     std::sort(out.begin(), out.end());
     return out;
+}
+
+// A table keyed by proxy id (expected/, observed/): its file is named after the proxy, and a second one for the same
+// proxy needs --override.
+template <typename T>
+void add_by_proxy(std::map<std::string, T>& out, T table, const fs::path& file, bool allow_override, const std::string& what) {
+    if (file.stem().string() != table.proxy)
+        throw FixtureError(file.string(), "/proxy", "proxy '" + table.proxy + "' does not match the file name");
+    if (out.count(table.proxy) && !allow_override)
+        throw FixtureError(file.string(), "/proxy",
+                           what + " for '" + table.proxy + "' is already defined in " + out[table.proxy].file.string() +
+                               " (pass --override to let a later fixtures folder replace it)");
+    out[table.proxy] = std::move(table);
 }
 
 template <typename T>
@@ -418,17 +443,10 @@ Fixtures load_fixtures(const std::vector<fs::path>& roots, bool allow_override) 
             check_file_name(p.id, file);
             add_unique(f.proxies, std::move(p), allow_override, file);
         }
-        for (const auto& file : json_files(root / "expected")) {
-            ExpectedTable t = parse_expected(read_json_file(file), file);
-            if (file.stem().string() != t.proxy)
-                throw FixtureError(file.string(), "/proxy", "proxy '" + t.proxy + "' does not match the file name");
-            if (f.expected.count(t.proxy) && !allow_override)
-                throw FixtureError(file.string(), "/proxy",
-                                   "an expected table for '" + t.proxy + "' is already defined in " +
-                                       f.expected[t.proxy].file.string() +
-                                       " (pass --override to let a later fixtures folder replace it)");
-            f.expected[t.proxy] = std::move(t);
-        }
+        for (const auto& file : json_files(root / "expected"))
+            add_by_proxy(f.expected, parse_expected(read_json_file(file), file), file, allow_override, "an expected table");
+        for (const auto& file : json_files(root / "observed"))
+            add_by_proxy(f.observed, parse_observed(read_json_file(file), file), file, allow_override, "an observed table");
     }
     std::string where = roots.empty() ? std::string("(no fixtures folder)") : roots.front().string();
     if (!have_variants) throw FixtureError(where, "", "no variants.json found in any fixtures folder");
@@ -454,6 +472,15 @@ Fixtures load_fixtures(const std::vector<fs::path>& roots, bool allow_override) 
                 }
             }
         }
+    }
+    for (const auto& [proxy, table] : f.observed) {
+        const ProxyProfile* p = f.proxy(proxy);
+        if (!p) throw FixtureError(table.file.string(), "/proxy", "unknown proxy '" + proxy + "'");
+        for (const auto& [id, config] : table.configs)
+            if (!config.deployment.empty() && (!p->behaviour || !p->behaviour->deployments.count(config.deployment)))
+                throw FixtureError(table.file.string(), "/configurations/" + json_pointer_escape(id) + "/deployment",
+                                   "no deployment '" + config.deployment + "' in " + p->file.string() +
+                                       " (behaviour.deployments)");
     }
     return f;
 }

@@ -9,6 +9,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "model/behaviour.hpp"
+#include "model/observed.hpp"
+
 namespace routecheck {
 
 struct Variant {
@@ -132,6 +135,10 @@ struct ProxyProfile {
     std::map<std::string, std::string> model_map;
     std::vector<std::string> capabilities;
     std::vector<Route> routes;
+    // false when the route table is not known ("behaviour": {"routes_known": false}: a probe that met a key checked
+    // before routing, without the key). Then the judge says nothing about a path but its shape.
+    bool routes_known = true;
+    std::optional<Behaviour> behaviour;  // source profiles: the contract harness/judge/predict.cpp reads
     nlohmann::json raw;  // the whole document, for sections other modules read
     std::filesystem::path file;
 };
@@ -142,6 +149,7 @@ struct ExpectedStep {
     int status = 0;       // 0 = connection failed
     std::vector<std::string> upstream;
     std::string diagnosis;  // the verdict class the step must get ("" in a table written before classes)
+    std::string note;       // a reviewer's note, e.g. "needs upstream: ..." on an answer the upstream would change
 };
 
 struct ExpectedTable {
@@ -152,11 +160,16 @@ struct ExpectedTable {
     std::filesystem::path file;
 };
 
+// True when an expected table or grid file (`doc`, any JSON) has a "provenance" string starting with "observed": it
+// holds what a real proxy answered. "predicted from source" holds a contract's predictions, regenerated from it.
+bool says_observed(const nlohmann::json& doc);
+
 struct Fixtures {
     std::vector<Variant> variants;
     std::vector<ClientProfile> clients;
     std::vector<ProxyProfile> proxies;
     std::map<std::string, ExpectedTable> expected;  // by proxy id
+    std::map<std::string, ObservedProbes> observed;  // by proxy id: probes of a source proxy that was run once
     std::vector<std::filesystem::path> roots;
 
     const ClientProfile* client(const std::string& id) const;

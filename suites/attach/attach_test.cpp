@@ -17,6 +17,8 @@
 
 #include "launch/proxy.hpp"
 #include "mock_upstream/mock_upstream.hpp"
+#include "mock_upstream/standin.hpp"
+#include "model/cases.hpp"
 #include "model/fixtures.hpp"
 #include "model/json_access.hpp"
 
@@ -36,6 +38,7 @@ struct RunResult {
     int exit_code = -1;
     std::string output;
     json matrix;
+    json grids;
 };
 
 std::string slurp(const fs::path& p) {
@@ -57,6 +60,7 @@ RunResult run_routecheck(const std::string& args, const std::string& name) {
     r.exit_code = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
     r.output = slurp(out / "log.txt");
     if (fs::exists(out / "matrix.json")) r.matrix = json::parse(slurp(out / "matrix.json"));
+    if (fs::exists(out / "grids.json")) r.grids = json::parse(slurp(out / "grids.json"));
     fs::remove_all(out);
     return r;
 }
@@ -187,6 +191,81 @@ TEST_F(Attach, OnlyLoopbackUrls) {
     RunResult r = run_routecheck(std::string("--attach ") + kProxy + "=http://192.0.2.1:8045", "non-loopback");
     EXPECT_NE(r.exit_code, 0) << r.output;
     EXPECT_NE(r.output.find("loopback"), std::string::npos) << r.output;
+}
+
+// Antigravity Tools cannot be built in CI. Its observed answers (suites/attach/data/antigravity-tools-observed.json,
+// copied from the run that filled fixtures/expected/antigravity-tools.json) are played by a stand-in, and attach mode
+// against it must give every observed cell and grid row back: the observed table still says what the current
+// judgment makes of those answers.
+TEST(ObservedStandIn, AttachModeGivesTheObservedTableBack) {
+    const fs::path file = kRepo / "suites/attach/data/antigravity-tools-observed.json";
+    const json doc = read_json_file(file);
+    check_standin_proxy(JsonAt(doc, file.string()).at("proxy"));
+    mock::StandIn standin(doc["proxy"]);
+    standin.start();
+    const std::string key = doc["proxy"]["auth"]["key"];
+    // 8 workers: the 14 websocket upgrades are held open until the replay's 3 s timeout ends them.
+    RunResult r = run_routecheck("--attach antigravity-tools=" + standin.url() + " --api-key " + key +
+                                     " --allow-quota --jobs 8",
+                                 "observed-standin");
+    standin.stop();
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    ASSERT_TRUE(r.matrix.is_object()) << r.output;
+    int cells = 0;
+    std::string differ;
+    for (const auto& c : r.matrix["cells"]) {
+        ++cells;
+        if (c["expectation"] != "pass") differ += c["id"].get<std::string>() + ": " + c["message"].get<std::string>() + "\n";
+    }
+    EXPECT_EQ(cells, 140) << r.output;
+    EXPECT_TRUE(differ.empty()) << "cells not as observed:\n" << differ;
+    int rows = 0;
+    std::string grid_differ;
+    ASSERT_TRUE(r.grids.is_object()) << r.output;
+    for (const auto& p : r.grids["proxies"])
+        for (const auto& row : p["rows"]) {
+            ++rows;
+            if (!row["pass"].get<bool>()) grid_differ += row["name"].get<std::string>() + ": " + row["message"].get<std::string>() + "\n";
+        }
+    // Attach mode plays no upstream fault: the 35 auth rows and the two health rows of a working upstream.
+    EXPECT_EQ(rows, 37) << r.output;
+    EXPECT_TRUE(grid_differ.empty()) << "grid rows not as observed:\n" << grid_differ;
+}
+
+// `--update-expectations` must not turn an observed table back into predictions: the matrix predicts
+// antigravity-tools' cells, and its observed table (here a copy in a later fixtures layer) stays byte for byte; the
+// same table marked as predicted is rewritten, and a row's note survives while its answer does not change.
+TEST(ObservedTables, PredictionsNeverOverwriteThem) {
+    const fs::path layer = fs::temp_directory_path() / ("routecheck-observed-layer-" + std::to_string(::getpid()));
+    fs::remove_all(layer);
+    fs::create_directories(layer / "expected");
+    const fs::path table = layer / "expected/antigravity-tools.json";
+    const std::string observed = slurp(kRepo / "fixtures/expected/antigravity-tools.json");
+    ASSERT_NE(observed.find("\"provenance\": \"observed:"), std::string::npos);
+    std::ofstream(table) << observed;
+    const std::string args = "--proxy antigravity-tools --client claude-code --no-grids --update-expectations "
+                             "--override --fixtures '" + layer.string() + "'";
+    RunResult r = run_routecheck(args, "observed-kept");
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_EQ(slurp(table), observed) << "a prediction rewrote the observed table";
+
+    json doc = json::parse(observed);
+    doc["provenance"] = "predicted from source";
+    doc["cells"]["claude-code"]["root"][0]["note"] = "kept while the answer stays";
+    doc["cells"]["claude-code"]["root"][0]["status"] = 599;  // not what the contract predicts
+    doc["cells"]["claude-code"]["v1"][0]["note"] = "kept while the answer stays";
+    std::ofstream(table) << doc.dump();
+    r = run_routecheck(args, "predicted-rewritten");
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    json after = read_json_file(table);
+    EXPECT_EQ(after["provenance"], "predicted from source");
+    const json& root_row = after["cells"]["claude-code"]["root"][0];
+    EXPECT_NE(root_row["status"], 599) << root_row.dump();
+    EXPECT_FALSE(root_row.contains("note")) << "the answer changed, so its note went: " << root_row.dump();
+    EXPECT_EQ(after["cells"]["claude-code"]["v1"][0].value("note", ""), "kept while the answer stays")
+        << after["cells"]["claude-code"]["v1"][0].dump();
+    EXPECT_EQ(after["cells"]["codex-cli"], doc["cells"]["codex-cli"]) << "cells outside the run are kept";
+    fs::remove_all(layer);
 }
 
 }  // namespace

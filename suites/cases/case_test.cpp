@@ -1,7 +1,8 @@
-// One verdict-corpus case through one path of routecheck: `doctor --target` or `matrix --attach`, against the
-// case's stand-in, through the built binary as a user runs it. The case's expected class, works and fix Base URL
+// One verdict-corpus case through one path of routecheck against the case's stand-in, through the built binary as
+// a user runs it: `doctor --target --proxy <the case's profile>` (doctor), `matrix --attach` (attach), or
+// `doctor --target` with no profile at all, judging by what its probe of the stand-in learns (probe). The case's expected class, works and fix Base URL
 // must come out; on a mismatch the test prints the whole verdict and every step.
-//   case_tests --case ID --mode doctor|attach
+//   case_tests --case ID --mode doctor|attach|probe
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -71,10 +72,11 @@ public:
         const std::string bin = quote(ROUTECHECK_BIN), fx = " --fixtures " + quote(dir.string());
         json verdict_holder;
         CommandRun r;
-        if (mode_ == "doctor") {
-            r = run(bin + " doctor" + fx + " --proxy " + quote("case-" + c.id) + " --client " + quote(c.client) +
-                    " --base-url " + quote(port_in(c.base_url, port)) + " --target " + quote(standin.url()) + key +
-                    " --json");
+        if (mode_ == "doctor" || mode_ == "probe") {
+            // probe: no profile at all, the doctor learns the stand-in's contract by probing it first.
+            std::string proxy = mode_ == "doctor" ? fx + " --proxy " + quote("case-" + c.id) : std::string();
+            r = run(bin + " doctor" + proxy + " --client " + quote(c.client) + " --base-url " +
+                    quote(port_in(c.base_url, port)) + " --target " + quote(standin.url()) + key + " --json");
             verdict_holder = json::parse(r.out, nullptr, false);
         } else {
             fs::path out = dir / "out";
@@ -105,7 +107,7 @@ public:
         for (const auto& word : want.fix_mentions)
             EXPECT_NE(v["fix"].get<std::string>().find(word), std::string::npos) << "the fix does not name '" << word
                                                                                << "'\n" << why.str();
-        if (mode_ == "doctor") {
+        if (mode_ != "attach") {
             EXPECT_EQ(r.exit, want.works ? 0 : 1) << why.str();
         }
     }
@@ -135,7 +137,7 @@ int main(int argc, char** argv) {
     }
     int registered = 0;
     for (const auto& c : cases)
-        for (std::string m : {"doctor", "attach"}) {
+        for (std::string m : {"doctor", "attach", "probe"}) {
             if ((!only.empty() && only != c.id) || (!mode.empty() && mode != m)) continue;
             const Case* cp = &c;
             testing::RegisterTest("Case", (c.id + "." + m).c_str(), nullptr, nullptr, __FILE__, __LINE__,

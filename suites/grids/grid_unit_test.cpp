@@ -110,7 +110,9 @@ TEST(GridPlan, RowsOfAKeyedProxy) {
 
 TEST(GridPlan, PredictionsFollowTheContract) {
     ProxyProfile p = keyed_profile("source");
-    p.raw = {{"behaviour", {{"auth_before_routing", true}, {"auth_exempt", {"/health"}}}}};
+    p.behaviour = Behaviour{};
+    p.behaviour->auth_before_routing = true;
+    p.behaviour->auth_exempt = {"/health"};
     auto rows = predict_rows(p, plan_rows(p, setup_for(p, nlohmann::json::object()), true));
     std::map<std::string, int> status;
     for (const auto& r : rows) {

@@ -120,9 +120,10 @@ TEST(Doctor, ClosedPortIsNotListening) {
 class Always401 {
 public:
     Always401() {
+        // The logger runs after the handler, so the body has been read: "METHOD /path [+key] BODY".
         server_.set_logger([this](const httplib::Request& q, const httplib::Response&) {
             std::lock_guard<std::mutex> lock(mu_);
-            lines_.push_back(q.method + " " + q.path + (q.has_header("authorization") ? " +key" : ""));
+            lines_.push_back(q.method + " " + q.path + (q.has_header("authorization") ? " +key" : "") + " " + q.body);
         });
         server_.set_error_handler([](const httplib::Request&, httplib::Response& res) { res.status = 401; });
         server_.Get(".*", [](const httplib::Request&, httplib::Response& res) { res.status = 401; });
@@ -163,48 +164,22 @@ TEST(Doctor, A401IsAuthMissingNotARouteProblem) {
         << r.out;
 }
 
-// A step that spends quota is sent only as a probe with an empty JSON body, which no upstream bills.
-class Recorder {
-public:
-    Recorder() {
-        auto record = [this](const httplib::Request& q, httplib::Response& res) {  // the body is read by now
-            std::lock_guard<std::mutex> lock(mu_);
-            seen_.push_back(q.method + " " + q.path + " " + q.body);
-            res.status = 401;
-        };
-        server_.Get(".*", record);
-        server_.Post(".*", record);
-        port_ = server_.bind_to_any_port("127.0.0.1");
-        thread_ = std::thread([this] { server_.listen_after_bind(); });
-        for (int i = 0; i < 200 && !server_.is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    ~Recorder() {
-        server_.stop();
-        thread_.join();
-    }
-    std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
-    std::vector<std::string> seen() {
-        std::lock_guard<std::mutex> lock(mu_);
-        return seen_;
-    }
-
-private:
-    httplib::Server server_;
-    std::thread thread_;
-    int port_ = 0;
-    std::mutex mu_;
-    std::vector<std::string> seen_;
-};
-
+// A step that spends quota is sent only as a probe whose body holds nothing to generate from.
 TEST(Doctor, NeverSendsABillableBody) {
-    Recorder server;
+    Always401 server;
     DoctorRun r = doctor({"--client", "openai-node", "--base-url", "http://127.0.0.1:8045/v1", "--target", server.url(),
                           "--api-key", "k"});
     ASSERT_TRUE(r.json.is_object()) << r.out;
-    auto seen = server.seen();
-    EXPECT_NE(std::find(seen.begin(), seen.end(), "GET /v1/models "), seen.end());
-    for (const auto& line : seen)
-        if (line.rfind("POST", 0) == 0) EXPECT_EQ(line.substr(line.rfind(' ') + 1), "{}") << line;
+    auto seen = server.lines();
+    EXPECT_NE(std::find(seen.begin(), seen.end(), "GET /v1/models +key "), seen.end());
+    // Every POST body holds nothing to generate from: no messages, contents, input or prompt.
+    for (const auto& line : seen) {
+        if (line.rfind("POST", 0) != 0) continue;
+        auto body = nlohmann::json::parse(line.substr(line.find('{') == std::string::npos ? line.size() : line.find('{')),
+                                          nullptr, false);
+        ASSERT_TRUE(body.is_object()) << line;
+        for (const char* k : {"messages", "contents", "input", "prompt"}) EXPECT_FALSE(body.contains(k)) << line;
+    }
     for (const auto& s : r.json["steps"])
         if (s["method"] == "POST") EXPECT_EQ(s["evidence"], "probe") << s.dump();
 }
@@ -222,6 +197,45 @@ TEST(Doctor, UsageErrorsExitTwo) {
     EXPECT_EQ(doctor({"--client", "openai-node", "--base-url", "ftp://x"}).exit, 2);
     EXPECT_EQ(doctor({"--client", "openai-node"}).exit, 2);
     EXPECT_EQ(doctor({"--client", "openai-node", "--base-url", "http://127.0.0.1:1", "--proxy", "nope"}).exit, 2);
+}
+
+// The document's checkpoint table, made exact: which client at which Base URL builds a logged path.
+TEST(DoctorSeen, GivesTheDocumentsAnswersAndSaysWhenNoClientBuildsAPath) {
+    DoctorRun r = doctor({"--seen", "POST /v1/v1/chat/completions 404", "--seen", "POST /v1/chat/completions/responses 404",
+                          "--seen", "POST /v1beta/models/gemini-2.5-flash:generateContent 200", "--seen",
+                          "GET /no/client/builds/this 404"});
+    ASSERT_TRUE(r.json.is_object()) << r.out;
+    const auto& lines = r.json["lines"];
+    ASSERT_EQ(lines.size(), 4u) << r.out;
+    auto verdict_of = [&](const nlohmann::json& line, const std::string& client) -> nlohmann::json {
+        for (const auto& c : line["clients"])
+            if (c["client"] == client) return c["verdict"];
+        return nullptr;
+    };
+    // "/v1/v1/...": the Base URL holds /v1 twice; the OpenAI SDK's fix is .../v1.
+    auto dup = verdict_of(lines[0], "openai-node");
+    ASSERT_TRUE(dup.is_object()) << r.out;
+    EXPECT_EQ(dup["class"], "DUPLICATE_PREFIX");
+    EXPECT_EQ(dup["base_url"], "http://127.0.0.1:8045/v1");
+    // "/v1/chat/completions/responses": an endpoint in the Base URL (Kilo Code's OpenAI mode).
+    auto eib = verdict_of(lines[1], "kilo-code-openai");
+    ASSERT_TRUE(eib.is_object()) << r.out;
+    EXPECT_EQ(eib["class"], "ENDPOINT_IN_BASE");
+    EXPECT_EQ(eib["base_url"], "http://127.0.0.1:8045/v1");
+    // "/v1beta/models/...": the Gemini clients at the bare host, and it works.
+    auto gem = verdict_of(lines[2], "gemini-cli");
+    ASSERT_TRUE(gem.is_object()) << r.out;
+    EXPECT_EQ(gem["class"], "OK");
+    EXPECT_EQ(verdict_of(lines[2], "genai-node")["class"], "OK");
+    // A path no known client builds is said so, and makes the exit code 1.
+    EXPECT_TRUE(lines[3]["clients"].empty());
+    EXPECT_NE(lines[3]["note"].get<std::string>().find("no known client builds this path"), std::string::npos);
+    EXPECT_EQ(r.exit, 1);
+}
+
+TEST(DoctorSeen, ABadLineIsAUsageError) {
+    EXPECT_EQ(doctor({"--seen", "not a request line"}).exit, 2);
+    EXPECT_EQ(doctor({"--log", "/nonexistent/routecheck-log"}).exit, 2);
 }
 
 }  // namespace

@@ -231,7 +231,7 @@ TEST(Keys, TheFixNamesTheClientSettingThatSendsWhatTheProxyReads) {
 }
 
 TEST(Steps, OptionalFailuresAreWarningsAndAWebsocketAttemptFallsBack) {
-    ProxyProfile p = routes_only({{"POST", "/v1/chat/completions"}, {"POST", "/v1/responses"}});
+    ProxyProfile p = routes_only({{"POST", "/v1/chat/completions"}, {"POST", "/v1/responses"}, {"GET", "/v1/responses"}});
     ClientProfile oai = client_of("openai", {{"GET", "/models", false}, {"POST", "/chat/completions"}});
     CellResult r = judge(oai, p, H + "/v1", {{404}, {200}});
     EXPECT_TRUE(r.works) << r.judgment.reason;

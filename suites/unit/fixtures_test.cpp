@@ -32,7 +32,10 @@ protected:
         write("proxies/p1.json", kProxy);
     }
     void TearDown() override { fs::remove_all(dir_); }
-    void write(const std::string& rel, const std::string& text) { std::ofstream(dir_ / rel) << text; }
+    void write(const std::string& rel, const std::string& text) {
+        fs::create_directories((dir_ / rel).parent_path());
+        std::ofstream(dir_ / rel) << text;
+    }
     fs::path dir_;
 };
 
@@ -86,6 +89,18 @@ std::string test_name(std::string s) {
     for (auto& ch : s)
         if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
     return s;
+}
+
+// The source proxy p1 with a "behaviour" section.
+std::string proxy_behaving(const std::string& behaviour) {
+    std::string s = kProxy;
+    return s.substr(0, s.rfind('}')) + R"(,"behaviour":)" + behaviour + "}";
+}
+
+// An observed probe table for p1 with one configuration ("on") and the given rows.
+std::string observed_with(const std::string& rows, const std::string& config = R"({"auth":"off","run":"r"})") {
+    return R"x({"proxy":"p1","provenance":"observed:v1 (test)","configurations":{"on":)x" + config + R"(},"rows":)" +
+           rows + "}";
 }
 
 std::string client_with(const std::string& from, const std::string& to) {
@@ -161,6 +176,39 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"expected status out of range", "expected/p1.json",
                 R"({"proxy":"p1","cells":{"c1":{"root":[{"step":"list.models","request":"GET /","status":999}]}}})",
                 "p1.json", "/cells/c1/root/0/status"},
+        BadCase{"behaviour with an unknown field", "proxies/p1.json", proxy_behaving(R"({"auth_exmpt":[]})"), "p1.json",
+                "/behaviour/auth_exmpt"},
+        BadCase{"behaviour override without status", "proxies/p1.json",
+                proxy_behaving(R"({"route_status_overrides":[{"path":"/v1/models"}]})"), "p1.json",
+                "/behaviour/route_status_overrides/0"},
+        BadCase{"behaviour override with path and paths", "proxies/p1.json",
+                proxy_behaving(R"({"route_status_overrides":[{"path":"/a","paths":["/b"],"status":400}]})"), "p1.json",
+                "/behaviour/route_status_overrides/0"},
+        BadCase{"behaviour override upstream condition", "proxies/p1.json",
+                proxy_behaving(R"({"route_status_overrides":[{"path":"/a","upstream":"down","status":503}]})"),
+                "p1.json", "/behaviour/route_status_overrides/0/upstream"},
+        BadCase{"behaviour status out of range", "proxies/p1.json", proxy_behaving(R"({"unknown_status":4040})"),
+                "p1.json", "/behaviour/unknown_status"},
+        BadCase{"admin route without method", "proxies/p1.json",
+                proxy_behaving(R"({"admin":{"routes":["/api/config"]}})"), "p1.json", "/behaviour/admin/routes/0"},
+        BadCase{"deployment without when", "proxies/p1.json",
+                proxy_behaving(R"({"deployments":{"ui":{"unknown_get_status":200}}})"), "p1.json",
+                "/behaviour/deployments/ui/when"},
+        BadCase{"observed row with unknown configuration", "observed/p1.json",
+                observed_with(R"([{"request":"GET /v1/models","key":"none","via":["none"],"configs":["off"],"status":200}])"),
+                "p1.json", "/rows/0/configs/0"},
+        BadCase{"observed row with unknown carrier", "observed/p1.json",
+                observed_with(R"([{"request":"GET /v1/models","key":"right","via":["cookie"],"configs":["on"],"status":200}])"),
+                "p1.json", "/rows/0/via/0"},
+        BadCase{"observed row without method", "observed/p1.json",
+                observed_with(R"([{"request":"/v1/models","key":"none","via":["none"],"configs":["on"],"status":200}])"),
+                "p1.json", "/rows/0/request"},
+        BadCase{"observed deployment the profile lacks", "observed/p1.json",
+                observed_with(R"([{"request":"GET /","key":"none","via":["none"],"configs":["on"],"status":200}])",
+                              R"({"auth":"off","deployment":"ui","run":"r"})"),
+                "p1.json", "/configurations/on/deployment"},
+        BadCase{"observed table not marked observed", "observed/p1.json",
+                R"({"proxy":"p1","provenance":"predicted","configurations":{},"rows":[]})", "p1.json", "/provenance"},
         BadCase{"expected table for unknown proxy", "expected/p9.json", R"({"proxy":"p9","cells":{}})", "p9.json",
                 "/proxy"}),
     [](const testing::TestParamInfo<BadCase>& info) { return test_name(info.param.name); });

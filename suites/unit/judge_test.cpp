@@ -94,7 +94,9 @@ TEST(JudgeCell, CellErrorFails) {
 
 TEST(Predict, AuthBeforeRoutingGives401ForUnknownPaths) {
     ProxyProfile p = proxy();
-    p.raw = {{"behaviour", {{"auth_before_routing", true}, {"auth_exempt", {"/health"}}}}};
+    p.behaviour = Behaviour{};
+    p.behaviour->auth_before_routing = true;
+    p.behaviour->auth_exempt = {"/health"};
     PredictOptions no_key{false, false, true};
     EXPECT_EQ(predict_status(p, "POST", "/v1/v1/messages", no_key), 401);
     EXPECT_EQ(predict_status(p, "GET", "/health", no_key), 200);
