@@ -96,10 +96,7 @@ Finding misjoin(const StepContext& c, const BodyReading& body) {
     const PathVerdict& pv = *c.path;
     const ProxyProfile& proxy = *c.proxy;
     Finding f{pv.shape, pv.reason, "", ""};
-    // No Base URL lands this call (a client that sends /v1/models/... to a proxy that serves only /v1beta): the fix
-    // is another client or mode, whatever shape the path has; "set the Base URL to" nothing would mislead.
-    bool no_base = pv.bases.empty() && c.fix_base_url.empty();
-    if (pv.shape == Diagnosis::WrongProtocol || (no_base && pv.shape != Diagnosis::Ok)) {
+    if (pv.shape == Diagnosis::WrongProtocol || (pv.shape == Diagnosis::NoRoute && pv.bases.empty() && c.fix_base_url.empty())) {
         f.fix = c.alternatives.empty()
                     ? std::string("use a client, or a mode of ") + c.client->id + ", that speaks a protocol " + proxy.name +
                           " serves; no Base URL makes it answer this call"
