@@ -54,6 +54,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     routecheck::FinalRequest r = routecheck::join_request(join, base, step);
     if (r.path.empty() || r.path.front() != '/') __builtin_trap();       // always a request target
     if (r.target.rfind(r.path, 0) != 0) __builtin_trap();
-    if (r.url.rfind("http://", 0) != 0) __builtin_trap();
+    if (r.url.rfind("http://", 0) != 0 && r.url.rfind("https://", 0) != 0) __builtin_trap();
     return 0;
 }

@@ -12,6 +12,7 @@
 #include "judge/judge.hpp"
 #include "judge/path.hpp"
 #include "report/report.hpp"
+#include "text/utf8.hpp"
 
 namespace routecheck::cli {
 
@@ -124,8 +125,8 @@ int doctor_seen(const Fixtures& f, const ProxyProfile& proxy, const std::vector<
         out.push_back(entry);
     }
     if (as_json) {
-        std::cout << nlohmann::json({{"tool", "routecheck doctor --seen"}, {"proxy", proxy.id}, {"lines", out}}).dump(2)
-                  << "\n";
+        // A log line may hold any bytes: replaced, never a type_error.
+        std::cout << safe_dump({{"tool", "routecheck doctor --seen"}, {"proxy", proxy.id}, {"lines", out}}, 2) << "\n";
     } else {
         std::cout << "routecheck doctor --seen: which client and Base URL build each path, judged against " << proxy.id
                   << "\n";

@@ -66,6 +66,9 @@ public:
     std::vector<ListenAddress> listening() const;
     // The rendered placeholder values of this run ({port}, {upstream}, {home}, ...), for other templates.
     const TemplateVars& vars() const { return vars_; }
+    // Every secret this instance knows: its key, settings.redact, and profile_secrets() with this run's values.
+    // Its log is redacted with them as it is written.
+    std::vector<std::string> secrets() const;
 
     // Stops the process group (SIGTERM, grace, SIGKILL), then redacts the log. Idempotent; returns true if it
     // exited on SIGTERM.
@@ -75,7 +78,6 @@ private:
     void prepare_files(const ProxyLaunch& launch);
     ProcessSpec make_spec(const ProxyLaunch& launch) const;
     bool try_start(const ProxyLaunch& launch, int attempt);  // false: the port was taken, try another
-    std::vector<std::string> secrets() const;
 
     std::string id_;
     std::filesystem::path profile_file_;
@@ -90,7 +92,16 @@ private:
     int ready_status_ = 0;
     std::chrono::milliseconds ready_ms_{0};
     std::unique_ptr<ChildProcess> child_;
+    ProxyProfile profile_;  // a copy: callers may pass a temporary
 };
+
+// The secrets a proxy profile carries, rendered with `vars` (a value whose placeholders `vars` cannot fill is left
+// out): its key (auth.key, or `api_key` when given), every extra header value but those of public_headers, and the
+// credentials of its launch section: values of environment variables and config-file keys whose names say they
+// are credentials (names_a_credential in text/secrets.hpp), and the value of a credential-named command flag
+// ("--github-token T" or "--github-token=T"). What the run redacts from logs, reports and messages.
+std::vector<std::string> profile_secrets(const ProxyProfile& profile, const TemplateVars& vars,
+                                         const std::string& api_key = "");
 
 // Checks that the profile's npm package is installed under `install_root` / npm.dir at the pinned version;
 // throws LaunchError naming the profile, the missing path, and telling the user to run scripts/setup.

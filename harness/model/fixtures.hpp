@@ -129,6 +129,9 @@ struct ProxyProfile {
     // family key such as "openai" also covers "openai-responses" unless that has its own entry). Values may name
     // {upstream}: a proxy like Portkey is told the upstream per request, and which one depends on the client.
     std::map<std::string, std::map<std::string, std::string>> extra_headers_by_protocol;
+    // Extra headers whose values are not secrets (Portkey's provider name and upstream URL), lower case. Every
+    // other extra header value is a secret: redacted from reports, logs and messages (text/secrets.hpp).
+    std::vector<std::string> public_headers;
     // Step endpoint suffix ("/chat/completions", "/responses") -> what the body's "model" must become for this
     // proxy ("{model}" is the client's model): what a real user has to type as the model name for that call,
     // e.g. claude-code-router wants "provider,model". The longest matching suffix wins.

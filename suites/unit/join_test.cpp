@@ -106,15 +106,95 @@ INSTANTIATE_TEST_SUITE_P(
     });
 
 TEST(ParseBaseUrl, RejectsWhatIsNotAnHttpUrl) {
-    EXPECT_THROW(parse_base_url("https://127.0.0.1:8045"), std::invalid_argument);
+    EXPECT_THROW(parse_base_url("ftp://127.0.0.1:8045"), std::invalid_argument);
     EXPECT_THROW(parse_base_url("127.0.0.1:8045"), std::invalid_argument);
     EXPECT_THROW(parse_base_url("http://"), std::invalid_argument);
     EXPECT_THROW(parse_base_url("http://127.0.0.1:99999"), std::invalid_argument);
+    EXPECT_THROW(parse_base_url("http://127.0.0.1:0"), std::invalid_argument);
     EXPECT_THROW(parse_base_url("http://127.0.0.1:80a"), std::invalid_argument);
     EXPECT_THROW(parse_base_url("http://user:pw@127.0.0.1"), std::invalid_argument);
+    EXPECT_THROW(parse_base_url("http://127.0.0.1/v1 beta"), std::invalid_argument);
+    EXPECT_THROW(parse_base_url("http://127.0.0.1/v1#x"), std::invalid_argument);
+    EXPECT_THROW(parse_base_url("http://lo calhost/v1"), std::invalid_argument);
+    EXPECT_THROW(parse_base_url("http://h\\x/v1"), std::invalid_argument);
+    EXPECT_THROW(parse_base_url("http://h\xc3\xa9te/v1"), std::invalid_argument) << "IDNA is not done: refused";
     EXPECT_EQ(parse_base_url("http://127.0.0.1").port, 80);
     EXPECT_EQ(parse_base_url("http://[::1]:8045/v1").host, "[::1]");
     EXPECT_EQ(parse_base_url("http://[::1]:8045/v1").path, "/v1");
+}
+
+// Issue 21.6: what follows an IPv6 literal is a port or nothing; anything else is an error, not port 80.
+TEST(ParseBaseUrl, JunkAfterAnIpv6HostIsAnError) {
+    for (const char* url : {"http://[::1]junk:8045/v1", "http://[::1]junk/v1", "http://[::1]8045/v1", "http://[::1/v1",
+                            "http://[::g]:8045/v1", "http://[]:8045/v1", "http://[::1]:80:90/v1"})
+        EXPECT_THROW(parse_base_url(url), std::invalid_argument) << url;
+    EXPECT_EQ(parse_base_url("http://[::1]:8045/v1").port, 8045);
+    EXPECT_EQ(parse_base_url("http://[::1]/v1").port, 80);
+}
+
+// Issue 21.6: "." and ".." segments are gone before the join, as WHATWG URL parsers and libcurl remove them.
+TEST(ParseBaseUrl, DotSegmentsAreRemoved) {
+    EXPECT_EQ(parse_base_url("http://127.0.0.1:8045/x/../v1").path, "/v1");
+    EXPECT_EQ(parse_base_url("http://127.0.0.1:8045/./v1").path, "/v1");
+    EXPECT_EQ(parse_base_url("http://127.0.0.1:8045/v1/.").path, "/v1/");
+    EXPECT_EQ(parse_base_url("http://127.0.0.1:8045/v1/..").path, "/");
+    EXPECT_EQ(parse_base_url("http://127.0.0.1:8045/../../v1").path, "/v1");
+    EXPECT_EQ(parse_base_url("http://127.0.0.1:8045/x/%2e%2E/v1").path, "/v1");
+    EXPECT_EQ(parse_base_url("http://127.0.0.1:8045/a..b/.v1").path, "/a..b/.v1") << "only whole segments";
+    Step chat;
+    chat.method = "POST";
+    chat.endpoint = "/chat/completions";
+    EXPECT_EQ(join_request(JoinRule::Concat, "http://127.0.0.1:8045/x/../v1", chat).line(), "POST /v1/chat/completions");
+    Step models;
+    models.method = "GET";
+    models.endpoint = "models";
+    EXPECT_EQ(join_request(JoinRule::Resolve, "http://127.0.0.1:8045/v1beta/x/../", models).line(), "GET /v1beta/models");
+}
+
+// Issue 19.6: Base URLs as users type them: https, any case of the scheme, spaces around, other hosts. The join
+// needs no connection; the host is kept (lower case) and the scheme survives into the request URL.
+TEST(ParseBaseUrl, TakesBaseUrlsAsUsersTypeThem) {
+    BaseUrl a = parse_base_url("  HTTPS://LocalHost:8045/V1/  \n");
+    EXPECT_EQ(a.scheme, "https");
+    EXPECT_EQ(a.host, "localhost");
+    EXPECT_EQ(a.port, 8045);
+    EXPECT_EQ(a.path, "/V1/");
+    EXPECT_EQ(a.origin(), "https://localhost:8045");
+    EXPECT_EQ(parse_base_url("https://gateway.lan/v1").port, 443);
+    EXPECT_EQ(parse_base_url("https://gateway.lan/v1").origin(), "https://gateway.lan");
+    EXPECT_EQ(parse_base_url("http://[::1]:8045").origin(), "http://[::1]:8045");
+    EXPECT_EQ(parse_base_url("http://127.0.0.1:/v1").port, 80) << "an empty port is the default one";
+    EXPECT_EQ(parse_base_url("http://127.0.0.1:08045/v1").port, 8045);
+    EXPECT_EQ(parse_base_url("http://h/v1/caf\xc3\xa9?q=\xff").path, "/v1/caf%C3%A9");
+    EXPECT_EQ(parse_base_url("http://h/v1/caf\xc3\xa9?q=\xff").query, "q=%FF");
+    Step chat;
+    chat.method = "POST";
+    chat.endpoint = "/chat/completions";
+    FinalRequest r = join_request(JoinRule::Concat, " Https://gateway.lan/v1 ", chat);
+    EXPECT_EQ(r.line(), "POST /v1/chat/completions");
+    EXPECT_EQ(r.url, "https://gateway.lan:443/v1/chat/completions");
+}
+
+// Issue 21.2: a password typed into a Base URL is never printed back, whatever else is wrong with the URL.
+TEST(ParseBaseUrl, CredentialsAreRefusedWithoutRepeatingThem) {
+    for (const char* url : {"http://u:rc-pw-31@127.0.0.1:8045/v1", "http://u:rc-pw-31/x@127.0.0.1:8045/v1",
+                            "http://u:rc-pw-31@[::1]junk/v1", "ftp://u:rc-pw-31@h/v1"}) {
+        try {
+            parse_base_url(url);
+            ADD_FAILURE() << url << " was accepted";
+        } catch (const std::invalid_argument& e) {
+            EXPECT_EQ(std::string(e.what()).find("rc-pw-31"), std::string::npos) << e.what();
+        }
+    }
+}
+
+TEST(ParseBaseUrl, LoopbackIsLocalhost127AndIpv6One) {
+    for (const char* url : {"http://127.0.0.1:1", "http://127.8.9.10:1", "http://LOCALHOST:1", "http://[::1]:1",
+                            "http://[0:0:0:0:0:0:0:1]:1"})
+        EXPECT_TRUE(is_loopback(parse_base_url(url))) << url;
+    for (const char* url : {"http://10.1.2.3:1", "http://127.0.0.1.example.com:1", "http://localhost.example:1",
+                            "http://[::2]:1", "http://0.0.0.0:1", "http://gateway.lan:1"})
+        EXPECT_FALSE(is_loopback(parse_base_url(url))) << url;
 }
 
 TEST(RenderBaseUrl, FillsPortPlaceholders) {

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "judge/judge.hpp"
+#include "judge/path.hpp"
 #include "judge/predict.hpp"
 #include "judge/recommend.hpp"
 
@@ -90,6 +91,24 @@ TEST(JudgeCell, CellErrorFails) {
     cell.error = "the proxy exited";
     auto t = table(404);
     EXPECT_EQ(judge_cell(cell, proxy(), client(), &t).verdict, CellVerdict::Fail);
+}
+
+// Issue 19.6 / 21.6: the fix Base URL is built from the one typed: its scheme (https), host and port survive, and
+// a Base URL with dot segments is judged by the path a client really sends.
+TEST(JudgeCell, FixBaseUrlKeepsTheTypedSchemeAndHost) {
+    for (const std::string typed : {"https://gateway.lan:8045/v1", " HTTPS://Gateway.LAN:8045/x/../v1 "}) {
+        CellObservation cell{"p", "c", "typed", typed, {}, ""};
+        StepObservation s;
+        s.step = "prompt.messages";
+        s.method = "POST";
+        s.target = "/v1/v1/messages";
+        s.status = 404;
+        cell.steps.push_back(s);
+        CellResult r = judge_cell(cell, proxy(), client(), nullptr);
+        EXPECT_EQ(r.judgment.diagnosis, Diagnosis::DuplicatePrefix) << typed << ": " << r.judgment.reason;
+        EXPECT_EQ(r.judgment.base_url, "https://gateway.lan:8045") << typed;
+    }
+    EXPECT_EQ(base_url_at(client(), "https://[::1]/v1", "/v2"), "https://[::1]/v2");
 }
 
 TEST(Predict, AuthBeforeRoutingGives401ForUnknownPaths) {
