@@ -1,7 +1,8 @@
 // libFuzzer target: one fixture parser on arbitrary bytes. Built three times (client, proxy, expected) with
 // ROUTECHECK_FUZZ_PARSER selecting the parser; seeds are the real files under fixtures/.
-// Contract checked: bytes that are not valid JSON are rejected by the parse (no call); a JSON document either
-// parses or throws FixtureError (which names the file and pointer). Any other exception, a crash, or a
+// Contract checked: bytes that are not valid JSON, or nest deeper than the loader allows, are rejected by the
+// loader's reader (no call); a JSON document either parses or throws FixtureError (which names the file and
+// pointer). Any other exception, a crash, or a
 // sanitizer report is a finding.
 #include <cstddef>
 #include <cstdint>
@@ -14,8 +15,14 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string text(reinterpret_cast<const char*>(data), size);
-    nlohmann::json doc = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-    if (doc.is_discarded()) return 0;
+    nlohmann::json doc;
+    try {
+        // The loader's own reader (read_json_file's parsing): syntax errors and nesting past kMaxJsonDepth are
+        // FixtureErrors; the parsers below only ever see what it lets through.
+        doc = routecheck::parse_json_text(text, "fuzz/x.json");
+    } catch (const routecheck::FixtureError&) {
+        return 0;
+    }
     try {
 #if ROUTECHECK_FUZZ_PARSER == 1
         routecheck::parse_client(doc, "fuzz/clients/x.json");

@@ -19,6 +19,7 @@
 #include "join/join.hpp"
 #include "model/json_access.hpp"
 #include "run/matrix_run.hpp"
+#include "text/secrets.hpp"
 
 namespace routecheck::cli {
 
@@ -126,7 +127,8 @@ int cmd_paths(const std::vector<std::string>& argv) {
     if (wants_help(argv))
         return cmd_help(
             "usage: routecheck paths --client ID --base-url URL [--fixtures DIR]... [--override]\n"
-            "Prints the final request line of each step of the client profile, in order, as `METHOD /path?query`.\n");
+            "Prints the final request line of each step of the client profile, in order, as `METHOD /path?query`\n"
+            "(none, and why on stderr, for a client mode that sends nothing to the Base URL).\n");
     Args a(argv, {"--client", "--base-url", "--fixtures"}, {"--override"});
     Fixtures f = load_with(a.all("--fixtures"), a.has("--override"));
     const ClientProfile* c = &require_client(f, a.one("--client"));
@@ -136,6 +138,9 @@ int cmd_paths(const std::vector<std::string>& argv) {
     } catch (const std::invalid_argument& e) {
         throw UsageError(std::string("--base-url: ") + e.what());
     }
+    // stdout stays one request line per step (none here); stderr says why there is none.
+    if (!c->base_url_ignored.empty())
+        std::cerr << c->id << " sends nothing to the Base URL: " << c->base_url_ignored << "\n";
     for (const auto& s : c->steps) std::cout << request_line(*c, s, base) << "\n";
     return 0;
 }
@@ -228,6 +233,7 @@ not run; 2 usage or fixture error, or an --out folder another run is writing to 
         opt.attach.emplace_back(at.substr(0, eq), at.substr(eq + 1));
     }
     opt.api_key = a.one_or("--api-key", "");
+    remember_secret(opt.api_key);  // from here on, no file or message of this run shows it
     opt.key_via = a.one_or("--key-setting", "");
     opt.allow_quota = a.has("--allow-quota");
     opt.keep_artifacts = a.has("--keep-artifacts");
@@ -241,16 +247,23 @@ not run; 2 usage or fixture error, or an --out folder another run is writing to 
     std::cerr << "routecheck: " << plan.proxies.size() << " proxies x " << plan.clients.size() << " clients x "
               << plan.variants.size() << " variants = " << plan.cell_count() << " cells\n";
     MatrixReport report = run_matrix(f, plan, opt, std::cerr);
-    write_report(report, out);
+    try {
+        write_report(report, out);
+    } catch (const ReportWriteError& e) {
+        // Not a usage error (exit 2 means nothing ran): the run happened, its report could not be kept.
+        std::cerr << "routecheck: error: " << redact_known(e.what()) << "\nroutecheck: no report was written to "
+                  << out.string() << " (a previous report there is left as it was)\n";
+        return 1;
+    }
     if (const char* gh = std::getenv("GITHUB_STEP_SUMMARY"); gh && *gh) {
         std::ofstream summary(gh, std::ios::app);
-        summary << summary_markdown(report);
+        summary << redact_known(summary_markdown(report));
     }
     Counts c = count_cells(report.cells);
     std::cerr << "routecheck: " << report.cells.size() << " cells: " << c.pass << " as expected, " << c.fail
               << " not as expected, " << c.no_expectation << " without expectation, " << c.skipped << " skipped, "
               << c.prediction << " predicted; report in " << out.string() << "\n";
-    for (const auto& e : report.errors) std::cerr << "routecheck: error: " << e << "\n";
+    for (const auto& e : report.errors) std::cerr << "routecheck: error: " << redact_known(e) << "\n";
     if (report.grids.is_object()) {
         int pass = 0, fail = 0;
         for (const auto& p : report.grids["proxies"]) {

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <map>
 #include <optional>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -17,7 +18,10 @@
 #include "probe/probe.hpp"
 #include "replay/replay.hpp"
 #include "report/report.hpp"
+#include "launch/proxy.hpp"
 #include "run/replay_cells.hpp"
+#include "text/secrets.hpp"
+#include "text/utf8.hpp"
 
 namespace routecheck::cli {
 
@@ -27,8 +31,8 @@ const char* kHelp = R"(usage: routecheck doctor --client ID --base-url URL [--ta
                         [--proxy ID] [--allow-quota] [--json] [--fixtures DIR]... [--override]
        routecheck doctor --seen "METHOD /path [STATUS]"... | --log FILE  [--proxy ID] [--target URL] [--json]
 Diagnoses one client profile at one Base URL against a proxy, step by step:
-  1. Is the proxy up?  2. Which path does the client build, and is it a route?  3. What came back (401 or 404?)
-  4. Verdict and fix: the same judgment as a matrix cell.
+  1. Is the proxy up?  2. Which path does the client build, is it a route, and what came back (401 or 404?)
+  3. Verdict and fix: the same judgment as a matrix cell.
 
   --client ID         client profile (routecheck list-cells shows the ids)
   --base-url URL      the Base URL as typed into the client
@@ -169,9 +173,11 @@ void print_text(std::ostream& o, const CellResult& r, const ClientProfile& clien
         const ProbeResult& p = *learned.probe;
         int routes = 0;
         for (const auto& x : p.routes) routes += x.state == "route";
-        o << "   probe: " << routes << " routes found, unknown paths get " << p.unknown_answer << ", key "
-          << (p.auth_seen ? "checked " + p.auth_order : std::string("not asked for")) << " (" << p.requests
-          << " requests, none billable)\n";
+        if (!p.listening) o << "   probe: nothing answers at " << p.target << "\n";
+        else
+            o << "   probe: " << routes << " routes found, unknown paths get " << p.unknown_answer << ", key "
+              << (p.auth_seen ? "checked " + p.auth_order : std::string("not asked for")) << " (" << p.requests
+              << " requests, none billable)\n";
         for (const auto& n : p.notes) o << "   probe: " << n << "\n";
     }
     if (!learned.differences.empty()) {
@@ -188,8 +194,8 @@ void print_text(std::ostream& o, const CellResult& r, const ClientProfile& clien
         else if (st == 401 || st == 403) o << "it listens; its health endpoint wants a key (a strict auth mode).\n";
         else o << "something listens, but its health endpoint did not answer 2xx: is it really " << proxy.id << "?\n";
     }
-    o << "2. Which path does " << client.id << " build from this Base URL, and is it a route of " << proxy.id << "?\n";
-    o << "3. What came back (a 401 is a key problem, a 404 a route problem)?\n";
+    o << "2. Which path does " << client.id << " build from this Base URL, is it a route of " << proxy.name
+      << ", and what came back (a 401 is a key problem, a 404 a route problem)?\n";
     for (const auto& s : r.steps) {
         o << "   " << s.observed.request_line() << "  [" << s.observed.step << (s.essential ? "" : ", optional") << "]\n"
           << "      " << step_answer(s) << (s.observed.evidence == "probe" ? " [inferred from a probe]" : "")
@@ -198,18 +204,23 @@ void print_text(std::ostream& o, const CellResult& r, const ClientProfile& clien
           << "\n";
     }
     bool unverified = r.judgment.diagnosis == Diagnosis::Skipped;
-    o << "4. Verdict: " << (unverified ? "UNVERIFIED" : to_string(r.judgment.diagnosis))
+    o << "3. Verdict: " << (unverified ? "UNVERIFIED" : to_string(r.judgment.diagnosis))
       << (r.works ? " (works)" : unverified ? " (the paths are right; nothing confirmed it)" : "") << "\n   why: "
       << r.judgment.reason << "\n";
     if (!r.judgment.fix.empty()) o << "   fix: " << r.judgment.fix << "\n";
     for (const auto& w : r.warnings) o << "   warning: " << w << "\n";
-    if (rec.found) {
-        o << "   recommended Base URL for " << client.id << " with " << proxy.id << ": " << rec_url << "\n";
+    // The recommendation speaks of Base URLs: shown only where a Base URL is the question, and never against the
+    // verdict's own fix (a probed table knows prefixes the usual variants do not).
+    Diagnosis d = r.judgment.diagnosis;
+    bool about_base = d != Diagnosis::AuthMissing && d != Diagnosis::AuthRejected && d != Diagnosis::NotListening &&
+                      d != Diagnosis::UpstreamError && d != Diagnosis::Unexpected && r.judgment.base_url.empty();
+    if (rec.found && about_base) {
+        o << "   recommended Base URL for " << client.id << " with " << proxy.name << ": " << rec_url << "\n";
         if (!rec.caveat.empty()) o << "   but: " << rec.caveat << "\n";
-    } else {
+    } else if (!rec.found && about_base && !r.works && d != Diagnosis::Skipped) {
         std::string note = rec.note;
         if (note.rfind("no Base URL works: ", 0) == 0) note = note.substr(19);
-        o << "   no Base URL of " << client.id << " works with " << proxy.id << ": " << note << "\n";
+        o << "   no Base URL of " << client.id << " works with " << proxy.name << ": " << note << "\n";
     }
 }
 
@@ -244,6 +255,8 @@ int cmd_doctor(const std::vector<std::string>& argv) {
     std::string base = a.one("--base-url");
     std::string target_text = a.one_or("--target", "");
     std::string key = a.one_or("--api-key", "");
+    // A proxy may quote the key back in a body doctor prints: never on the screen.
+    remember_secret(key);
     std::string key_setting = a.one_or("--key-setting", "");
     if (!key_setting.empty() && !client.carrier(key_setting)) {
         std::string known;
@@ -262,6 +275,7 @@ int cmd_doctor(const std::vector<std::string>& argv) {
     } catch (const std::invalid_argument& e) {
         throw UsageError(std::string("--target: ") + e.what());
     }
+    if (target && target->scheme != "http") throw UsageError("--target: '" + target_text + "' is not an http:// URL");
 
     // Which proxy profile judges the paths: the one named, or what a probe of the target learns.
     const bool probe_only = target && !a.has("--proxy");
@@ -272,6 +286,7 @@ int cmd_doctor(const std::vector<std::string>& argv) {
         for (const auto& x : f.proxies) known += " " + x.id;
         throw UsageError("unknown proxy '" + pid + "' (known:" + known + ")");
     }
+    if (proxy) remember_secrets(launch::profile_secrets(*proxy, {}, key));  // its extra header values too
     Learned learned;
     ProxyProfile probed;
     if (target) {
@@ -326,6 +341,8 @@ int cmd_doctor(const std::vector<std::string>& argv) {
     CellResult r = judge_cell(cell, *proxy, client, nullptr, alternatives_at(rec, base));
     if (a.has("--json")) {
         nlohmann::json j = cell_json(r);
+        j.erase("expectation");  // a matrix cell's comparison with its expected table: doctor has none
+        j.erase("message");
         j["tool"] = "routecheck doctor";
         j["proxy_provenance"] = proxy->provenance;
         j["target"] = target_text.empty() ? nlohmann::json(nullptr) : nlohmann::json(target_text);
@@ -339,9 +356,11 @@ int cmd_doctor(const std::vector<std::string>& argv) {
         j["differences"] = learned.differences;
         j["recommended"] = {{"found", rec.found}, {"variant", rec.variant}, {"base_url", rec_url},
                             {"note", rec.note}, {"alternatives", alternatives_at(rec, base)}, {"caveat", rec.caveat}};
-        std::cout << j.dump(2) << "\n";
+        std::cout << redact_known(safe_dump(j, 2)) << "\n";  // a Base URL or body with any bytes still prints
     } else {
-        print_text(std::cout, r, client, *proxy, health, rec, rec_url, learned);
+        std::ostringstream text;
+        print_text(text, r, client, *proxy, health, rec, rec_url, learned);
+        std::cout << redact_known(text.str());
     }
     if (r.works) return 0;
     return r.judgment.diagnosis == Diagnosis::Skipped ? 3 : 1;

@@ -6,6 +6,7 @@
 
 #include "grid/grid.hpp"
 #include "model/json_access.hpp"
+#include "text/utf8.hpp"
 
 namespace routecheck::cli {
 
@@ -30,7 +31,7 @@ std::string table_text(const nlohmann::json& doc) {
             out += std::string(first_variant ? "" : ",") + "\n      " + nlohmann::json(v.key()).dump() + ": [";
             first_variant = false;
             for (std::size_t i = 0; i < v->size(); ++i)
-                out += std::string(i ? "," : "") + "\n        " + (*v)[i].dump();
+                out += std::string(i ? "," : "") + "\n        " + safe_dump((*v)[i]);
             out += "\n      ]";
         }
         out += "\n    }";

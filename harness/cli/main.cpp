@@ -1,8 +1,8 @@
 // routecheck: replays recorded AI-client request sequences against local AI API proxies at each Base URL
 // variant and tells which client works at which Base URL, and why not.
 //
-// Exit codes: 0 every cell as expected; 1 a cell not as expected (or a proxy that could not run);
-// 2 usage or fixture error, or a busy --out folder (nothing was run).
+// Exit codes: 0 every cell as expected; 1 a cell not as expected (or a proxy that could not run, or a report that
+// could not be written); 2 usage or fixture error, or a busy --out folder (nothing was run).
 #include <filesystem>
 #include <iostream>
 #include <string>
@@ -12,6 +12,7 @@
 #include "cli/commands.hpp"
 #include "launch/process.hpp"
 #include "model/json_access.hpp"
+#include "text/secrets.hpp"
 
 namespace {
 
@@ -54,13 +55,15 @@ int main(int argc, char** argv) {
     try {
         return cli::dispatch(command, rest);
     } catch (const cli::UsageError& e) {
-        std::cerr << "routecheck " << command << ": " << e.what() << "\n(see routecheck " << command << " --help)\n";
+        std::cerr << "routecheck " << command << ": " << redact_known(e.what()) << "\n(see routecheck " << command
+                  << " --help)\n";
         return 2;
     } catch (const FixtureError& e) {
-        std::cerr << "routecheck: fixture error: " << e.what() << "\n";
+        std::cerr << "routecheck: fixture error: " << redact_known(e.what()) << "\n";
         return 2;
     } catch (const std::exception& e) {
-        std::cerr << "routecheck " << command << ": " << e.what() << "\n";
-        return 2;
+        // Not the input's fault (a full disk, a resource limit): 2 stays the code of usage and fixture errors.
+        std::cerr << "routecheck " << command << ": error: " << redact_known(e.what()) << "\n";
+        return 1;
     }
 }

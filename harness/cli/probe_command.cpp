@@ -8,6 +8,8 @@
 #include "cli/commands.hpp"
 #include "model/json_access.hpp"
 #include "probe/probe.hpp"
+#include "text/secrets.hpp"
+#include "text/utf8.hpp"
 
 namespace routecheck::cli {
 
@@ -73,6 +75,7 @@ int cmd_probe(const std::vector<std::string>& argv) {
     ProbeOptions o;
     o.target = a.one("--target");
     o.api_key = a.one_or("--api-key", "");
+    remember_secret(o.api_key);  // its answers may quote it back: the --json output is redacted
     for (const auto& p : a.all("--prefix")) {
         if (p.empty() || p.front() != '/' || p.find_first_of("?# ") != std::string::npos)
             throw UsageError("--prefix '" + p + "': a path that starts with '/'");
@@ -84,6 +87,7 @@ int cmd_probe(const std::vector<std::string>& argv) {
         std::string v = h.substr(colon + 1);
         v.erase(0, v.find_first_not_of(' '));
         o.headers.emplace_back(h.substr(0, colon), v);
+        remember_secret(v);  // a header a proxy needs on every call is a key more often than not
     }
     ProbeResult r;
     try {
@@ -111,7 +115,7 @@ int cmd_probe(const std::vector<std::string>& argv) {
         std::filesystem::rename(tmp, file);
         if (!a.has("--json")) std::cout << "saved profile '" << id << "' to " << file.string() << "\n";
     }
-    if (a.has("--json")) std::cout << probe_json(r).dump(2) << "\n";
+    if (a.has("--json")) std::cout << redact_known(safe_dump(probe_json(r), 2)) << "\n";  // a proxy's bytes, a key
     else print(r);
     return r.listening ? 0 : 1;
 }

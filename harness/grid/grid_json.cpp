@@ -4,6 +4,7 @@
 
 #include "grid/grid.hpp"
 #include "model/json_access.hpp"
+#include "text/utf8.hpp"
 
 namespace routecheck::grid {
 
@@ -14,10 +15,7 @@ namespace {
 
 std::string excerpt(const std::string& s, std::size_t n) {
     if (s.size() <= n) return s;
-    std::string out = s.substr(0, n);
-    while (!out.empty() && (static_cast<unsigned char>(out.back()) & 0xC0) == 0x80) out.pop_back();  // whole UTF-8
-    if (!out.empty() && (static_cast<unsigned char>(out.back()) & 0x80)) out.pop_back();
-    return out + "…";
+    return std::string(utf8_prefix(s, n)) + "…";
 }
 
 json row_json(const RowResult& r) {
@@ -27,7 +25,7 @@ json row_json(const RowResult& r) {
               {"key_state", s.key_state}, {"carrier", s.carrier}, {"target", s.target},
               {"condition", s.condition}, {"protocol", s.protocol}, {"case", s.stream_case},
               {"status", r.status}, {"transport", r.transport}, {"content_type", r.content_type},
-              {"body_excerpt", excerpt(r.body_excerpt, s.kind == "stream" ? 600 : 300)},
+              {"body_excerpt", valid_utf8(excerpt(r.body_excerpt, s.kind == "stream" ? 600 : 300))},
               {"retry_after", r.retry_after}, {"first_event_ms", r.first_event_ms}, {"total_ms", r.total_ms},
               {"events", r.events}, {"content_pieces", r.content_pieces}, {"upstream", r.upstream},
               {"error_shape", r.error_shape}, {"verdict", r.verdict}, {"detail", r.detail}, {"predicted", r.predicted},
@@ -51,7 +49,7 @@ std::string grid_file_text(const json& doc) {
         out += "{";
         bool first_row = true;
         for (const auto& [row, want] : v.items()) {
-            out += std::string(first_row ? "\n" : ",\n") + "    " + json(row).dump() + ": " + want.dump();
+            out += std::string(first_row ? "\n" : ",\n") + "    " + json(row).dump() + ": " + safe_dump(want);
             first_row = false;
         }
         out += "\n  }";
@@ -102,7 +100,7 @@ std::string judge_row(const json& row, const json& expected_doc) {
     // A list: the proxy answers this row one of these ways, depending on a race of its own (claudish: whether its
     // first event was out before the upstream cut). Each is a real observation; the grid file's notes say why.
     if (want.is_array() && std::find(want.begin(), want.end(), got) != want.end()) return "";
-    return "expected " + want.dump() + ", got " + got.dump() + " — " + row.value("verdict", "") + ": " +
+    return "expected " + safe_dump(want) + ", got " + safe_dump(got) + " — " + row.value("verdict", "") + ": " +
            row.value("detail", "");
 }
 

@@ -154,15 +154,19 @@ Diagnosis path_shape(const std::string& raw) {
 }
 
 std::string base_origin(const std::string& base_url) {
-    auto scheme = base_url.find("://");
-    std::size_t from = scheme == std::string::npos ? 0 : scheme + 3;
-    auto end = base_url.find_first_of("/?", from);
-    return base_url.substr(0, end);
+    try {
+        return parse_base_url(base_url).origin();
+    } catch (const std::invalid_argument&) {
+        // Not a URL a client would take (only a fixture's template reaches here unparsed): cut it as text.
+        auto scheme = base_url.find("://");
+        std::size_t from = scheme == std::string::npos ? 0 : scheme + 3;
+        return base_url.substr(0, base_url.find_first_of("/?", from));
+    }
 }
 
 std::string base_url_at(const ClientProfile& client, const std::string& base_url, const std::string& path) {
     std::string url = base_origin(base_url) + path;
-    if (client.join == JoinRule::Resolve && (path.empty() || path.back() != '/')) url += "/";
+    if (client.join.rule == JoinRule::Resolve && (path.empty() || path.back() != '/')) url += "/";
     return url;
 }
 

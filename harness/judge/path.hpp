@@ -44,7 +44,8 @@ PathVerdict judge_path(const ClientProfile& client, const Step& step, const std:
 std::vector<std::string> rank_bases(std::vector<std::string> bases, const std::string& typed_path,
                                     const std::string& family = "");
 
-// "http://HOST:PORT" of a Base URL as typed (scheme and host kept as written).
+// "scheme://host[:port]" of a Base URL as typed (BaseUrl::origin: the typed scheme, https too, and the port only
+// when one was typed), so a fix Base URL starts the way the user's did.
 std::string base_origin(const std::string& base_url);
 
 // The Base URL a user types for base path `path` under the origin of `base_url`, in the form the client's join

@@ -1,4 +1,5 @@
 #include "launch/process.hpp"
+#include "text/secrets.hpp"
 
 #include "launch/tempdir.hpp"
 
@@ -110,7 +111,9 @@ const char* signal_name(int sig) {
 
 // Forked (on the spawner thread) right after the child; async-signal-safe calls only. Waits for its parent's
 // death signal, then kills the child's group. Normally it is killed by ChildProcess::stop() long before.
-pid_t start_guardian(pid_t child_group, pid_t parent) {
+// `orphan_dir` (may be null) is removed after the group is killed: prepared before the fork, since only
+// async-signal-safe calls (fork, execv, waitpid) are allowed in this copy of a multi-threaded harness.
+pid_t start_guardian(pid_t child_group, pid_t parent, const char* orphan_dir) {
     pid_t g = ::fork();
     if (g != 0) return g;
     sigset_t wait_for;
@@ -131,6 +134,17 @@ pid_t start_guardian(pid_t child_group, pid_t parent) {
         }
     }
     ::kill(-child_group, SIGKILL);
+    if (orphan_dir) {
+        pid_t rm = ::fork();
+        if (rm == 0) {
+            const char* argv[] = {"rm", "-rf", "--", orphan_dir, nullptr};
+            ::execv("/bin/rm", const_cast<char* const*>(argv));
+            ::_exit(127);
+        }
+        int status = 0;
+        while (rm > 0 && ::waitpid(rm, &status, 0) < 0 && errno == EINTR) {
+        }
+    }
     ::_exit(0);
 }
 
@@ -146,13 +160,7 @@ Environment minimal_environment() {
 }
 
 std::string redact_text(std::string text, const std::vector<std::string>& secrets) {
-    static const std::string mark = "[redacted]";
-    for (const auto& secret : secrets) {
-        if (secret.size() < 4) continue;  // a short "secret" would shred ordinary words
-        for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret, at + mark.size()))
-            text.replace(at, secret.size(), mark);
-    }
-    return text;
+    return routecheck::redact_text(std::move(text), secrets);
 }
 
 namespace {
@@ -247,6 +255,7 @@ void ChildProcess::start(const ProcessSpec& spec) {
     for (auto& e : env_strings) envp.push_back(e.data());
     envp.push_back(nullptr);
     const std::string cwd = spec.cwd.string();
+    const std::string orphan_dir = spec.remove_when_orphaned.string();
 
     int log_fd = ::open(spec.log_file.empty() ? "/dev/null" : spec.log_file.c_str(),
                         O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
@@ -278,7 +287,7 @@ void ChildProcess::start(const ProcessSpec& spec) {
         pid_t child = ::fork();
         if (child > 0) {
             ::setpgid(child, child);  // the group must exist before the guardian could signal it
-            guardian = start_guardian(child, parent);
+            guardian = start_guardian(child, parent, orphan_dir.empty() ? nullptr : orphan_dir.c_str());
         }
         if (child < 0) fork_errno = errno;  // errno is per thread: record it on the spawner thread
         if (child != 0) return child;

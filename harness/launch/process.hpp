@@ -43,13 +43,19 @@ struct ProcessSpec {
     // redacts line by line before appending, so no secret ever reaches the disk, even if the harness is
     // SIGKILLed mid-run. Empty: the child writes to log_file directly.
     std::vector<std::string> redact;
+    // A folder the guardian removes (rm -rf) after it killed the group because the harness died without
+    // stopping the child (SIGKILL): a proxy's temp HOME holds its rendered config, key included. Empty: none.
+    // A normal stop never triggers it (the guardian is ended first), nor a caught signal (the handler removes
+    // the registered temp dirs itself).
+    std::filesystem::path remove_when_orphaned;
 };
 
-// `text` with every occurrence of each secret (of 4 bytes or more) replaced by "[redacted]".
+// `text` with every occurrence of each secret (of 4 bytes or more) replaced by "[redacted]" (text/secrets.hpp,
+// which also cuts the secret's JSON- and HTML-escaped forms).
 std::string redact_text(std::string text, const std::vector<std::string>& secrets);
 
 // Each child also gets a guardian: a tiny forked process (no exec, no open descriptors) whose parent-death
-// signal makes it SIGKILL the child's whole group. PR_SET_PDEATHSIG on the child itself only reaches the
+// signal makes it SIGKILL the child's whole group, then remove ProcessSpec::remove_when_orphaned. PR_SET_PDEATHSIG on the child itself only reaches the
 // group leader; the guardian is what takes grandchildren down when the harness is SIGKILLed.
 class ChildProcess {
 public:

@@ -1,10 +1,12 @@
 #include "launch/proxy.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <system_error>
 
 #include "launch/readiness.hpp"
 #include "model/json_access.hpp"
+#include "text/secrets.hpp"
 
 namespace routecheck::launch {
 namespace {
@@ -28,7 +30,54 @@ std::string join(const std::vector<std::string>& parts, const std::string& sep) 
     return out;
 }
 
+// Renders `text`, or "" when a placeholder has no value here.
+std::string rendered_or_empty(const std::string& text, const TemplateVars& vars) {
+    try {
+        return render(text, vars);
+    } catch (const TemplateError&) {
+        return "";
+    }
+}
+
+// Every string under a credential-named key of a launch file's JSON, rendered.
+void file_secrets(const nlohmann::json& j, bool inside_credential, const TemplateVars& vars, std::vector<std::string>& out) {
+    if (j.is_string()) {
+        if (inside_credential) out.push_back(rendered_or_empty(j.get<std::string>(), vars));
+    } else if (j.is_object()) {
+        for (auto it = j.begin(); it != j.end(); ++it)
+            file_secrets(*it, inside_credential || names_a_credential(it.key()), vars, out);
+    } else if (j.is_array()) {
+        for (const auto& e : j) file_secrets(e, inside_credential, vars, out);
+    }
+}
+
 }  // namespace
+
+std::vector<std::string> profile_secrets(const ProxyProfile& profile, const TemplateVars& vars, const std::string& api_key) {
+    std::vector<std::string> out = {api_key.empty() ? profile.api_key : api_key};
+    auto header = [&](const std::string& name, const std::string& value) {
+        if (std::find(profile.public_headers.begin(), profile.public_headers.end(), name) == profile.public_headers.end())
+            out.push_back(rendered_or_empty(value, vars));
+    };
+    for (const auto& [k, v] : profile.extra_headers) header(k, v);
+    for (const auto& [protocol, headers] : profile.extra_headers_by_protocol)
+        for (const auto& [k, v] : headers) header(k, v);
+    if (profile.launch) {
+        const ProxyLaunch& l = *profile.launch;
+        for (const auto& [k, v] : l.env)
+            if (names_a_credential(k)) out.push_back(rendered_or_empty(v, vars));
+        for (const auto& [path, content] : l.files) file_secrets(content, false, vars, out);
+        for (std::size_t i = 0; i < l.command.size(); ++i) {
+            const std::string& arg = l.command[i];
+            if (arg.rfind("-", 0) != 0 || !names_a_credential(arg.substr(0, arg.find('=')))) continue;
+            if (auto eq = arg.find('='); eq != std::string::npos) out.push_back(rendered_or_empty(arg.substr(eq + 1), vars));
+            else if (i + 1 < l.command.size()) out.push_back(rendered_or_empty(l.command[i + 1], vars));
+        }
+    }
+    out.erase(std::remove_if(out.begin(), out.end(), [](const std::string& x) { return x.size() < kMinSecretLength; }),
+              out.end());
+    return out;
+}
 
 bool redact_file(const std::filesystem::path& file, const std::vector<std::string>& secrets) noexcept {
     try {
@@ -65,6 +114,7 @@ std::string node_options_require(const std::filesystem::path& preload) {
 
 std::filesystem::path check_installed(const ProxyProfile& profile, const std::filesystem::path& install_root) {
     const std::string who = "proxy '" + profile.id + "' (" + profile.file.string() + ")";
+    if (profile.npm_dir.empty() && profile.package) return check_package_installed(profile, install_root);
     if (profile.npm_dir.empty()) throw LaunchError(who + " has no npm.dir to launch from");
     std::error_code ec;
     std::filesystem::path dir = std::filesystem::absolute(install_root / profile.npm_dir, ec).lexically_normal();
@@ -101,7 +151,7 @@ std::filesystem::path check_package_installed(const ProxyProfile& profile, const
 }
 
 ProxyInstance::ProxyInstance(const ProxyProfile& profile, ProxySettings settings)
-    : id_(profile.id), profile_file_(profile.file), settings_(std::move(settings)) {
+    : id_(profile.id), profile_file_(profile.file), settings_(std::move(settings)), profile_(profile) {
     if (!profile.launch) {
         throw LaunchError("proxy '" + id_ + "' (" + profile_file_.string() + ") has no launch section (provenance " +
                           profile.provenance + "); it cannot be started");
@@ -153,6 +203,7 @@ bool ProxyInstance::stop() {
 std::vector<std::string> ProxyInstance::secrets() const {
     std::vector<std::string> out = settings_.redact;
     out.push_back(api_key_);
+    for (auto& s : profile_secrets(profile_, vars_, api_key_)) out.push_back(std::move(s));
     return out;
 }
 
@@ -203,6 +254,8 @@ ProcessSpec ProxyInstance::make_spec(const ProxyLaunch& launch) const {
     spec.cwd = state_dir_;  // not the install dir: a proxy writing relative paths must not touch node_modules
     spec.log_file = log_path_;
     spec.redact = secrets();  // redacted as it is written: a killed harness leaves no key in the log
+    // The temp HOME holds the rendered config, key included: if the harness is SIGKILLed, the guardian removes it.
+    if (!settings_.keep_artifacts) spec.remove_when_orphaned = root_->path();
     return spec;
 }
 
@@ -221,8 +274,11 @@ bool ProxyInstance::try_start(const ProxyLaunch& launch, int attempt) {
     const ProcessSpec spec = make_spec(launch);
     {
         std::ofstream log(log_path_, std::ios::app);
-        log << "=== routecheck: starting " << id_ << " (attempt " << attempt << ", port " << port_ << "): "
-            << join(spec.argv, " ") << "\n";
+        // The command line may carry a credential (--github-token T): redacted like the proxy's own output.
+        log << redact_text("=== routecheck: starting " + id_ + " (attempt " + std::to_string(attempt) + ", port " +
+                               std::to_string(port_) + "): " + join(spec.argv, " "),
+                           secrets())
+            << "\n";
     }
     child_ = std::make_unique<ChildProcess>(spec);
 

@@ -66,6 +66,9 @@ public:
     std::vector<ListenAddress> listening() const;
     // The rendered placeholder values of this run ({port}, {upstream}, {home}, ...), for other templates.
     const TemplateVars& vars() const { return vars_; }
+    // Every secret this instance knows: its key, settings.redact, and profile_secrets() with this run's values.
+    // Its log is redacted with them as it is written.
+    std::vector<std::string> secrets() const;
 
     // Stops the process group (SIGTERM, grace, SIGKILL), then redacts the log. Idempotent; returns true if it
     // exited on SIGTERM.
@@ -76,7 +79,6 @@ private:
     ProcessSpec make_spec(const ProxyLaunch& launch) const;
     bool try_start(const ProxyLaunch& launch, int attempt);  // false: the port was taken, try another
     void run_after_ready(const ProxyLaunch& launch);         // launch.after_ready; throws LaunchError
-    std::vector<std::string> secrets() const;
 
     std::string id_;
     std::filesystem::path profile_file_;
@@ -91,10 +93,20 @@ private:
     int ready_status_ = 0;
     std::chrono::milliseconds ready_ms_{0};
     std::unique_ptr<ChildProcess> child_;
+    ProxyProfile profile_;  // a copy: callers may pass a temporary
 };
 
-// Checks that the profile's npm package is installed under `install_root` / npm.dir at the pinned version;
-// throws LaunchError naming the profile, the missing path, and telling the user to run scripts/setup.
+// The secrets a proxy profile carries, rendered with `vars` (a value whose placeholders `vars` cannot fill is left
+// out): its key (auth.key, or `api_key` when given), every extra header value but those of public_headers, and the
+// credentials of its launch section: values of environment variables and config-file keys whose names say they
+// are credentials (names_a_credential in text/secrets.hpp), and the value of a credential-named command flag
+// ("--github-token T" or "--github-token=T"). What the run redacts from logs, reports and messages.
+std::vector<std::string> profile_secrets(const ProxyProfile& profile, const TemplateVars& vars,
+                                         const std::string& api_key = "");
+
+// Checks that the profile's npm package is installed under `install_root` / npm.dir at the pinned version (a
+// profile with a "package" section instead: check_package_installed); returns the install folder. Throws
+// LaunchError naming the profile, the missing path, and telling the user to run scripts/setup.
 std::filesystem::path check_installed(const ProxyProfile& profile, const std::filesystem::path& install_root);
 
 // The same for a profile's "package" section (PyPI venv, Go build): returns install_root / package.dir, or throws

@@ -129,7 +129,8 @@ Case parse_case(const nlohmann::json& doc, const fs::path& file, const std::vect
 std::vector<Case> load_cases(const fs::path& root, const std::vector<ClientProfile>& clients) {
     std::vector<Case> out;
     fs::path dir = root / "cases";
-    if (!fs::is_directory(dir)) return out;
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) return out;
     std::vector<fs::path> files;
     for (const auto& e : fs::directory_iterator(dir))
         if (e.path().extension() == ".json") files.push_back(e.path());

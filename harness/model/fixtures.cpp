@@ -6,6 +6,7 @@
 
 #include "join/join.hpp"
 #include "model/json_access.hpp"
+#include "model/grid_file.hpp"
 #include "model/verdict_class.hpp"
 
 namespace routecheck {
@@ -30,13 +31,25 @@ void check_id(const JsonAt& at, const std::string& key) {
     }
 }
 
-JoinRule parse_join(const JsonAt& at) {
-    at.only_keys({"rule", "note"});
+JoinSpec parse_join(const JsonAt& at) {
+    at.only_keys({"rule", "note", "strip_suffix", "endpoint_if_missing", "version_if_missing"});
     std::string rule = at.str("rule");
-    if (rule == "concat") return JoinRule::Concat;
-    if (rule == "concat_raw") return JoinRule::ConcatRaw;
-    if (rule == "resolve") return JoinRule::Resolve;
-    at.at("rule").fail("unknown join rule '" + rule + "' (expected concat, concat_raw or resolve)");
+    JoinSpec j;
+    if (rule == "concat") j.rule = JoinRule::Concat;
+    else if (rule == "concat_raw") j.rule = JoinRule::ConcatRaw;
+    else if (rule == "resolve") j.rule = JoinRule::Resolve;
+    else at.at("rule").fail("unknown join rule '" + rule + "' (expected concat, concat_raw or resolve)");
+    j.strip_suffix = at.strings_or_empty("strip_suffix");
+    for (std::size_t i = 0; i < j.strip_suffix.size(); ++i) {
+        const std::string& s = j.strip_suffix[i];
+        if (s.size() < 2 || s.front() != '/' || s.back() == '/' || s.find_first_of("?# ") != std::string::npos)
+            at.at("strip_suffix").at(i).fail("'" + s + "' must be a path suffix such as \"/v1\" (a leading '/', no trailing one)");
+    }
+    j.endpoint_if_missing = at.boolean_or("endpoint_if_missing", false);
+    j.version_if_missing = at.boolean_or("version_if_missing", false);
+    if (!j.plain() && j.rule == JoinRule::Resolve)
+        at.at("rule").fail("strip_suffix, version_if_missing and endpoint_if_missing apply to concat and concat_raw, not resolve");
+    return j;
 }
 
 std::string method_of(const JsonAt& at, const std::string& key) {
@@ -45,7 +58,8 @@ std::string method_of(const JsonAt& at, const std::string& key) {
     return m;
 }
 
-Step parse_step(const JsonAt& at, JoinRule rule) {
+Step parse_step(const JsonAt& at, const JoinSpec& join) {
+    const JoinRule rule = join.rule;
     at.only_keys({"id", "call", "method", "endpoint", "query", "headers", "body", "stream", "websocket",
                   "spends_quota", "essential", "note"});
     Step s;
@@ -122,7 +136,8 @@ const KeyCarrier* ClientProfile::carrier(const std::string& name) const {
 
 ClientProfile parse_client(const nlohmann::json& doc, const fs::path& file) {
     JsonAt root(doc, file.string());
-    root.only_keys({"id", "name", "protocol", "provenance", "join", "auth", "steps", "recordings", "notes"});
+    root.only_keys({"id", "name", "protocol", "provenance", "join", "auth", "steps", "recordings", "notes",
+                    "base_url_ignored"});
     ClientProfile c;
     c.file = file;
     check_id(root, "id");
@@ -139,9 +154,15 @@ ClientProfile parse_client(const nlohmann::json& doc, const fs::path& file) {
     c.key_carriers = parse_key_carriers(root.at("auth"));
     c.auth_header = c.key_carriers.front().header;
     c.auth_prefix = c.key_carriers.front().prefix;
+    c.base_url_ignored = root.str_or("base_url_ignored", "");
+    if (root.has("base_url_ignored") && c.base_url_ignored.empty())
+        root.at("base_url_ignored").fail("say what the client does instead of sending to the Base URL");
     JsonAt steps = root.at("steps");
     steps.expect_array();
-    if (steps.size() == 0) steps.fail("a profile needs at least one step");
+    if (steps.size() == 0 && c.base_url_ignored.empty())
+        steps.fail("a profile needs at least one step (or \"base_url_ignored\" when the client sends nothing to it)");
+    if (steps.size() != 0 && !c.base_url_ignored.empty())
+        steps.fail("a client that ignores the Base URL sends no step to it: leave \"steps\" empty");
     std::set<std::string> ids;
     for (std::size_t i = 0; i < steps.size(); ++i) {
         Step s = parse_step(steps.at(i), c.join);
@@ -177,11 +198,15 @@ std::vector<Variant> parse_variants(const nlohmann::json& doc, const fs::path& f
             v.at("base_url").fail("must contain {port} or {closed_port}");
         // What every join rule starts from must parse once the placeholders are filled in ("{port}0" would be a
         // port out of range, a space an invalid URL): refused here rather than in the middle of a replay.
+        BaseUrl parsed;
         try {
-            parse_base_url(render_base_url(var.base_url, 65535, 65535));
+            parsed = parse_base_url(render_base_url(var.base_url, 65535, 65535));
         } catch (const std::invalid_argument& e) {
             v.at("base_url").fail(std::string("does not give a valid URL: ") + e.what());
         }
+        // The matrix sends every step to it: like --attach, only this machine's loopback.
+        if (!is_loopback(parsed))
+            v.at("base_url").fail("host '" + parsed.host + "' is not loopback (127.0.0.1, localhost, [::1])");
         if (!ids.insert(var.id).second) v.at("id").fail("duplicate variant id '" + var.id + "'");
         out.push_back(std::move(var));
     }
@@ -220,6 +245,7 @@ ProxyLaunch parse_launch(const JsonAt& at) {
     ProxyLaunch l;
     l.command = at.strings("command");
     if (l.command.empty()) at.at("command").fail("the launch command is empty");
+    if (l.command.front().empty()) at.at("command").at(std::size_t{0}).fail("the program name is empty");
     l.env = at.string_map_or_empty("env");
     if (at.has("files")) {
         JsonAt files = at.at("files");
@@ -247,8 +273,8 @@ ProxyLaunch parse_launch(const JsonAt& at) {
 ProxyProfile parse_proxy(const nlohmann::json& doc, const fs::path& file) {
     JsonAt root(doc, file.string());
     root.only_keys({"id", "name", "provenance", "source", "npm", "launch", "upstream", "health", "auth",
-                    "extra_headers", "extra_headers_by_protocol", "capabilities", "routes", "behaviour", "notes",
-                    "mock", "model_map", "package"});
+                    "extra_headers", "extra_headers_by_protocol", "public_headers", "capabilities", "routes",
+                    "behaviour", "notes", "mock", "model_map", "package"});
     ProxyProfile p;
     p.raw = doc;
     p.file = file;
@@ -292,13 +318,14 @@ ProxyProfile parse_proxy(const nlohmann::json& doc, const fs::path& file) {
     p.health_path = health.str("path");
     if (root.has("auth")) {
         JsonAt auth = root.at("auth");
+        auth.only_keys({"key", "carriers", "note"});  // "auth": "key" is an error here, not silently no key
         p.api_key = auth.str_or("key", "");
         p.auth_carriers = auth.strings_or_empty("carriers");
         for (std::size_t i = 0; i < p.auth_carriers.size(); ++i)
             if (!kCarriers.count(p.auth_carriers[i]) && p.auth_carriers[i] != "query-key")
                 auth.at("carriers").at(i).fail("unknown key carrier '" + p.auth_carriers[i] + "'");
     }
-    p.extra_headers = root.string_map_or_empty("extra_headers");
+    for (auto& [k, v] : root.string_map_or_empty("extra_headers")) p.extra_headers[lower(k)] = v;
     if (root.has("extra_headers_by_protocol")) {
         JsonAt by = root.at("extra_headers_by_protocol");
         by.expect_object();
@@ -306,6 +333,14 @@ ProxyProfile parse_proxy(const nlohmann::json& doc, const fs::path& file) {
             if (it.key() == "note") continue;
             for (auto& [k, v] : by.string_map_or_empty(it.key())) p.extra_headers_by_protocol[it.key()][lower(k)] = v;
         }
+    }
+    p.public_headers = root.strings_or_empty("public_headers");
+    for (std::size_t i = 0; i < p.public_headers.size(); ++i) {
+        std::string& h = p.public_headers[i];
+        h = lower(h);
+        bool named = p.extra_headers.count(h) > 0;
+        for (const auto& [protocol, headers] : p.extra_headers_by_protocol) named = named || headers.count(h) > 0;
+        if (!named) root.at("public_headers").at(i).fail("'" + h + "' is not one of the profile's extra headers");
     }
     if (root.has("model_map")) {
         JsonAt mm = root.at("model_map");
@@ -381,9 +416,12 @@ namespace {
 
 std::vector<fs::path> json_files(const fs::path& dir) {
     std::vector<fs::path> out;
-    if (!fs::is_directory(dir)) return out;
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) return out;
+    // Not only regular files: a FIFO, a device or a symlink loop named *.json is refused by read_json_file (with
+    // its reason), not skipped.
     for (const auto& e : fs::directory_iterator(dir))
-        if (e.is_regular_file() && e.path().extension() == ".json") out.push_back(e.path());
+        if (!e.is_directory(ec) && e.path().extension() == ".json") out.push_back(e.path());
     std::sort(out.begin(), out.end());
     return out;
 }
@@ -428,15 +466,19 @@ Fixtures load_fixtures(const std::vector<fs::path>& roots, bool allow_override) 
     f.roots = roots;
     bool have_variants = false;
     std::map<std::string, fs::path> variant_files;  // id -> the file that defined it, for clash messages
+    std::vector<fs::path> grid_files;
     for (const auto& root : roots) {
-        if (!fs::is_directory(root)) throw FixtureError(root.string(), "", "fixtures folder does not exist");
+        std::error_code ec;
+        if (!fs::is_directory(root, ec)) throw FixtureError(root.string(), "", "fixtures folder does not exist");
+        // Any entry named variants.json counts (a symlink loop, a FIFO): read_json_file then says what is wrong.
+        const bool has_variants = fs::symlink_status(root / "variants.json", ec).type() != fs::file_type::not_found;
         // A folder that holds nothing is a mistyped path, not a layer that adds nothing: say so.
-        if (!fs::exists(root / "variants.json") && json_files(root / "clients").empty() &&
+        if (!has_variants && json_files(root / "clients").empty() &&
             json_files(root / "proxies").empty() && json_files(root / "expected").empty())
             throw FixtureError(root.string(), "",
                                "the fixtures folder holds no fixtures (variants.json, clients/, proxies/, expected/)");
         fs::path vfile = root / "variants.json";
-        if (fs::exists(vfile)) {
+        if (has_variants) {
             auto vars = parse_variants(read_json_file(vfile), vfile);
             for (auto& v : vars) {
                 auto it = std::find_if(f.variants.begin(), f.variants.end(), [&](auto& x) { return x.id == v.id; });
@@ -461,6 +503,10 @@ Fixtures load_fixtures(const std::vector<fs::path>& roots, bool allow_override) 
             check_file_name(p.id, file);
             add_unique(f.proxies, std::move(p), allow_override, file);
         }
+        for (const auto& file : json_files(root / "grids")) {
+            check_grid_file(read_json_file(file), file);
+            grid_files.push_back(file);
+        }
         for (const auto& file : json_files(root / "expected"))
             add_by_proxy(f.expected, parse_expected(read_json_file(file), file), file, allow_override, "an expected table");
         for (const auto& file : json_files(root / "observed"))
@@ -470,6 +516,9 @@ Fixtures load_fixtures(const std::vector<fs::path>& roots, bool allow_override) 
     if (!have_variants) throw FixtureError(where, "", "no variants.json found in any fixtures folder");
     if (f.clients.empty()) throw FixtureError(where, "", "no client profile found (clients/*.json)");
     if (f.proxies.empty()) throw FixtureError(where, "", "no proxy profile found (proxies/*.json)");
+    for (const auto& file : grid_files)
+        if (!f.proxy(file.stem().string()))
+            throw FixtureError(file.string(), "/proxy", "grid file for unknown proxy '" + file.stem().string() + "'");
     // Cross references: expected rows must name known proxies, clients, variants and steps.
     for (const auto& [proxy, table] : f.expected) {
         if (!f.proxy(proxy)) throw FixtureError(table.file.string(), "/proxy", "unknown proxy '" + proxy + "'");

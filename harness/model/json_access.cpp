@@ -1,9 +1,13 @@
 #include "model/json_access.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdint>
-#include <fstream>
+#include <cstring>
 #include <limits>
-#include <sstream>
 
 namespace routecheck {
 
@@ -16,16 +20,99 @@ std::string describe(const std::string& file, const std::string& pointer, const 
 FixtureError::FixtureError(std::string file, std::string pointer, const std::string& message)
     : std::runtime_error(describe(file, pointer, message)), file_(std::move(file)), pointer_(std::move(pointer)) {}
 
-nlohmann::json read_json_file(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw FixtureError(path.string(), "", "cannot open file");
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    try {
-        return nlohmann::json::parse(buffer.str());
-    } catch (const nlohmann::json::parse_error& e) {
-        throw FixtureError(path.string(), "", std::string("invalid JSON: ") + e.what());
+namespace {
+
+// A SAX pass before the DOM parse: stops at the first container that would nest deeper than kMaxJsonDepth and
+// remembers its JSON pointer. Syntax errors are left to the DOM parse, whose message says where.
+class DepthCheck : public nlohmann::json_sax<nlohmann::json> {
+public:
+    std::string too_deep;  // the pointer of the first container past the limit; "" when none
+    bool found = false;
+
+    bool null() override { return value(); }
+    bool boolean(bool) override { return value(); }
+    bool number_integer(number_integer_t) override { return value(); }
+    bool number_unsigned(number_unsigned_t) override { return value(); }
+    bool number_float(number_float_t, const string_t&) override { return value(); }
+    bool string(string_t&) override { return value(); }
+    bool binary(binary_t&) override { return value(); }
+    bool start_object(std::size_t) override { return open(false); }
+    bool key(string_t& k) override {
+        frames_.back().key = k;
+        return true;
     }
+    bool end_object() override { return close(); }
+    bool start_array(std::size_t) override { return open(true); }
+    bool end_array() override { return close(); }
+    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+
+private:
+    struct Frame {
+        bool array = false;
+        std::size_t index = 0;
+        std::string key;
+    };
+    bool value() {
+        if (!frames_.empty() && frames_.back().array) ++frames_.back().index;
+        return true;
+    }
+    bool open(bool array) {
+        if (frames_.size() >= kMaxJsonDepth) {
+            for (const auto& f : frames_) too_deep += "/" + (f.array ? std::to_string(f.index) : json_pointer_escape(f.key));
+            found = true;
+            return false;
+        }
+        frames_.push_back({array, 0, {}});
+        return true;
+    }
+    bool close() {
+        frames_.pop_back();
+        return value();
+    }
+    std::vector<Frame> frames_;
+};
+
+}  // namespace
+
+nlohmann::json parse_json_text(const std::string& text, const std::string& file) {
+    DepthCheck depth;
+    nlohmann::json::sax_parse(text, &depth, nlohmann::json::input_format_t::json, /*strict=*/false);
+    if (depth.found)
+        throw FixtureError(file, depth.too_deep,
+                           "nested deeper than " + std::to_string(kMaxJsonDepth) + " levels (refused unread)");
+    try {
+        return nlohmann::json::parse(text);
+    } catch (const nlohmann::json::parse_error& e) {
+        throw FixtureError(file, "", std::string("invalid JSON: ") + e.what());
+    }
+}
+
+nlohmann::json read_json_file(const std::filesystem::path& path) {
+    const std::string file = path.string();
+    // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever.
+    int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) throw FixtureError(file, "", std::string("cannot open file: ") + std::strerror(errno));
+    struct Closer {
+        int fd;
+        ~Closer() { ::close(fd); }
+    } closer{fd};
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) throw FixtureError(file, "", std::string("cannot read file: ") + std::strerror(errno));
+    if (!S_ISREG(st.st_mode)) throw FixtureError(file, "", "not a regular file (a FIFO, a device or a socket): refused");
+    if (static_cast<std::uintmax_t>(st.st_size) > kMaxFixtureBytes)
+        throw FixtureError(file, "", "file of " + std::to_string(st.st_size) + " bytes is over the limit of " +
+                                         std::to_string(kMaxFixtureBytes) + " bytes: refused unread");
+    std::string text;
+    char buf[65536];
+    for (;;) {
+        ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) throw FixtureError(file, "", std::string("cannot read file: ") + std::strerror(errno));
+        if (n == 0) break;
+        text.append(buf, static_cast<std::size_t>(n));
+        if (text.size() > kMaxFixtureBytes) throw FixtureError(file, "", "file grew over the size limit while read");
+    }
+    return parse_json_text(text, file);
 }
 
 std::string json_pointer_escape(const std::string& key) {

@@ -1,5 +1,6 @@
 // Typed access to fixture JSON with errors that name the file and the JSON pointer of the bad field.
 #pragma once
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -23,8 +24,20 @@ private:
     std::string pointer_;
 };
 
-// Reads and parses a JSON file; a missing file or a syntax error becomes a FixtureError.
+// Limits on a fixture file, checked before anything else reads it: a file larger than this is refused unread, and
+// nesting deeper than kMaxJsonDepth is an error at the pointer where it goes too deep (copying or printing such a
+// document would recurse once per level: 60,000 '[' overflow the stack). serde_json's default limit is also 128;
+// the deepest fixture today (a recorded request body) nests 15 levels.
+inline constexpr std::uintmax_t kMaxFixtureBytes = 8u << 20;
+inline constexpr std::size_t kMaxJsonDepth = 128;
+
+// Reads and parses a JSON file; a missing file, one that is not a regular file (a FIFO, a device, a socket: refused
+// at once, never opened for a blocking read), one over kMaxFixtureBytes, a syntax error, or nesting deeper than
+// kMaxJsonDepth becomes a FixtureError naming the file (and the pointer, for the nesting).
 nlohmann::json read_json_file(const std::filesystem::path& path);
+
+// The parsing part of read_json_file, for text already in memory (`file` names it in errors).
+nlohmann::json parse_json_text(const std::string& text, const std::string& file);
 
 // A position inside one fixture file: the file and the JSON pointer of the current node.
 class JsonAt {

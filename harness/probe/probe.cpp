@@ -363,7 +363,7 @@ nlohmann::json probed_profile(const ProbeResult& r, const std::string& id, const
                         ". Key: " + (r.auth_seen ? "checked " + r.auth_order : std::string("not asked for")) + ".";
     for (const auto& n : r.notes) notes += " " + n + ".";
     nlohmann::json p = {{"id", id},
-                        {"name", "probed proxy at " + r.target + (r.version.empty() ? "" : " (version " + r.version + ")")},
+                        {"name", "the proxy at " + r.target},
                         {"provenance", "probed"},
                         {"source", {{"probed_at", date}, {"target", r.target}, {"version", r.version}}},
                         {"health", {{"path", r.health_path.empty() ? "/" : r.health_path}}},

@@ -1,4 +1,6 @@
 #include "replay/replay.hpp"
+#include "text/secrets.hpp"
+#include "text/utf8.hpp"
 
 #include <curl/curl.h>
 
@@ -87,7 +89,9 @@ size_t on_header(char* data, size_t size, size_t nmemb, void* user) {
     std::string value = line.substr(colon + 1);
     auto b = value.find_first_not_of(" \t");
     auto e = value.find_last_not_of(" \t\r\n");
-    c->out->headers[name] = b == std::string::npos ? "" : value.substr(b, e - b + 1);
+    // Headers are bytes: a proxy may send any. Stored as valid UTF-8 so the report can always hold them.
+    // A proxy may echo a key in a header: redacted as it is captured, like the body.
+    c->out->headers[valid_utf8(name)] = redact_known(valid_utf8(b == std::string::npos ? "" : value.substr(b, e - b + 1)));
     return line.size();
 }
 
@@ -172,6 +176,9 @@ HttpResponse HttpClient::send(const HttpRequest& req) {
         out.error = TransportError::None;
         out.error_text.clear();
     }
+    // The excerpt goes into matrix.json and index.html: valid UTF-8, and a character the keep limit split is
+    // dropped rather than stored as a broken sequence.
+    out.body_excerpt = redact_known(utf8_excerpt(out.body_excerpt, out.body_bytes));
     double t = 0;
     curl_easy_getinfo(h, CURLINFO_STARTTRANSFER_TIME, &t);
     out.first_byte_ms = t * 1000;

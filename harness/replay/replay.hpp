@@ -25,7 +25,9 @@ struct HttpResponse {
     int status = 0;  // 0 when no HTTP answer came
     TransportError error = TransportError::None;
     std::string error_text;
-    std::map<std::string, std::string> headers;  // lower-case names; last value wins
+    std::map<std::string, std::string> headers;  // lower-case names; last value wins; valid UTF-8 (U+FFFD for bad bytes)
+    // The first keep_body bytes, as valid UTF-8 (text/utf8.hpp utf8_excerpt), known secrets redacted (a proxy
+    // may quote the caller's key back); header values likewise.
     std::string body_excerpt;
     std::size_t body_bytes = 0;
     int sse_events = 0;        // "data:" events seen in an event-stream answer

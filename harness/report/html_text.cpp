@@ -2,69 +2,11 @@
 #include <array>
 
 #include "report/html_parts.hpp"
+#include "text/utf8.hpp"
 
 namespace routecheck::html {
 
-namespace {
-
-// Length of the valid UTF-8 sequence starting at s[i], or 0 when it is not one (overlong forms, surrogates and
-// code points past U+10FFFF count as invalid, as browsers decode them).
-std::size_t utf8_len(const std::string& s, std::size_t i) {
-    auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-    unsigned char c = b(i);
-    std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    if (n == 0 || i + n > s.size()) return 0;
-    for (std::size_t k = 1; k < n; ++k)
-        if ((b(i + k) & 0xC0) != 0x80) return 0;
-    if (n == 2 && c < 0xC2) return 0;
-    if (n == 3) {
-        unsigned cp = ((c & 0x0Fu) << 12) | ((b(i + 1) & 0x3Fu) << 6) | (b(i + 2) & 0x3Fu);
-        // U+FFFE and U+FFFF are not characters in XML 1.0; junit.xml shares this escaper.
-        if (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF) || cp >= 0xFFFE) return 0;
-    }
-    if (n == 4) {
-        unsigned cp = ((c & 0x07u) << 18) | ((b(i + 1) & 0x3Fu) << 12) | ((b(i + 2) & 0x3Fu) << 6) | (b(i + 3) & 0x3Fu);
-        if (cp < 0x10000 || cp > 0x10FFFF) return 0;
-    }
-    return n;
-}
-
-const char* kReplacement = "\xEF\xBF\xBD";
-
-}  // namespace
-
-std::string esc(const std::string& s) {
-    std::string out;
-    out.reserve(s.size() + s.size() / 8);
-    for (std::size_t i = 0; i < s.size();) {
-        unsigned char c = static_cast<unsigned char>(s[i]);
-        std::size_t n = utf8_len(s, i);
-        if (n == 0) {
-            out += kReplacement;
-            ++i;
-            continue;
-        }
-        if (n > 1) {
-            out.append(s, i, n);
-            i += n;
-            continue;
-        }
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&#39;"; break;
-            case '\n': case '\t': out += static_cast<char>(c); break;
-            case '\r': out += "\xE2\x90\x8D"; break;  // ␍: show it rather than let it vanish
-            default:
-                if (c < 0x20 || c == 0x7F) out += kReplacement;
-                else out += static_cast<char>(c);
-        }
-        ++i;
-    }
-    return out;
-}
+std::string esc(const std::string& s) { return html_escape(s); }
 
 std::string esc_truncated(const std::string& s, std::size_t max_bytes, std::size_t total_bytes) {
     if (s.size() <= max_bytes && total_bytes <= s.size()) return esc(s);
@@ -80,7 +22,7 @@ namespace {
 
 // Order = legend order. The Base URL classes share the amber family so the eye groups them; a 401/403 is blue,
 // away from the route problems, because the document's first lesson is that a 401 is not a route answer.
-const std::array<ClassInfo, 12> kClasses = {{
+const std::array<ClassInfo, 13> kClasses = {{
     {Diagnosis::Ok, "c-ok", "OK", "works",
      "every step reached a route of the proxy and got a 2xx: this client works at this Base URL",
      "nothing to fix"},
@@ -120,6 +62,10 @@ const std::array<ClassInfo, 12> kClasses = {{
     {Diagnosis::Skipped, "c-skip", "skipped", "other",
      "not sent: it would spend upstream quota against a real proxy (attach mode)",
      "pass --allow-quota to send it"},
+    {Diagnosis::BaseUrlIgnored, "c-ignored", "ignores URL", "client",
+     "this client mode sends nothing to the Base URL: its calls go to the vendor's own host whatever the Base URL "
+     "says (recorded: no request reached the recorder at any Base URL)",
+     "no Base URL fixes it: use a mode of the client that honours the Base URL"},
 }};
 
 }  // namespace

@@ -2,7 +2,9 @@
 // per cell) and index.html (the grid people read). Writing is the last stage; it reads, never judges.
 #pragma once
 #include <filesystem>
+#include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -81,8 +83,23 @@ nlohmann::json versions_json(const std::vector<VersionComparison>& versions);  /
 std::string versions_markdown(const std::vector<VersionComparison>& versions);  // summary.md section
 std::string versions_html(const std::vector<VersionComparison>& versions);      // index.html section
 
-// Writes the four files into `dir` (created), each written whole to a temp name then renamed, so a reader never
-// sees a half-written report.
+// The files of a report, in the order write_report writes them (matrix.json last), each as it goes to disk: valid
+// UTF-8 (text/utf8.hpp) with every known secret redacted (text/secrets.hpp).
+std::vector<std::pair<std::string, std::string>> report_files(const MatrixReport& report);
+
+// A report that could not be written (a full disk, a read-only folder): the message names the file and the
+// reason. Not a usage error: `routecheck matrix` exits 1 with it.
+struct ReportWriteError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// Writes matrix.json, summary.md, junit.xml, index.html, cells.tsv (one line per cell: its id, a tab, its
+// matrix.json object) and grids.json (when grids ran) into `dir` (created), all or nothing: every file is written
+// and synced in a stage folder inside `dir` first, then the previous run's files of this set are removed and the new
+// ones renamed into place, matrix.json last. On an error nothing of the new set is left (no stage folder, no partial
+// file) and the previous report stays as it was. Every file is made valid UTF-8 and has every known secret
+// (text/secrets.hpp) redacted. The caller holds the --out lock: an earlier write's leftovers in `dir` are removed.
+// Throws ReportWriteError.
 void write_report(const MatrixReport& report, const std::filesystem::path& dir);
 
 // The verdict counts: cells that pass, fail, have no expectation, were skipped, are predictions.

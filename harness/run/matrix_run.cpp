@@ -18,6 +18,7 @@
 #include "mock_upstream/mock_upstream.hpp"
 #include "replay/replay.hpp"
 #include "run/replay_cells.hpp"
+#include "text/secrets.hpp"
 
 namespace routecheck {
 
@@ -85,6 +86,9 @@ std::map<std::string, std::vector<std::string>> attribute(const std::vector<mock
     return out;
 }
 
+// The keys this run sends besides the proxies' own (replay_cells.cpp's placeholder, the grids' wrong key).
+const std::vector<std::string> kRunKeys = {"rc-placeholder-key", "rc-wrong-key"};
+
 ProxyRunInfo proxy_info(const std::string& id, const std::string& name, const std::string& provenance,
                         const std::string& version) {
     ProxyRunInfo info;
@@ -124,7 +128,7 @@ ProxyOutcome run_launched(const Fixtures& f, const Plan& plan, const ProxyProfil
     out.info.package = proxy.package ? proxy.package->name : proxy.npm_package;
     auto say = [&](const std::string& s) {
         std::lock_guard<std::mutex> lock(log_mutex);
-        log << "[" << proxy.id << "] " << s << std::endl;
+        log << "[" << proxy.id << "] " << redact_known(s) << std::endl;
     };
     try {
         // npm.dir is relative to the folder that holds the profile's fixtures folder (the repo, or share/routecheck
@@ -148,9 +152,12 @@ ProxyOutcome run_launched(const Fixtures& f, const Plan& plan, const ProxyProfil
         settings.keep_artifacts = opt.keep_artifacts;
         // The other keys this run sends (replay_cells.cpp's placeholder, the grids' wrong key): a proxy that
         // logs what it is sent must not carry them into the kept log (its own auth.key is always redacted).
-        settings.redact = {"rc-placeholder-key", "rc-wrong-key"};
+        settings.redact = kRunKeys;
         settings.install_root = install_root;
+        // Known before the proxy starts, so no message about a failed start can carry them either.
+        remember_secrets(launch::profile_secrets(proxy, {{"upstream", upstream.url()}}));
         launch::ProxyInstance instance(proxy, settings);
+        remember_secrets(instance.secrets());
         out.info.port = instance.port();
         out.info.ready_ms = static_cast<double>(instance.ready_ms().count());
         say("ready on 127.0.0.1:" + std::to_string(instance.port()) + " in " +
@@ -230,9 +237,9 @@ ProxyOutcome run_attached(const Fixtures& f, const Plan& plan, const ProxyProfil
                           const MatrixOptions& opt, int closed_port) {
     ProxyOutcome out;
     out.info = proxy_info(proxy.id, proxy.name, "attached", "");
-    BaseUrl b = parse_base_url(url);
-    if (b.host != "127.0.0.1" && b.host != "localhost" && b.host != "[::1]")
-        throw PlanError("--attach " + proxy.id + "=" + url + ": only loopback addresses are allowed");
+    remember_secret(opt.api_key);
+    remember_secrets(launch::profile_secrets(proxy, {}, opt.api_key));
+    BaseUrl b = parse_base_url(url);  // plan_matrix checked it: http, loopback
     out.info.port = b.port;
     // Nothing listening, or a server that does not speak HTTP, is a proxy that could not run (exit 1, report
     // marked incomplete), not 140 cells of NOT_LISTENING that look like a finished run. Short timeouts: a
@@ -242,7 +249,7 @@ ProxyOutcome run_attached(const Fixtures& f, const Plan& plan, const ProxyProfil
         HttpClient http;
         HttpRequest probe;
         probe.method = "GET";
-        probe.url = "http://" + b.host + ":" + std::to_string(b.port) +
+        probe.url = b.scheme + "://" + b.host + ":" + std::to_string(b.port) +
                     (proxy.health_path.empty() ? std::string("/") : proxy.health_path);
         probe.timeout_ms = 3000;
         probe.connect_timeout_ms = 1500;
@@ -279,16 +286,17 @@ Plan plan_matrix(const Fixtures& f, const MatrixOptions& opt) {
     std::vector<std::string> proxy_ids = opt.proxies;
     for (const auto& [id, url] : opt.attach) {
         if (!f.proxy(id)) throw PlanError("--attach names unknown proxy '" + id + "'");
-        if (url.rfind("http://", 0) != 0) throw PlanError("--attach " + id + "=" + url + ": the URL must start with http://");
-        // Refused before anything starts (exit 2, no report), not halfway through the run.
+        // Refused before anything starts (exit 2, no report), not halfway through the run. parse_base_url's
+        // message names the URL unless it held credentials, which are never repeated.
         BaseUrl b;
         try {
             b = parse_base_url(url);
         } catch (const std::invalid_argument& e) {
-            throw PlanError("--attach " + id + "=" + url + ": " + e.what());
+            throw PlanError("--attach " + id + ": " + e.what());
         }
-        if (b.host != "127.0.0.1" && b.host != "localhost" && b.host != "[::1]")
-            throw PlanError("--attach " + id + "=" + url + ": only loopback addresses are allowed");
+        if (b.scheme != "http") throw PlanError("--attach " + id + "=" + url + ": the URL must start with http://");
+        if (!is_loopback(b))
+            throw PlanError("--attach " + id + "=" + url + ": only loopback addresses are allowed (127.0.0.1, localhost, [::1])");
     }
     for (const auto* p : select(f.proxies, proxy_ids, "proxy")) {
         std::string url;
@@ -316,6 +324,7 @@ std::vector<std::string> cell_ids(const Plan& plan) {
 MatrixReport run_matrix(const Fixtures& f, const Plan& plan, const MatrixOptions& opt, std::ostream& log) {
     MatrixReport report;
     report.started_at = now_iso();
+    remember_secrets(kRunKeys);
     auto t0 = std::chrono::steady_clock::now();
     double cpu0 = self_cpu_ms();
     launch::ClosedPort closed;

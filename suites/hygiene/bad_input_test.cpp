@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <atomic>
 #include <functional>
@@ -91,6 +92,15 @@ struct Env {
         if (any) a.insert(a.end(), {"--fixtures", fixtures()});
         a.insert(a.end(), more.begin(), more.end());
         return a;
+    }
+    std::vector<std::string> validate() const { return {"validate", "--fixtures", fixtures()}; }
+    // The test proxy profile hyg-p with `member` ("\"key\": value") replacing its member of the same name.
+    void proxy_with(const std::string& member) const {
+        scratch.add_test_proxy("hyg-p", "serve");
+        auto j = nlohmann::json::parse(read_file(scratch.fixtures() / "proxies/hyg-p.json"));
+        auto m = nlohmann::json::parse("{" + member + "}");
+        for (auto& [k, v] : m.items()) j[k] = v;
+        scratch.write("proxies/hyg-p.json", j.dump(2));
     }
     std::vector<std::string> small_matrix(std::vector<std::string> more = {}) const {
         auto a = matrix({"--client", "claude-code", "--variant", "v1"});
@@ -220,7 +230,7 @@ std::vector<BadInput> cases() {
         {"doctor_target_invalid", [](Env&) {
              return std::vector<std::string>{"doctor", "--client", "claude-code", "--base-url", "http://127.0.0.1:8045",
                                              "--target", "ftp://x"};
-         }, 2, {"--target", "not an http:// URL"}},
+         }, 2, {"--target", "not an http:// or https:// URL"}},
         {"paths_invalid_base_url", [](Env&) {
              return std::vector<std::string>{"paths", "--client", "claude-code", "--base-url", "http://127.0.0.1:0x50/v1"};
          }, 2, {"--base-url", "invalid port"}},
@@ -238,6 +248,60 @@ std::vector<BadInput> cases() {
              e.scratch.write("proxies/hyg-p.json", replace(text, R"("PORT": "{port}")", R"("PORT": "{prot}")"));
              return e.small_matrix({"--proxy", "hyg-p"});
          }, 1, {"hyg-p.json", "/launch/env/PORT", "{prot}"}, Report::Incomplete, true},
+        // Issue 21.5: every fixture is validated by `validate`, with file and pointer.
+        {"behaviour_status_as_string", [](Env& e) { e.proxy_with(R"("behaviour": {"options_status": "200"})"); return e.validate(); },
+         2, {"hyg-p.json", "/behaviour/options_status", "expected an integer"}},
+        {"auth_as_string", [](Env& e) { e.proxy_with(R"("auth": "key")"); return e.validate(); },
+         2, {"hyg-p.json", "/auth", "expected an object"}},
+        {"empty_program_name", [](Env& e) {
+             e.scratch.add_test_proxy("hyg-p", "serve");
+             e.scratch.write("proxies/hyg-p.json", replace(read_file(e.scratch.fixtures() / "proxies/hyg-p.json"), R"("node")", R"("")"));
+             return e.validate();
+         }, 2, {"hyg-p.json", "/launch/command/0", "program name is empty"}},
+        {"variant_not_loopback", [](Env& e) {
+             e.scratch.write("variants.json", R"({"variants":[{"id":"lan","base_url":"http://192.168.1.20:{port}/v1"}]})");
+             return e.validate();
+         }, 2, {"variants.json", "/variants/0/base_url", "not loopback"}},
+        {"grid_timeout_as_string", [](Env& e) {
+             e.scratch.add_test_proxy("hyg-p", "serve");
+             e.scratch.write("grids/hyg-p.json", R"({"proxy":"hyg-p","setup":{"stream_timeout_ms":"6000"}})");
+             return e.validate();
+         }, 2, {"hyg-p.json", "/setup/stream_timeout_ms"}},
+        {"grid_timeout_zero", [](Env& e) {
+             e.scratch.add_test_proxy("hyg-p", "serve");
+             e.scratch.write("grids/hyg-p.json", R"({"proxy":"hyg-p","setup":{"health_timeout_ms":0}})");
+             return e.validate();
+         }, 2, {"hyg-p.json", "/setup/health_timeout_ms", "out of range"}},
+        {"grid_row_status_as_string", [](Env& e) {
+             e.scratch.add_test_proxy("hyg-p", "serve");
+             e.scratch.write("grids/hyg-p.json", R"({"proxy":"hyg-p","auth":{"no-key.known":{"status":"401"}}})");
+             return e.validate();
+         }, 2, {"hyg-p.json", "/auth/no-key.known/status"}},
+        {"deep_nesting_in_a_step_body", [](Env& e) {
+             const std::string body = std::string(60000, '[') + std::string(60000, ']');
+             e.scratch.write("clients/hyg-client.json", replace(kClient, R"("endpoint":"/v1/messages")",
+                                                               R"("endpoint":"/v1/messages","body":)" + body));
+             return e.validate();
+         }, 2, {"hyg-client.json", "/steps/0/body/0/0", "nested deeper than"}},
+        {"fifo_as_fixture", [](Env& e) {
+             fs::create_directories(e.scratch.fixtures() / "clients");
+             ::mkfifo((e.scratch.fixtures() / "clients/hyg-client.json").c_str(), 0600);
+             return e.validate();
+         }, 2, {"hyg-client.json", "not a regular file"}},
+        {"symlink_loop_as_fixture", [](Env& e) {
+             fs::create_directories(e.scratch.fixtures() / "clients");
+             fs::create_symlink("hyg-client.json", e.scratch.fixtures() / "clients/hyg-client.json");
+             return e.validate();
+         }, 2, {"hyg-client.json", "cannot open file"}},
+        {"oversized_fixture", [](Env& e) {
+             e.scratch.write("clients/hyg-client.json", kClient);
+             fs::resize_file(e.scratch.fixtures() / "clients/hyg-client.json", (8u << 20) + 1);
+             return e.validate();
+         }, 2, {"hyg-client.json", "over the limit"}},
+        // Issue 21.6: junk after an IPv6 host is an error, not port 80.
+        {"paths_junk_after_ipv6_host", [](Env&) {
+             return std::vector<std::string>{"paths", "--client", "claude-code", "--base-url", "http://[::1]junk:8045/v1"};
+         }, 2, {"--base-url", "after the IPv6 address"}},
         {"launched_proxy_missing_program", [](Env& e) {
              e.scratch.add_test_proxy("hyg-p", "serve");
              auto text = read_file(e.scratch.fixtures() / "proxies/hyg-p.json");

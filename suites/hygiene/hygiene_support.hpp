@@ -18,6 +18,7 @@
 
 #include "launch/ports.hpp"
 #include "launch/process.hpp"
+#include "launch/readiness.hpp"
 #include "launch/tempdir.hpp"
 
 namespace routecheck::hygiene {
@@ -256,5 +257,29 @@ private:
 };
 
 inline bool alive(pid_t pid) { return ::kill(pid, 0) == 0 && !is_zombie(pid); }
+
+// data/test_proxy.cjs in `mode`, started by the test itself on a free loopback port: a running proxy to attach to.
+// Stopped (its whole group) with the object.
+class TestServer {
+public:
+    TestServer(const std::string& mode, const fs::path& dir) : log_(dir / ("server-" + mode + ".log")) {
+        port_ = launch::free_loopback_port();
+        launch::ProcessSpec spec{{"node", test_proxy_script().string(), mode, dir.string()},
+                                 launch::minimal_environment(), dir, log_};
+        spec.env["PORT"] = std::to_string(port_);
+        child_.start(spec);
+        launch::ReadyOptions ready;
+        ready.path = "/health";
+        ready.deadline = 10s;
+        launch::wait_ready(port_, child_, ready);
+    }
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+    std::string log() const { return read_file(log_); }
+
+private:
+    fs::path log_;
+    int port_ = 0;
+    launch::ChildProcess child_;
+};
 
 }  // namespace routecheck::hygiene

@@ -128,6 +128,70 @@ TEST(Secrets, KeyNeverReachesTheLogEvenIfTheHarnessIsKilled) {
     EXPECT_TRUE(found.empty()) << lines(found);
 }
 
+// Issue 21.2, attach mode: a proxy whose 401 body quotes the request headers sends --api-key back. It reaches no
+// file of the report (matrix.json, index.html, grids.json, summary.md, junit.xml) and not the console.
+TEST(Secrets, AttachKeyQuotedBackByTheProxyIsRedacted) {
+    if (!have_node()) GTEST_SKIP() << "node is not installed";
+    Scratch scratch;
+    TestServer server("echo-headers", scratch.root());
+    const std::string key = "rc-hyg-attach-key-77";
+    auto r = run_routecheck({"matrix", "--attach", "antigravity-claude-proxy=" + server.url(), "--api-key", key,
+                             "--client", "claude-code", "--variant", "v1", "--allow-quota", "--out",
+                             scratch.out().string()},
+                            scratch.log("run"), 90s);
+    ASSERT_TRUE(r.in_time) << r.output;
+    ASSERT_TRUE(fs::exists(scratch.out() / "grids.json")) << r.output;
+    ASSERT_NE(server.log().find(key), std::string::npos) << "the key never reached the proxy:\n" << server.log();
+    EXPECT_NE(read_file(scratch.out() / "matrix.json").find("[redacted]"), std::string::npos)
+        << "the proxy's answer quotes the key, so the report shows where it was cut";
+    auto found = files_with_keys(scratch.out(), {key});
+    EXPECT_TRUE(found.empty()) << lines(found);
+    EXPECT_EQ(r.output.find(key), std::string::npos) << r.output;
+}
+
+// Issue 21.2, launched mode: an extra header's value, a credential in the launch environment and a credential
+// flag on the command line are secrets too. A proxy that prints them (and quotes the headers back in its 401)
+// leaves none of them in the kept log, the report or the console.
+TEST(Secrets, ExtraHeaderAndLaunchCredentialsNeverReachLogOrReport) {
+    if (!have_node()) GTEST_SKIP() << "node is not installed";
+    Scratch scratch;
+    scratch.add_test_proxy("hyg-echo", "echo-headers", 10000, "rc-hyg-key-echo-5");
+    auto p = nlohmann::json::parse(read_file(scratch.fixtures() / "proxies/hyg-echo.json"));
+    p["extra_headers"] = {{"x-team-token", "rc-hyg-team-token-5"}};
+    p["launch"]["env"]["TEAM_API_KEY"] = "rc-hyg-env-key-8";
+    p["launch"]["command"].push_back("--team-token");
+    p["launch"]["command"].push_back("rc-hyg-flag-tok-9");
+    scratch.write("proxies/hyg-echo.json", p.dump(2));
+    auto r = run_routecheck(scratch.matrix_args("hyg-echo", {"--keep-artifacts"}), scratch.log("run"), 90s);
+    ASSERT_TRUE(r.in_time) << r.output;
+    ASSERT_TRUE(fs::exists(scratch.out() / "matrix.json")) << r.output;
+    const std::string log = read_file(scratch.out() / "run/hyg-echo.log");
+    ASSERT_NE(log.find("x-team-token"), std::string::npos) << "the test proxy logged no headers:\n" << log;
+    ASSERT_NE(log.find("env TEAM_API_KEY="), std::string::npos) << log;
+    const std::set<std::string> secrets = {"rc-hyg-key-echo-5", "rc-hyg-team-token-5", "rc-hyg-env-key-8",
+                                           "rc-hyg-flag-tok-9"};
+    auto found = files_with_keys(scratch.out(), secrets, is_temp_home);
+    EXPECT_TRUE(found.empty()) << lines(found);
+    for (const auto& k : secrets) EXPECT_EQ(r.output.find(k), std::string::npos) << "on the console: " << k;
+}
+
+// Issue 21.2: a password typed into a Base URL is refused and never printed back (paths, doctor, --attach).
+TEST(Secrets, PasswordInABaseUrlIsNeverPrintedBack) {
+    Scratch scratch;
+    const std::string pw = "rc-hyg-pw-31";
+    const std::vector<std::vector<std::string>> runs = {
+        {"paths", "--client", "claude-code", "--base-url", "http://u:" + pw + "@127.0.0.1:8045/v1"},
+        {"paths", "--client", "claude-code", "--base-url", "http://u:" + pw + "/x@127.0.0.1:8045/v1"},
+        {"doctor", "--client", "claude-code", "--base-url", "http://u:" + pw + "@127.0.0.1:8045"},
+        {"matrix", "--attach", "antigravity-claude-proxy=http://u:" + pw + "@127.0.0.1:1", "--out", scratch.out().string()}};
+    for (const auto& args : runs) {
+        auto r = run_routecheck(args, scratch.log("run"));
+        ASSERT_TRUE(r.in_time);
+        EXPECT_EQ(r.code, 2) << args[0] << "\n" << r.output;
+        EXPECT_EQ(r.output.find(pw), std::string::npos) << args[0] << " printed the password:\n" << r.output;
+    }
+}
+
 }  // namespace
 
 namespace {

@@ -151,7 +151,7 @@ TEST_P(ProbeLaunched, LearnsTheHandWrittenContractAndBillsNothing) {
     EXPECT_EQ(probe["auth"]["order"].get<std::string>(), want) << report;
 
     // (2) doctor, with the learned contract and with the hand-written one: quota-safe too.
-    for (const std::string& client : {"claude-code", "openai-node", "gemini-cli"}) {
+    for (const char* client : {"claude-code", "openai-node", "gemini-cli"}) {
         run(bin + " doctor --client " + client + " --base-url " + proxy.base_url() + " --target " + proxy.base_url() +
             key + " --json");
         run(bin + " doctor --client " + client + " --base-url " + proxy.base_url() + "/v1 --target " +

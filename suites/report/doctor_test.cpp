@@ -188,7 +188,7 @@ TEST(Doctor, PlainTextFollowsTheDocumentsSteps) {
     DoctorRun r = doctor({"--client", "openai-node", "--base-url", "http://127.0.0.1:8045", "--proxy", "antigravity-tools"},
                    false);
     EXPECT_EQ(r.exit, 1);
-    for (const char* s : {"1. Is the proxy up?", "2. Which path", "3. What came back", "4. Verdict: MISSING_VERSION"})
+    for (const char* s : {"1. Is the proxy up?", "2. Which path", "what came back", "3. Verdict: MISSING_VERSION"})
         EXPECT_NE(r.out.find(s), std::string::npos) << s << "\n" << r.out;
 }
 
@@ -236,6 +236,25 @@ TEST(DoctorSeen, GivesTheDocumentsAnswersAndSaysWhenNoClientBuildsAPath) {
 TEST(DoctorSeen, ABadLineIsAUsageError) {
     EXPECT_EQ(doctor({"--seen", "not a request line"}).exit, 2);
     EXPECT_EQ(doctor({"--log", "/nonexistent/routecheck-log"}).exit, 2);
+}
+
+}  // namespace
+
+namespace {
+
+// Issue 19.6: doctor takes a Base URL as the user typed it (https, upper case, spaces, another host, dot segments)
+// without a connection, and the fix Base URL keeps the typed scheme and host.
+TEST(Doctor, BaseUrlAsTypedKeepsItsSchemeAndHostInTheFix) {
+    for (const std::string typed : {"https://[::1]:8045/v1", " HTTPS://[::1]:8045/x/../v1 "}) {
+        DoctorRun r = doctor({"--client", "claude-code", "--base-url", typed, "--proxy", "antigravity-claude-proxy"});
+        ASSERT_EQ(verdict(r), "DUPLICATE_PREFIX") << typed << "\n" << r.out;
+        EXPECT_EQ(r.json["verdict"]["base_url"], "https://[::1]:8045") << r.out;
+        EXPECT_EQ(r.json["recommended"]["base_url"], "https://[::1]:8045") << r.out;
+        EXPECT_EQ(r.json["steps"][0]["request"], "POST /v1/v1/messages?beta=true") << r.out;
+    }
+    DoctorRun lan = doctor({"--client", "openai-node", "--base-url", "http://gateway.lan:8045", "--proxy", "antigravity-tools"});
+    ASSERT_EQ(verdict(lan), "MISSING_VERSION") << lan.out;
+    EXPECT_EQ(lan.json["verdict"]["base_url"], "http://gateway.lan:8045/v1") << lan.out;
 }
 
 }  // namespace

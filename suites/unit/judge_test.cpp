@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "judge/judge.hpp"
+#include "judge/path.hpp"
 #include "judge/predict.hpp"
 #include "judge/recommend.hpp"
 
@@ -92,6 +93,24 @@ TEST(JudgeCell, CellErrorFails) {
     EXPECT_EQ(judge_cell(cell, proxy(), client(), &t).verdict, CellVerdict::Fail);
 }
 
+// Issue 19.6 / 21.6: the fix Base URL is built from the one typed: its scheme (https), host and port survive, and
+// a Base URL with dot segments is judged by the path a client really sends.
+TEST(JudgeCell, FixBaseUrlKeepsTheTypedSchemeAndHost) {
+    for (const std::string typed : {"https://gateway.lan:8045/v1", " HTTPS://Gateway.LAN:8045/x/../v1 "}) {
+        CellObservation cell{"p", "c", "typed", typed, {}, ""};
+        StepObservation s;
+        s.step = "prompt.messages";
+        s.method = "POST";
+        s.target = "/v1/v1/messages";
+        s.status = 404;
+        cell.steps.push_back(s);
+        CellResult r = judge_cell(cell, proxy(), client(), nullptr);
+        EXPECT_EQ(r.judgment.diagnosis, Diagnosis::DuplicatePrefix) << typed << ": " << r.judgment.reason;
+        EXPECT_EQ(r.judgment.base_url, "https://gateway.lan:8045") << typed;
+    }
+    EXPECT_EQ(base_url_at(client(), "https://[::1]/v1", "/v2"), "https://[::1]/v2");
+}
+
 TEST(Predict, AuthBeforeRoutingGives401ForUnknownPaths) {
     ProxyProfile p = proxy();
     p.behaviour = Behaviour{};
@@ -133,6 +152,53 @@ TEST(Recommend, KeyHeaderTheProxyDoesNotReadIsACaveatNotARouteProblem) {
     c.key_carriers = {{"x-goog-api-key", "", "K1", "recorded"}};
     p.api_key.clear();  // no key asked at all
     EXPECT_EQ(recommend(c, p, f).caveat, "");
+}
+
+}  // namespace
+
+namespace {
+
+// A client mode that sends nothing to the Base URL (Continue CLI's gemini provider): its cell has no step, and is
+// neither a pass nor an error but its own class, with no Base URL to fix it and another mode named when one works.
+TEST(JudgeCell, AClientThatIgnoresTheBaseUrlIsItsOwnVerdict) {
+    ClientProfile c = client();
+    c.steps.clear();
+    c.base_url_ignored = "sends its chat to the vendor's host whatever apiBase says";
+    CellObservation cell{"p", "c", "v1", "http://127.0.0.1:1/v1", {}, ""};
+    ExpectedTable t;
+    t.proxy = "p";
+    t.cells["c"]["v1"] = {};
+    CellResult r = judge_cell(cell, proxy(), c, &t, {"c-openai at http://127.0.0.1:1/v1"});
+    EXPECT_EQ(r.diagnosis, Diagnosis::BaseUrlIgnored);
+    EXPECT_FALSE(r.works);
+    EXPECT_EQ(r.verdict, CellVerdict::Pass) << r.message;  // as its (empty) expected rows say
+    EXPECT_NE(r.judgment.reason.find("vendor's host"), std::string::npos) << r.judgment.reason;
+    EXPECT_NE(r.judgment.fix.find("c-openai at"), std::string::npos) << r.judgment.fix;
+    EXPECT_TRUE(r.judgment.base_url.empty());
+    EXPECT_STREQ(to_string(Diagnosis::BaseUrlIgnored), "BASE_URL_IGNORED");
+    EXPECT_EQ(diagnosis_from_string("BASE_URL_IGNORED"), Diagnosis::BaseUrlIgnored);
+
+    // Without the flag, a cell that replayed nothing stays an error of the profile.
+    c.base_url_ignored.clear();
+    EXPECT_EQ(judge_cell(cell, proxy(), c, &t).diagnosis, Diagnosis::Unexpected);
+}
+
+// A recommendation for such a client names no Base URL, says why, and points at another mode that works.
+TEST(Recommend, AClientThatIgnoresTheBaseUrlHasNoBaseUrlButAnotherMode) {
+    Fixtures f;
+    f.variants = {{"root", "http://127.0.0.1:{port}", ""}};
+    ClientProfile ignoring = client();
+    ignoring.id = "x-gemini";
+    ignoring.steps.clear();
+    ignoring.base_url_ignored = "sends to the vendor's host";
+    ClientProfile working = client();
+    working.id = "x-anthropic";
+    f.clients = {ignoring, working};
+    Recommendation r = recommend(f.clients[0], proxy(), f);
+    EXPECT_FALSE(r.found);
+    EXPECT_NE(r.note.find("sends nothing to the Base URL"), std::string::npos) << r.note;
+    ASSERT_FALSE(r.alternatives.empty());
+    EXPECT_EQ(r.alternatives.front().rfind("x-anthropic at", 0), 0u) << r.alternatives.front();
 }
 
 }  // namespace

@@ -11,6 +11,10 @@
 //   log-keys-slow as log-keys, but every answer but /health takes 2 s (to SIGKILL a run after keys were logged)
 //   spawn         serve, and start a grandchild (`sleep`) in the same process group
 //   spawn-slow    as spawn, but every answer but /health takes 2 s (keeps a run busy for signal tests)
+//   utf8-cut      404 to all but /health: '{"error": "' and 300 copies of 未找到路由 (the excerpt limit cuts a character)
+//   bad-bytes     404 to all but /health with bytes that are no UTF-8 in the body and in two headers
+//   echo-headers  prints $TEAM_API_KEY at start and every request's headers to stdout, and answers 401 to all but
+//                 /health with the request headers quoted in the body (a proxy that shows the caller its own key)
 // Writes its pid to $PID_FILE when set, so tests can look for it in /proc afterwards.
 const fs = require('node:fs');
 const http = require('node:http');
@@ -81,6 +85,33 @@ switch (mode) {
     }).listen(port, '127.0.0.1');
     break;
   }
+  case 'utf8-cut':
+    serve((req, res) => {
+      if (req.url === '/health') return true;
+      res.writeHead(404, { 'content-type': 'application/json; charset=utf-8' });
+      res.end('{"error": "' + '未找到路由'.repeat(300));
+      return false;
+    });
+    break;
+  case 'bad-bytes':
+    serve((req, res) => {
+      if (req.url === '/health') return true;
+      // Latin-1 header strings go out byte for byte: 0xff and a lone 0xe6 are no UTF-8.
+      res.writeHead(404, { 'content-type': 'text/plain; charset=\xff', 'x-note': 'cut \xe6' });
+      res.end(Buffer.from([0x7b, 0xff, 0xfe, 0x20, 0xc3, 0x28, 0x20, 0xe6, 0x9c]));
+      return false;
+    });
+    break;
+  case 'echo-headers':
+    if (process.env.TEAM_API_KEY) console.log(`env TEAM_API_KEY=${process.env.TEAM_API_KEY}`);
+    serve((req, res) => {
+      console.log(`request ${req.method} ${req.url} headers=${JSON.stringify(req.headers)}`);
+      if (req.url === '/health') return true;
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: 'unauthorized', you_sent: req.headers }));
+      return false;
+    });
+    break;
   default:
     console.error('test proxy: unknown mode ' + mode);
     process.exit(2);
