@@ -127,7 +127,8 @@ int cmd_paths(const std::vector<std::string>& argv) {
     if (wants_help(argv))
         return cmd_help(
             "usage: routecheck paths --client ID --base-url URL [--fixtures DIR]... [--override]\n"
-            "Prints the final request line of each step of the client profile, in order, as `METHOD /path?query`.\n");
+            "Prints the final request line of each step of the client profile, in order, as `METHOD /path?query`\n"
+            "(none, and why on stderr, for a client mode that sends nothing to the Base URL).\n");
     Args a(argv, {"--client", "--base-url", "--fixtures"}, {"--override"});
     Fixtures f = load_with(a.all("--fixtures"), a.has("--override"));
     const ClientProfile* c = &require_client(f, a.one("--client"));
@@ -137,6 +138,9 @@ int cmd_paths(const std::vector<std::string>& argv) {
     } catch (const std::invalid_argument& e) {
         throw UsageError(std::string("--base-url: ") + e.what());
     }
+    // stdout stays one request line per step (none here); stderr says why there is none.
+    if (!c->base_url_ignored.empty())
+        std::cerr << c->id << " sends nothing to the Base URL: " << c->base_url_ignored << "\n";
     for (const auto& s : c->steps) std::cout << request_line(*c, s, base) << "\n";
     return 0;
 }
@@ -209,7 +213,8 @@ judges each cell against the expected tables and writes DIR/{matrix.json,summary
   --keep-artifacts          keep the temp HOMEs and proxy logs
   --jobs N                  cells replayed at once per proxy (default 2)
   --deadline SECONDS        the whole run ends by then: cells and grid rows not run say so, the report is
-                            marked incomplete (exit 1); default 120 + 0.5 per cell + 30 per launched proxy
+                            marked incomplete (exit 1); default 120 + 0.5 per cell of one proxy + 30
+                            with grids
   --request-timeout SECONDS a step's whole answer (default 15); 3 steps in a row without an answer in time
                             mean the proxy stopped answering: its remaining cells are not run
   --progress                print cells done / total per proxy while the run goes (default: when stderr is a

@@ -75,7 +75,7 @@ ul.failing li{margin:.15rem 0}
 .c-proto{background:#e1bee7}.c-noroute{background:#ef9a9a}
 .c-401{background:#90caf9}.c-403{background:#c5cae9}
 .c-down{background:#90a4ae}.c-upstream{background:#80deea}
-.c-unexp{background:#f48fb1}.c-skip{background:#eeeeee}.c-skip .lab{color:#757575}
+.c-unexp{background:#f48fb1}.c-ignored{background:#bcaaa4}.c-skip{background:#eeeeee}.c-skip .lab{color:#757575}
 @media print{.drill{position:static;width:auto;max-height:none;box-shadow:none}}
 )CSS";
 }

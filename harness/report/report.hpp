@@ -17,6 +17,7 @@ namespace routecheck {
 struct ProxyRunInfo {
     std::string id, name, provenance;  // provenance: launched | attached | source
     std::string version;
+    std::string package;  // the npm/PyPI/Go package it runs ("" for source-only and attached proxies)
     int port = 0;
     double ready_ms = 0;       // mock upstream + proxy start until its health endpoint answered
     double replay_ms = 0;      // wall time of replaying this proxy's cells
@@ -64,6 +65,25 @@ std::string index_html(const MatrixReport& report);
 std::string grids_markdown(const MatrixReport& report);
 std::string grids_html(const MatrixReport& report);
 
+// Two launched proxies of one package at different versions (claude-code-router 1.0.73 and 3.1.1), compared
+// cell by cell (same client, same variant): report_versions.cpp. A cell changed when whether it works, its
+// verdict class or any step's status differs.
+struct VersionChange {
+    std::string client, variant;
+    std::string from, to;  // "works 200/200" or "NO_ROUTE 404": the cell's outcome in each version
+    bool works_before = false, works_after = false;
+};
+struct VersionComparison {
+    std::string package, from_id, from_version, to_id, to_version;
+    int same = 0;  // cells with the same outcome in both
+    std::vector<VersionChange> changed;
+};
+// Every pair of consecutive versions (ordered numerically) of each package run more than once; empty when none.
+std::vector<VersionComparison> version_comparisons(const MatrixReport& report);
+nlohmann::json versions_json(const std::vector<VersionComparison>& versions);  // matrix.json "versions"
+std::string versions_markdown(const std::vector<VersionComparison>& versions);  // summary.md section
+std::string versions_html(const std::vector<VersionComparison>& versions);      // index.html section
+
 // The files of a report, in the order write_report writes them (matrix.json last), each as it goes to disk: valid
 // UTF-8 (text/utf8.hpp) with every known secret redacted (text/secrets.hpp).
 std::vector<std::pair<std::string, std::string>> report_files(const MatrixReport& report);
@@ -74,12 +94,13 @@ struct ReportWriteError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
-// Writes matrix.json, summary.md, junit.xml, index.html and grids.json (when grids ran) into `dir` (created), all
-// or nothing: every file is written and synced in a stage folder inside `dir` first, then the previous run's
-// files of this set are removed and the new ones renamed into place, matrix.json last. On an error nothing of the
-// new set is left (no stage folder, no partial file) and the previous report stays as it was. Every file is made
-// valid UTF-8 and has every known secret (text/secrets.hpp) redacted. The caller holds the --out lock: an earlier
-// write's leftovers in `dir` are removed. Throws ReportWriteError.
+// Writes matrix.json, summary.md, junit.xml, index.html, cells.tsv (one line per cell: its id, a tab, its
+// matrix.json object) and grids.json (when grids ran) into `dir` (created), all or nothing: every file is written
+// and synced in a stage folder inside `dir` first, then the previous run's files of this set are removed and the new
+// ones renamed into place, matrix.json last. On an error nothing of the new set is left (no stage folder, no partial
+// file) and the previous report stays as it was. Every file is made valid UTF-8 and has every known secret
+// (text/secrets.hpp) redacted. The caller holds the --out lock: an earlier write's leftovers in `dir` are removed.
+// Throws ReportWriteError.
 void write_report(const MatrixReport& report, const std::filesystem::path& dir);
 
 // The verdict counts: cells that pass, fail, have no expectation, were skipped, are predictions.

@@ -236,6 +236,7 @@ std::string index_html(const MatrixReport& report) {
         unknown.provenance = "unknown";
         proxy_html(h, report, unknown);
     }
+    h << versions_html(version_comparisons(report));
     h << grids_html(report);
     failing_html(h, report);
     legend_html(h);

@@ -78,6 +78,7 @@ nlohmann::json matrix_json(const MatrixReport& report) {
     j["proxies"] = nlohmann::json::array();
     for (const auto& p : report.proxies)
         j["proxies"].push_back({{"id", p.id}, {"name", p.name}, {"provenance", p.provenance}, {"version", p.version},
+                                {"package", p.package},
                                 {"port", p.port}, {"ready_ms", p.ready_ms}, {"replay_ms", p.replay_ms},
                                 {"request_ms_sum", p.request_ms_sum}, {"requests", p.requests}, {"stop_ms", p.stop_ms},
                                 {"grids_ms", p.grids_ms}, {"error", p.error}, {"log_tail", p.log_tail}});
@@ -90,6 +91,7 @@ nlohmann::json matrix_json(const MatrixReport& report) {
                                         {"caveat", r.rec.caveat}});
     j["cells"] = nlohmann::json::array();
     for (const auto& cell : report.cells) j["cells"].push_back(cell_json(cell));
+    j["versions"] = versions_json(version_comparisons(report));
     return j;
 }
 
@@ -99,7 +101,7 @@ namespace fs = std::filesystem;
 
 // The files of one report. A name of this set that a run does not write (grids.json after --no-grids) is removed,
 // so no file of an older run stays beside a newer matrix.json.
-const char* const kReportFiles[] = {"grids.json", "summary.md", "junit.xml", "index.html", "matrix.json"};
+const char* const kReportFiles[] = {"grids.json", "summary.md", "junit.xml", "index.html", "cells.tsv", "matrix.json"};
 constexpr const char* kStagePrefix = ".rc-report-";
 
 [[noreturn]] void fail(const fs::path& file, const std::string& what, int err) {
@@ -169,7 +171,13 @@ std::vector<std::pair<std::string, std::string>> report_files(const MatrixReport
     files.emplace_back("summary.md", summary_markdown(report));
     files.emplace_back("junit.xml", junit_xml(report));
     files.emplace_back("index.html", index_html(report));
-    files.emplace_back("matrix.json", safe_dump(matrix_json(report), 2) + "\n");  // last: it names a whole report
+    const nlohmann::json doc = matrix_json(report);
+    // cells.tsv: "<cell id>\t<the cell's matrix.json object, one line>" per cell, so a reader that wants one cell
+    // (each ctest cell test is its own process) reads one line instead of parsing the whole matrix.json.
+    std::string index;
+    for (const auto& c : doc["cells"]) index += c["id"].get<std::string>() + "\t" + safe_dump(c) + "\n";
+    files.emplace_back("cells.tsv", std::move(index));
+    files.emplace_back("matrix.json", safe_dump(doc, 2) + "\n");  // last: it names a whole report
     for (auto& [name, text] : files) text = redact_known(valid_utf8(text));
     return files;
 }

@@ -84,6 +84,7 @@ std::string summary_markdown(const MatrixReport& report) {
         }
         md << "\n";
     }
+    md << versions_markdown(version_comparisons(report));
     md << "## Verdicts\n\n<details><summary>Every cell's verdict, reason and fix</summary>\n\n";
     for (const auto& cell : report.cells) {
         std::string line = verdict_text(cell.judgment);

@@ -157,7 +157,9 @@ ProxyOutcome run_launched(const Fixtures& f, const Plan& plan, const ProxyProfil
                           std::size_t progress_index) {
     const MatrixOptions& opt = run.opt;
     ProxyOutcome out;
-    out.info = proxy_info(proxy.id, proxy.name, "launched", proxy.npm_version);
+    out.info = proxy_info(proxy.id, proxy.name, "launched",
+                          proxy.package ? proxy.package->version : proxy.npm_version);
+    out.info.package = proxy.package ? proxy.package->name : proxy.npm_package;
     auto say = [&](const std::string& s) { run.progress.say("[" + proxy.id + "] " + redact_known(s)); };
     try {
         if (run.deadline.passed()) throw std::runtime_error(run.deadline.what);
@@ -381,9 +383,9 @@ std::vector<std::string> cell_ids(const Plan& plan) {
 }
 
 std::chrono::seconds default_deadline(const Plan& plan, bool grids) {
-    std::size_t runs = 0;  // proxies whose grids run (launched or attached; predictions cost nothing)
-    for (const auto& p : plan.proxies) runs += p.proxy->provenance == "launched" || !p.attach_url.empty() ? 1 : 0;
-    return std::chrono::seconds(120 + static_cast<long>(plan.cell_count() / 2) + (grids ? 30 * static_cast<long>(runs) : 0));
+    // The proxies run side by side: what takes time is one proxy's cells, then its grids.
+    const long per_proxy = static_cast<long>(plan.clients.size() * plan.variants.size());
+    return std::chrono::seconds(120 + per_proxy / 2 + (grids ? 30 : 0));
 }
 
 MatrixReport run_matrix(const Fixtures& f, const Plan& plan, const MatrixOptions& opt, std::ostream& log) {

@@ -35,7 +35,7 @@ struct ReplayTarget {
     // Placeholder values ({upstream}, {port}, ...) for the profile's extra header values. A header whose value
     // names a placeholder missing here (attach mode has no {upstream}) is not sent.
     std::map<std::string, std::string> vars;
-    long timeout_ms = 15000;  // a step's whole transfer (a websocket attempt: 3 s), cut to what the deadline leaves
+    long timeout_ms = 15000;  // a step's whole transfer (a websocket attempt: 5 s), cut to what the deadline leaves
     Deadline deadline;        // no cell or step starts after it
     // This many steps in a row without an answer within timeout_ms: the proxy stopped answering (its health may
     // still be fine), and the cells not yet replayed are not run. 0: never.

@@ -91,7 +91,7 @@ TEST_F(ReportDir, NoFileOfAnOlderRunStaysBesideTheNewOne) {
     std::ofstream(dir_ / "notes.txt") << "the user's own file";
     MatrixReport r = sample::report();  // no grids
     write_report(r, dir_);
-    EXPECT_EQ(names(), (std::vector<std::string>{"index.html", "junit.xml", "matrix.json", "notes.txt", "summary.md"}));
+    EXPECT_EQ(names(), (std::vector<std::string>{"cells.tsv", "index.html", "junit.xml", "matrix.json", "notes.txt", "summary.md"}));
 }
 
 // A write that fails half-way (here: the file size limit, as a full disk would) names the reason, leaves no

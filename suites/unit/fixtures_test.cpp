@@ -44,6 +44,27 @@ protected:
     fs::path dir_;
 };
 
+TEST_F(FixtureDir, AClientThatIgnoresTheBaseUrlLoadsWithoutSteps) {
+    write("clients/c1.json", R"({"id":"c1","name":"C","protocol":"gemini","provenance":{"kind":"recorded"},
+      "join":{"rule":"concat"},"auth":{"header":"x-goog-api-key"},"base_url_ignored":"sends to the vendor's host",
+      "steps":[],"recordings":[{"variant":"root","base_url":"http://127.0.0.1:{port}","requests":[]}]})");
+    Fixtures f = load_fixtures({dir_});
+    ASSERT_EQ(f.clients.size(), 1u);
+    EXPECT_TRUE(f.clients[0].steps.empty());
+    EXPECT_EQ(f.clients[0].base_url_ignored, "sends to the vendor's host");
+}
+
+TEST_F(FixtureDir, JoinOptionsLoad) {
+    write("clients/c1.json", R"({"id":"c1","name":"C","protocol":"openai","provenance":{"kind":"recorded"},
+      "join":{"rule":"concat","strip_suffix":["/v1","/v1beta"],"endpoint_if_missing":true},"auth":{"header":"authorization"},
+      "steps":[{"id":"list.models","method":"GET","endpoint":"/models"}]})");
+    Fixtures f = load_fixtures({dir_});
+    ASSERT_EQ(f.clients.size(), 1u);
+    EXPECT_EQ(f.clients[0].join.strip_suffix, (std::vector<std::string>{"/v1", "/v1beta"}));
+    EXPECT_TRUE(f.clients[0].join.endpoint_if_missing);
+    EXPECT_FALSE(f.clients[0].join.version_if_missing);
+}
+
 TEST_F(FixtureDir, ValidFixturesLoad) {
     Fixtures f = load_fixtures({dir_});
     ASSERT_EQ(f.clients.size(), 1u);
@@ -101,6 +122,13 @@ std::string client_with(const std::string& from, const std::string& to) {
     return s;
 }
 
+// A launched proxy profile with `section` (ending in a comma) before "launch" and `launch_extra` inside it.
+std::string launched_with(const std::string& section, const std::string& launch_extra = "") {
+    return R"({"id":"p1","name":"P","provenance":"launched",)" + section +
+           R"("launch":{"command":["x"],"ready_path":"/h")" + launch_extra +
+           R"(},"health":{"path":"/h"},"capabilities":[],"routes":[{"method":"GET","path":"/h"}]})";
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Table, BadFixture,
     testing::Values(
@@ -111,6 +139,23 @@ INSTANTIATE_TEST_SUITE_P(
                 "/nmae"},
         BadCase{"unknown join rule", "clients/c1.json", client_with(R"("rule":"concat")", R"("rule":"glue")"), "c1.json",
                 "/join/rule"},
+        BadCase{"strip_suffix without a leading slash", "clients/c1.json",
+                client_with(R"("rule":"concat")", R"("rule":"concat","strip_suffix":["/v1","v1beta"])"), "c1.json",
+                "/join/strip_suffix/1"},
+        BadCase{"strip_suffix with a trailing slash", "clients/c1.json",
+                client_with(R"("rule":"concat")", R"("rule":"concat","strip_suffix":["/v1/"])"), "c1.json",
+                "/join/strip_suffix/0"},
+        BadCase{"endpoint_if_missing with resolve", "clients/c1.json",
+                client_with(R"("join":{"rule":"concat"})", R"("join":{"rule":"resolve","endpoint_if_missing":true})"),
+                "c1.json", "/join/rule"},
+        BadCase{"version_if_missing not a boolean", "clients/c1.json",
+                client_with(R"("rule":"concat")", R"("rule":"concat","version_if_missing":"yes")"), "c1.json",
+                "/join/version_if_missing"},
+        BadCase{"base_url_ignored with steps", "clients/c1.json",
+                client_with(R"("join":)", R"("base_url_ignored":"sends to the vendor's host","join":)"), "c1.json",
+                "/steps"},
+        BadCase{"base_url_ignored empty", "clients/c1.json",
+                client_with(R"("join":)", R"("base_url_ignored":"","join":)"), "c1.json", "/base_url_ignored"},
         BadCase{"bad method", "clients/c1.json", client_with(R"("method":"GET")", R"("method":"FETCH")"), "c1.json",
                 "/steps/0/method"},
         BadCase{"endpoint with query", "clients/c1.json", client_with(R"("/models")", R"("/models?x=1")"), "c1.json",
@@ -185,6 +230,23 @@ INSTANTIATE_TEST_SUITE_P(
                 R"({"proxy":"p1","provenance":"predicted","configurations":{},"rows":[]})", "p1.json", "/provenance"},
         BadCase{"expected table for unknown proxy", "expected/p9.json", R"({"proxy":"p9","cells":{}})", "p9.json",
                 "/proxy"},
+        BadCase{"package from an unknown registry", "proxies/p1.json", launched_with(R"("package":{"registry":"cargo",
+                    "name":"x","version":"1","dir":"rust/x","installed":"bin/x"},)"),
+                "p1.json", "/package/registry"},
+        BadCase{"package dir not relative", "proxies/p1.json", launched_with(R"("package":{"registry":"pypi",
+                    "name":"x","version":"1","dir":"/opt/x","installed":".venv/bin/x"},)"),
+                "p1.json", "/package/dir"},
+        BadCase{"both npm and package", "proxies/p1.json", launched_with(R"("npm":{"package":"x","version":"1","dir":"npm/x"},
+                    "package":{"registry":"go","name":"x","version":"1","dir":"go/x","installed":"bin/x"},)"),
+                "p1.json", "/package"},
+        BadCase{"after_ready request with a bad method", "proxies/p1.json",
+                launched_with("", R"(,"after_ready":[{"method":"SEND","path":"/api/accounts"}])"), "p1.json",
+                "/launch/after_ready/0/method"},
+        BadCase{"after_ready path without slash", "proxies/p1.json",
+                launched_with("", R"(,"after_ready":[{"method":"POST","path":"api/accounts"}])"), "p1.json",
+                "/launch/after_ready/0/path"},
+        BadCase{"ready_status out of range", "proxies/p1.json", launched_with("", R"(,"ready_status":2000)"), "p1.json",
+                "/launch/ready_status"},
         // Issue 21.5: every field of the behaviour contract and the auth section has its type checked.
         BadCase{"behaviour status as string", "proxies/p1.json", proxy_behaving(R"({"options_status":"200"})"),
                 "p1.json", "/behaviour/options_status"},
@@ -224,6 +286,11 @@ INSTANTIATE_TEST_SUITE_P(
                 "grids/p1.json", "/auth/no-key.known/status"},
         BadCase{"grid row unknown field", "grids/p1.json", R"({"proxy":"p1","auth":{"no-key.known":{"stauts":401}}})",
                 "grids/p1.json", "/auth/no-key.known/stauts"},
+        BadCase{"grid row outcome list empty", "grids/p1.json", R"({"proxy":"p1","stream":{"openai.cut":[]}})",
+                "grids/p1.json", "/stream/openai.cut"},
+        BadCase{"grid row outcome with a bad status", "grids/p1.json",
+                R"({"proxy":"p1","stream":{"openai.cut":[{"status":400},{"status":"200"}]}})", "grids/p1.json",
+                "/stream/openai.cut/1/status"},
         BadCase{"grid rows not an object", "grids/p1.json", R"({"proxy":"p1","stream":[]})", "grids/p1.json", "/stream"},
         BadCase{"grid file names another proxy", "grids/p1.json", R"({"proxy":"p2"})", "grids/p1.json", "/proxy"},
         BadCase{"grid file for unknown proxy", "grids/p9.json", R"({"proxy":"p9"})", "grids/p9.json", "/proxy"}),
