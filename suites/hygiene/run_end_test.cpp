@@ -62,6 +62,22 @@ TEST_F(RunEnds, ProxyThatStopsAnsweringIsFoundAndTheRestIsNotRun) {
     expect_no_leftovers();
 }
 
+// A proxy may never answer websocket upgrades and still answer everything else (claude-code-router 3 at an unknown
+// path): Codex's seven upgrade attempts per cell, all timing out, are not "stopped answering".
+TEST_F(RunEnds, UnansweredWebsocketAttemptsAreNotAStall) {
+    scratch.add_test_proxy("hyg-noup", "no-upgrade");
+    auto r = run_routecheck({"matrix", "--fixtures", scratch.fixtures().string(), "--proxy", "hyg-noup", "--client",
+                             "codex-cli-openai", "--variant", "v1", "--variant", "root", "--no-grids",
+                             "--request-timeout", "1", "--out", scratch.out().string()},
+                            scratch.log("run"), 60s);
+    ASSERT_TRUE(r.in_time) << r.output;
+    const auto m = report();
+    EXPECT_EQ(m["complete"], true) << r.output;
+    EXPECT_EQ(cells_with(m, "not run"), 0u) << r.output;
+    for (const auto& c : m["cells"]) EXPECT_EQ(c["steps"].size(), 8u) << c.dump().substr(0, 400);
+    expect_no_leftovers();
+}
+
 // The whole run has a deadline: a proxy whose answers take 2 s each cannot hold it past --deadline; the cells not
 // run say why, the report is incomplete, and nothing is left behind.
 TEST_F(RunEnds, DeadlineEndsTheRunWithAnIncompleteReport) {

@@ -19,6 +19,7 @@
 //                 answering while its health check stays fine)
 //   huge-body     200 to all but /health: $BODY_MB MiB (default 48) of 'a' without a newline
 //   endless       200 to all but /health: an event stream that never ends (64 KiB pieces without a newline)
+//   no-upgrade    answers 200 JSON to everything but a websocket upgrade, which it never answers
 //   flood         prints $FLOOD_MB MiB (default 160) of log lines, the key "rc-hyg-key-1" in each, then serves
 //   relay         a streaming proxy: POST /v1/chat/completions waits $RELAY_DELAY_MS (default 0: a proxy busy
 //                 with something else first, e.g. on a loaded machine), then sends the request to $UPSTREAM with its
@@ -169,6 +170,15 @@ switch (mode) {
       return false;
     });
     break;
+  case 'no-upgrade': {
+    const held = [];
+    serve((req, res) => {
+      if ((req.headers.upgrade || '').toLowerCase() !== 'websocket') return true;
+      held.push(res);
+      return false;
+    });
+    break;
+  }
   case 'flood': {
     const line = 'flood rc-hyg-key-1 ' + 'x'.repeat(1004) + '\n';  // 1 KiB
     const block = line.repeat(1024);                                  // 1 MiB
