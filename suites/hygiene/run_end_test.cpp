@@ -119,6 +119,16 @@ TEST_F(RunEnds, ProgressSaysHowItIsGoing) {
     auto quiet = run_routecheck(scratch.matrix_args("hyg-slow", four), scratch.log("quiet"), 60s);
     ASSERT_TRUE(quiet.in_time) << quiet.output;
     EXPECT_FALSE(std::regex_search(quiet.output, line)) << quiet.output;
+    // On a terminal (script(1) gives it one; bsdutils is an essential Debian package) without the flag: one line
+    // rewritten in place, cleared before the next message.
+    std::string command = ROUTECHECK_BIN;
+    for (const auto& a : scratch.matrix_args("hyg-slow", four)) command += " '" + a + "'";
+    routecheck::launch::ProcessSpec spec{{"/usr/bin/script", "-qefc", command, "/dev/null"},
+                                         routecheck::launch::minimal_environment(), {}, scratch.log("tty")};
+    routecheck::launch::ChildProcess tty(spec);
+    ASSERT_TRUE(tty.wait_exit(60s)) << read_file(scratch.log("tty"));
+    const std::string shown = read_file(scratch.log("tty"));
+    EXPECT_TRUE(std::regex_search(shown, std::regex("\r\x1b\\[Kroutecheck: \\d+ s: \\d/4 cells; hyg-slow \\d/4"))) << shown;
 }
 
 class BodyAndLog : public RunEnds {
