@@ -57,7 +57,7 @@ std::vector<std::string> cell_ids(const Plan& plan);
 
 // The default whole-run deadline: 120 s, plus 0.5 s per cell of one proxy (the proxies run side by side), plus 30 s
 // for the grids. The full matrix (52 clients x 10 variants per proxy) gets 410 s, under ctest's 600 s for
-// matrix.run; it takes about 20 s with its 9 launched proxies (README, Performance).
+// matrix.run; it takes 20-45 s with its 9 launched proxies (README, Performance).
 std::chrono::seconds default_deadline(const Plan& plan, bool grids);
 
 MatrixReport run_matrix(const Fixtures& fixtures, const Plan& plan, const MatrixOptions& options, std::ostream& log);
