@@ -53,9 +53,15 @@ void unregister_dir(int slot) {
     g_dirs[static_cast<std::size_t>(slot)].state.store(0);
 }
 
+// "" when it cannot be read: a /proc file of a process that ends meanwhile fails with ESRCH, which the stream
+// buffer throws (istreambuf_iterator has no sentry to catch it).
 std::string read_small(const std::string& file) {
-    std::ifstream in(file);
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    try {
+        std::ifstream in(file);
+        return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    } catch (const std::exception&) {
+        return "";
+    }
 }
 
 // The fields of /proc/<pid>/stat after the command name (which may hold spaces and parentheses), or "".

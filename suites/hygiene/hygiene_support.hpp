@@ -3,6 +3,7 @@
 // anything a run left behind.
 #pragma once
 #include <dirent.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -110,8 +111,21 @@ inline Finished run_routecheck(std::vector<std::string> args, const fs::path& lo
 
 // --- /proc ------------------------------------------------------------------------------------------------
 
+// A /proc file of `pid`, or what could be read of it: a process that ends while it is read makes read(2) fail with
+// ESRCH, which std::ifstream turns into an exception (a scan of /proc then failed a test at random).
+inline std::string read_proc(pid_t pid, const char* what) {
+    std::string out;
+    const std::string path = "/proc/" + std::to_string(pid) + "/" + what;
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return out;
+    char buf[4096];
+    for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) out.append(buf, static_cast<std::size_t>(n));
+    ::close(fd);
+    return out;
+}
+
 inline std::string proc_text(pid_t pid, const char* what) {
-    std::string s = read_file(fs::path("/proc") / std::to_string(pid) / what);
+    std::string s = read_proc(pid, what);
     for (auto& c : s)
         if (c == '\0') c = ' ';
     return s;
@@ -127,7 +141,7 @@ struct ProcInfo {
 };
 
 inline pid_t pgid_of(pid_t pid) {
-    std::string stat = read_file(fs::path("/proc") / std::to_string(pid) / "stat");
+    std::string stat = read_proc(pid, "stat");
     auto close = stat.rfind(')');
     if (close == std::string::npos) return 0;
     std::istringstream in(stat.substr(close + 2));
@@ -138,7 +152,7 @@ inline pid_t pgid_of(pid_t pid) {
 }
 
 inline bool is_zombie(pid_t pid) {
-    std::string stat = read_file(fs::path("/proc") / std::to_string(pid) / "stat");
+    std::string stat = read_proc(pid, "stat");
     auto close = stat.rfind(')');
     return close != std::string::npos && close + 2 < stat.size() && stat[close + 2] == 'Z';
 }
