@@ -147,4 +147,24 @@ void remove_stale_temp_dirs(const std::filesystem::path& parent, const std::stri
     }
 }
 
+int clear_run_dir(const std::filesystem::path& dir) noexcept {
+    int left = 0;
+    try {
+        std::error_code ec;
+        std::filesystem::create_directories(dir, ec);
+        for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+            if (e.is_directory(ec)) {
+                std::ifstream owner(e.path() / kOwnerFile);
+                long pid = 0;
+                if ((owner >> pid) && pid > 0 && owner_alive(static_cast<pid_t>(pid))) continue;
+            }
+            std::filesystem::remove_all(e.path(), ec);
+            left += ec ? 1 : 0;
+        }
+    } catch (...) {
+        ++left;
+    }
+    return left;
+}
+
 }  // namespace routecheck::launch

@@ -38,4 +38,10 @@ void remove_registered_temp_dirs() noexcept;
 // is gone. Called by the next ProxyInstance in the same run dir. Never throws.
 void remove_stale_temp_dirs(const std::filesystem::path& parent, const std::string& prefix) noexcept;
 
+// Empties the run folder `dir` for a new run, so it holds one run's logs and temp dirs: every file (the previous
+// run's logs) and every folder (kept temp HOMEs of --keep-artifacts, stale temp dirs) goes, except a temp dir whose
+// owner pid file names a process still alive (a run still using it). Creates `dir` when missing. Never throws;
+// returns how many entries it could not remove.
+int clear_run_dir(const std::filesystem::path& dir) noexcept;
+
 }  // namespace routecheck::launch

@@ -2,6 +2,7 @@
 // per cell) and index.html (the grid people read). Writing is the last stage; it reads, never judges.
 #pragma once
 #include <filesystem>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -11,12 +12,31 @@
 
 #include "judge/judge.hpp"
 #include "judge/recommend.hpp"
+#include "report/compare.hpp"
 
 namespace routecheck {
+
+// How a client or proxy of a report is known and when: the report header and matrix.json show it beside its
+// version (run/provenance.hpp fills it from the fixtures).
+struct Provenance {
+    // recorded | derived from source (clients); launched | predicted | observed | probed (proxies)
+    std::string how;
+    std::string when;    // a date (YYYY-MM-DD) or a time (ISO 8601 UTC); "" when the fixture names none
+    std::string detail;  // where from, in a few words: "scripts/record-client claude-code", "Kilo-Org/kilocode@0fc86ce"
+};
+
+struct ClientRunInfo {
+    std::string id, name;  // name says the mode: "Codex CLI (custom provider, wire_api responses)"
+    std::string protocol;  // the API family the mode speaks: anthropic | openai | openai-responses | gemini
+    std::string package, version;  // the client package ("@openai/codex", "0.171.0"); "" when not a package
+    Provenance known;
+};
 
 struct ProxyRunInfo {
     std::string id, name, provenance;  // provenance: launched | attached | source
     std::string version;
+    std::string package;  // the package it runs, or the repository its source was read from ("" when unknown)
+    Provenance known;
     int port = 0;
     double ready_ms = 0;       // mock upstream + proxy start until its health endpoint answered
     double replay_ms = 0;      // wall time of replaying this proxy's cells
@@ -26,6 +46,7 @@ struct ProxyRunInfo {
     double stop_ms = 0;        // teardown of the proxy's process group and the mock
     std::string error;     // why it could not be run ("" when it ran)
     std::string log_tail;  // the proxy's last log lines when it failed
+    std::string log;       // its log, relative to the report folder ("run/<id>.log"; "" when none was kept)
 };
 
 struct RecommendationResult {
@@ -36,7 +57,9 @@ struct RecommendationResult {
 };
 
 struct MatrixReport {
+    std::string routecheck_version;  // model/version.hpp: "0.1.0 (git 758b7f6)"
     std::vector<ProxyRunInfo> proxies;
+    std::vector<ClientRunInfo> clients;  // the client profiles of the run, in plan order
     std::vector<CellResult> cells;
     std::vector<RecommendationResult> recommendations;
     std::string started_at;  // ISO 8601 UTC
@@ -47,9 +70,17 @@ struct MatrixReport {
     // The behaviour grids (auth, health, streaming) of every proxy, judged: what grids.json holds (see
     // harness/grid/grid.hpp). Null when no grid ran.
     nlohmann::json grids;
+    std::string logs;  // the folder of this run's logs, relative to the report folder ("run"; "" when none)
+    // The cells compared with the previous run's matrix.json (report/compare.hpp); unset when there was none, and
+    // then previous_note says why ("no earlier run in this folder", "could not be read: ...").
+    std::optional<CellComparison> since_previous;
+    std::string previous_note;
 };
 
+// matrix.json: routecheck_version, started_at, counts, proxies (version, package, known: {how, when, detail}),
+// clients (name, protocol, package, version, known), recommendations, cells, changed_since_previous.
 nlohmann::json matrix_json(const MatrixReport& report);
+nlohmann::json provenance_json(const Provenance& p);  // {"how", "when", "detail"}
 // The JSON contract of one verdict: {"class", "reason", "fix", "base_url" (the fix Base URL, or null)}.
 nlohmann::json verdict_json(const Finding& finding);
 // One cell as matrix.json and `doctor --json` carry it: id, base_url, key_via, verdict (verdict_json), works,
@@ -81,10 +112,27 @@ struct ReportWriteError : std::runtime_error {
 // write's leftovers in `dir` are removed. Throws ReportWriteError.
 void write_report(const MatrixReport& report, const std::filesystem::path& dir);
 
+// One text file written whole: to FILE.partial, synced, then renamed over FILE (made valid UTF-8, known secrets
+// redacted). Throws ReportWriteError naming the file and the reason; no .partial is left behind.
+void write_text_file(const std::filesystem::path& file, const std::string& text);
+
 // The verdict counts: cells that pass, fail, have no expectation, were skipped, are predictions.
 struct Counts {
     int pass = 0, fail = 0, no_expectation = 0, skipped = 0, prediction = 0;
 };
 Counts count_cells(const std::vector<CellResult>& cells);
+
+// One proxy's cells counted for the report header, the terminal's line per proxy and its badge: cells, cells where
+// the client works, as expected (pass), not as expected (fail, no expectation), predictions, skipped, and client
+// profiles with cells / that work at some Base URL.
+struct ProxyTally {
+    int cells = 0, working = 0, as_expected = 0, unexpected = 0, predicted = 0, skipped = 0;
+    int clients = 0, clients_working = 0;
+};
+ProxyTally proxy_tally(const MatrixReport& report, const std::string& proxy);
+
+// badges/<proxy>.svg: "<proxy> | W/P clients" (client profiles that work at some Base URL / profiled), a flat badge
+// a proxy's README can show; "predicted" in it for a source proxy.
+std::string badge_svg(const MatrixReport& report, const ProxyRunInfo& proxy);
 
 }  // namespace routecheck

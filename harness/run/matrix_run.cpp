@@ -16,7 +16,9 @@
 #include "launch/ports.hpp"
 #include "launch/proxy.hpp"
 #include "mock_upstream/mock_upstream.hpp"
+#include "model/version.hpp"
 #include "replay/replay.hpp"
+#include "run/provenance.hpp"
 #include "run/replay_cells.hpp"
 #include "text/secrets.hpp"
 
@@ -252,6 +254,10 @@ ProxyOutcome run_attached(const Fixtures& f, const Plan& plan, const ProxyProfil
         probe.timeout_ms = 3000;
         probe.connect_timeout_ms = 1500;
         HttpResponse r = http.send(probe);
+        // A health answer that names the running version ({"version": "4.5.8"}) is what the report shows.
+        const auto health = nlohmann::json::parse(r.body_excerpt, nullptr, false);
+        if (health.is_object() && health.contains("version") && health["version"].is_string())
+            out.info.version = health["version"].get<std::string>().substr(0, 64);
         if (r.status == 0) {
             out.info.error = "--attach " + proxy.id + "=" + url + ": no HTTP answer from " + probe.url + " (" +
                              to_string(r.error) + (r.error_text.empty() ? "" : ": " + r.error_text) + ")";
@@ -322,6 +328,8 @@ std::vector<std::string> cell_ids(const Plan& plan) {
 MatrixReport run_matrix(const Fixtures& f, const Plan& plan, const MatrixOptions& opt, std::ostream& log) {
     MatrixReport report;
     report.started_at = now_iso();
+    report.routecheck_version = routecheck_version();
+    for (const auto* client : plan.clients) report.clients.push_back(client_run_info(*client));
     remember_secrets(kRunKeys);
     auto t0 = std::chrono::steady_clock::now();
     double cpu0 = self_cpu_ms();
@@ -348,6 +356,7 @@ MatrixReport run_matrix(const Fixtures& f, const Plan& plan, const MatrixOptions
         if (!o.grids.is_null()) report.grids["proxies"].push_back(o.grids);
     for (std::size_t i = 0; i < plan.proxies.size(); ++i) {
         const ProxyProfile& proxy = *plan.proxies[i].proxy;
+        describe_proxy(outcomes[i].info, proxy, report.started_at);
         report.proxies.push_back(outcomes[i].info);
         if (!outcomes[i].info.error.empty()) report.errors.push_back(proxy.id + ": " + outcomes[i].info.error);
         bool prediction = outcomes[i].info.provenance == "source";
