@@ -135,7 +135,7 @@ FailPolicy parse_fail_on(const std::vector<std::string>& values) {
 
 bool fails_run(const CellResult& c, const FailPolicy& p) {
     if (p.not_as_expected && (c.verdict == CellVerdict::Fail || c.verdict == CellVerdict::NoExpectation)) return true;
-    return p.classes.count(to_string(c.judgment.diagnosis)) > 0;
+    return p.classes.count(to_string(c.diagnosis)) > 0;
 }
 
 std::string one_line(std::string s, std::size_t max = 240) {
@@ -162,10 +162,10 @@ void print_answer(std::ostream& out, const MatrixReport& report, const FailPolic
     for (const auto& c : report.cells)
         if (fails_run(c, policy)) failing.push_back(&c);
     if (!failing.empty()) {
-        out << failing.size() << " cell" << (failing.size() == 1 ? "" : "s") << " fail the run (" << policy.text
+        out << failing.size() << (failing.size() == 1 ? " cell fails" : " cells fail") << " the run (" << policy.text
             << "):\n";
         for (const auto* c : failing) {
-            out << "  " << c->cell.id() << "  " << to_string(c->judgment.diagnosis);
+            out << "  " << c->cell.id() << "  " << to_string(c->diagnosis);
             if (c->verdict == CellVerdict::Fail) out << " (not as expected)";
             if (c->verdict == CellVerdict::NoExpectation) out << " (no expected row)";
             out << "  " << (c->judgment.fix.empty() ? "fix: none needed at this Base URL" : "fix: " + one_line(c->judgment.fix))
@@ -174,7 +174,8 @@ void print_answer(std::ostream& out, const MatrixReport& report, const FailPolic
     }
     if (report.since_previous) {
         const auto& d = *report.since_previous;
-        out << "changed since the last run (" << d.before_label << "): " << d.changed.size() << " cells changed, "
+        out << "changed since the last run (" << d.before_label << "): " << d.changed.size()
+            << (d.changed.size() == 1 ? " cell changed, " : " cells changed, ")
             << d.unchanged_total() << " unchanged";
         out << (d.any_change() ? "; see " + (dir / "index.html").string() + "#changed" : std::string()) << "\n";
     } else if (!report.previous_note.empty()) {

@@ -12,7 +12,7 @@ namespace routecheck {
 
 std::string CellOutcome::text() const {
     if (!error.empty()) return "could not run";
-    std::string out = works ? "works" : verdict_class;
+    std::string out = verdict_class == "OK" ? "works" : verdict_class;
     for (const auto& s : statuses) out += " " + s;
     return out;
 }
@@ -27,7 +27,7 @@ std::vector<CellOutcome> outcomes_of(const std::vector<CellResult>& cells) {
     std::vector<CellOutcome> out;
     out.reserve(cells.size());
     for (const auto& c : cells) {
-        CellOutcome o{c.cell.proxy, c.cell.client, c.cell.variant, to_string(c.judgment.diagnosis), c.works, {},
+        CellOutcome o{c.cell.proxy, c.cell.client, c.cell.variant, to_string(c.diagnosis), c.works, {},
                       c.cell.error, c.judgment.fix};
         for (const auto& s : c.steps) o.statuses.push_back(status_word(s.observed));
         out.push_back(std::move(o));

@@ -105,7 +105,7 @@ nlohmann::json matrix_json(const MatrixReport& report) {
                                 {"package", p.package}, {"known", provenance_json(p.known)},
                                 {"port", p.port}, {"ready_ms", p.ready_ms}, {"replay_ms", p.replay_ms},
                                 {"request_ms_sum", p.request_ms_sum}, {"requests", p.requests}, {"stop_ms", p.stop_ms},
-                                {"grids_ms", p.grids_ms}, {"error", p.error}, {"log_tail", p.log_tail}});
+                                {"grids_ms", p.grids_ms}, {"error", p.error}, {"log_tail", p.log_tail}, {"log", p.log}});
     j["clients"] = nlohmann::json::array();
     for (const auto& c : report.clients)
         j["clients"].push_back({{"id", c.id}, {"name", c.name}, {"protocol", c.protocol}, {"package", c.package},
@@ -119,6 +119,9 @@ nlohmann::json matrix_json(const MatrixReport& report) {
                                         {"caveat", r.rec.caveat}});
     j["cells"] = nlohmann::json::array();
     for (const auto& cell : report.cells) j["cells"].push_back(cell_json(cell));
+    j["logs"] = report.logs;
+    j["changed_since_previous"] = report.since_previous ? comparison_json(*report.since_previous) : nlohmann::json(nullptr);
+    j["previous_note"] = report.previous_note;
     return j;
 }
 

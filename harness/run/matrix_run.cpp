@@ -158,6 +158,8 @@ ProxyOutcome run_launched(const Fixtures& f, const Plan& plan, const ProxyProfil
         remember_secrets(launch::profile_secrets(proxy, {{"upstream", upstream.url()}}));
         launch::ProxyInstance instance(proxy, settings);
         remember_secrets(instance.secrets());
+        // The report links the log, relative to its folder (run_dir is <out>/run).
+        if (!opt.run_dir.empty()) out.info.log = (opt.run_dir.filename() / instance.log_path().filename()).string();
         out.info.port = instance.port();
         out.info.ready_ms = static_cast<double>(instance.ready_ms().count());
         say("ready on 127.0.0.1:" + std::to_string(instance.port()) + " in " +
@@ -226,6 +228,9 @@ ProxyOutcome run_launched(const Fixtures& f, const Plan& plan, const ProxyProfil
         out.info.stop_ms = ms_since(stop_start);
     } catch (const std::exception& e) {
         out.info.error = e.what();
+        std::error_code ec;
+        if (!opt.run_dir.empty() && fs::exists(opt.run_dir / (proxy.id + ".log"), ec))
+            out.info.log = (opt.run_dir.filename() / (proxy.id + ".log")).string();
         say(std::string("could not run: ") + e.what());
         if (opt.grids) out.grids = grid::failed_proxy_grids(proxy, "proxy could not be run: " + std::string(e.what()));
         out.cells = failed_cells(plan, proxy, "proxy could not be run: " + std::string(e.what()));
