@@ -1,4 +1,5 @@
-// libFuzzer target: parse_base_url + join_request. Input: one byte for the join rule, then
+// libFuzzer target: parse_base_url + join_request. Input: one byte for the join (rule = byte % 3; for concat and
+// concat_raw, bit 2 sets endpoint_if_missing, bit 3 strip_suffix ["/v1", "/v1beta"], bit 4 version_if_missing), then
 // "<base url>\n<endpoint>\n<query>". parse_base_url may refuse a URL (std::invalid_argument, the documented
 // error); anything else that escapes, or a result that breaks the invariants below, is a finding.
 #include <cstddef>
@@ -23,6 +24,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     using routecheck::JoinRule;
     const JoinRule rules[] = {JoinRule::Concat, JoinRule::ConcatRaw, JoinRule::Resolve};
     const JoinRule rule = rules[data[0] % 3];
+    routecheck::JoinSpec join(rule);
+    if (rule != JoinRule::Resolve) {
+        join.endpoint_if_missing = (data[0] & 4) != 0;
+        if (data[0] & 8) join.strip_suffix = {"/v1", "/v1beta"};
+        join.version_if_missing = (data[0] & 16) != 0;
+    }
     const std::string text(reinterpret_cast<const char*>(data + 1), size - 1);
     std::size_t at = 0;
     std::string base = next_line(text, at);
@@ -44,7 +51,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         return 0;
     }
     if (b.host.empty() || b.port < 1 || b.port > 65535) __builtin_trap();
-    routecheck::FinalRequest r = routecheck::join_request(rule, base, step);
+    routecheck::FinalRequest r = routecheck::join_request(join, base, step);
     if (r.path.empty() || r.path.front() != '/') __builtin_trap();       // always a request target
     if (r.target.rfind(r.path, 0) != 0) __builtin_trap();
     if (r.url.rfind("http://", 0) != 0 && r.url.rfind("https://", 0) != 0) __builtin_trap();

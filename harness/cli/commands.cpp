@@ -77,7 +77,8 @@ int cmd_paths(const std::vector<std::string>& argv) {
     if (wants_help(argv))
         return cmd_help(
             "usage: routecheck paths --client ID --base-url URL [--fixtures DIR]... [--override]\n"
-            "Prints the final request line of each step of the client profile, in order, as `METHOD /path?query`.\n");
+            "Prints the final request line of each step of the client profile, in order, as `METHOD /path?query`\n"
+            "(none, and why on stderr, for a client mode that sends nothing to the Base URL).\n");
     Args a(argv, {"--client", "--base-url", "--fixtures"}, {"--override"});
     Fixtures f = load_with(a.all("--fixtures"), a.has("--override"));
     const ClientProfile* c = &require_client(f, a.one("--client"));
@@ -87,6 +88,9 @@ int cmd_paths(const std::vector<std::string>& argv) {
     } catch (const std::invalid_argument& e) {
         throw UsageError(std::string("--base-url: ") + e.what());
     }
+    // stdout stays one request line per step (none here); stderr says why there is none.
+    if (!c->base_url_ignored.empty())
+        std::cerr << c->id << " sends nothing to the Base URL: " << c->base_url_ignored << "\n";
     for (const auto& s : c->steps) std::cout << request_line(*c, s, base) << "\n";
     return 0;
 }

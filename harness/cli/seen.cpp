@@ -71,7 +71,7 @@ std::optional<std::string> base_for(const ClientProfile& c, const Step& step, co
         if (!same_segment(e[e.size() - 1 - k], p[p.size() - 1 - k])) return std::nullopt;
     std::string base;
     for (std::size_t k = 0; k + e.size() < p.size(); ++k) base += "/" + p[k];
-    if (c.join == JoinRule::Resolve) base += "/";
+    if (c.join.rule == JoinRule::Resolve) base += "/";
     return base;
 }
 
@@ -96,7 +96,7 @@ int doctor_seen(const Fixtures& f, const ProxyProfile& proxy, const std::vector<
                 std::string base_url = origin + *base;
                 // One step, judged as a cell: the status seen (404 when the line has none).
                 Step seen_step = step;  // the path as seen (its model name), for the judge
-                seen_step.endpoint = s.path.substr(base->size() - (c.join == JoinRule::Resolve ? 1 : 0));
+                seen_step.endpoint = s.path.substr(base->size() - (c.join.rule == JoinRule::Resolve ? 1 : 0));
                 CellObservation cell;
                 cell.proxy = proxy.id;
                 cell.client = c.id;

@@ -43,10 +43,11 @@ struct FinalRequest {
     std::string method;
 };
 
-// The request a client sends for `step` at `base_url`: the join rule meets the Base URL's path (dot segments
-// already removed) and the endpoint; the final path has its dot segments removed too, as libcurl does before
-// sending. Throws std::invalid_argument for a Base URL parse_base_url refuses.
-FinalRequest join_request(JoinRule rule, const std::string& base_url, const Step& step);
+// The request a client sends for `step` at `base_url` under the profile's join (rule, strip_suffix,
+// version_if_missing, endpoint_if_missing: see JoinSpec): the join meets the Base URL's path (dot segments already
+// removed) and the endpoint; the final path has its dot segments removed too, as libcurl does before sending.
+// Throws std::invalid_argument for a Base URL parse_base_url refuses.
+FinalRequest join_request(const JoinSpec& join, const std::string& base_url, const Step& step);
 
 // "METHOD /path?query" of a step at a Base URL, as `routecheck paths` prints it.
 std::string request_line(const ClientProfile& client, const Step& step, const std::string& base_url);

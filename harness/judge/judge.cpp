@@ -220,6 +220,14 @@ CellResult judge_cell(const CellObservation& cell, const ProxyProfile& proxy, co
             }
     if (!cell.error.empty()) {
         r.judgment = {Diagnosis::Unexpected, cell.error, "see the proxy's log tail in the report", ""};
+    } else if (cell.steps.empty() && !client.base_url_ignored.empty()) {
+        // Nothing to send: the recording showed no request at any Base URL, so none can make this mode work.
+        r.judgment = {Diagnosis::BaseUrlIgnored,
+                      client.id + " sends nothing to the Base URL " + cell.base_url + ": " + client.base_url_ignored,
+                      alternatives.empty()
+                          ? "no Base URL fixes it; use a mode of the client that sends to the Base URL"
+                          : "no Base URL fixes it; use another mode of the client: " + alternatives.front(),
+                      ""};
     } else if (cell.steps.empty()) {
         r.judgment = {Diagnosis::Unexpected, "no step was replayed", "check the client profile", ""};
     } else if (decisive) {

@@ -166,7 +166,7 @@ std::string base_origin(const std::string& base_url) {
 
 std::string base_url_at(const ClientProfile& client, const std::string& base_url, const std::string& path) {
     std::string url = base_origin(base_url) + path;
-    if (client.join == JoinRule::Resolve && (path.empty() || path.back() != '/')) url += "/";
+    if (client.join.rule == JoinRule::Resolve && (path.empty() || path.back() != '/')) url += "/";
     return url;
 }
 

@@ -51,6 +51,7 @@ namespace {
 std::string probe_url(const Variant& v) { return render_base_url(v.base_url, 8045, 9); }
 
 const Variant* first_working(const ClientProfile& client, const ProxyProfile& proxy, const Fixtures& fixtures) {
+    if (client.steps.empty()) return nullptr;  // a client that ignores the Base URL works at none
     for (const Variant* v : candidate_variants(fixtures.variants, &client))
         if (unrouted_steps(client, proxy, probe_url(*v)).empty()) return v;
     return nullptr;
@@ -97,9 +98,13 @@ Recommendation recommend(const ClientProfile& client, const ProxyProfile& proxy,
             best_missing = missing;
         }
     }
-    r.note = "no Base URL works: ";
-    for (std::size_t i = 0; i < best_missing.size(); ++i) r.note += (i ? "; " : "") + best_missing[i];
-    r.note += " never lands on a route of " + proxy.name;
+    if (!client.base_url_ignored.empty()) {
+        r.note = "no Base URL works: " + client.id + " sends nothing to the Base URL (" + client.base_url_ignored + ")";
+    } else {
+        r.note = "no Base URL works: ";
+        for (std::size_t i = 0; i < best_missing.size(); ++i) r.note += (i ? "; " : "") + best_missing[i];
+        r.note += " never lands on a route of " + proxy.name;
+    }
     std::string family = client_family(client);
     for (const auto& other : fixtures.clients) {
         if (other.id == client.id || client_family(other) != family) continue;

@@ -31,13 +31,25 @@ void check_id(const JsonAt& at, const std::string& key) {
     }
 }
 
-JoinRule parse_join(const JsonAt& at) {
-    at.only_keys({"rule", "note"});
+JoinSpec parse_join(const JsonAt& at) {
+    at.only_keys({"rule", "note", "strip_suffix", "endpoint_if_missing", "version_if_missing"});
     std::string rule = at.str("rule");
-    if (rule == "concat") return JoinRule::Concat;
-    if (rule == "concat_raw") return JoinRule::ConcatRaw;
-    if (rule == "resolve") return JoinRule::Resolve;
-    at.at("rule").fail("unknown join rule '" + rule + "' (expected concat, concat_raw or resolve)");
+    JoinSpec j;
+    if (rule == "concat") j.rule = JoinRule::Concat;
+    else if (rule == "concat_raw") j.rule = JoinRule::ConcatRaw;
+    else if (rule == "resolve") j.rule = JoinRule::Resolve;
+    else at.at("rule").fail("unknown join rule '" + rule + "' (expected concat, concat_raw or resolve)");
+    j.strip_suffix = at.strings_or_empty("strip_suffix");
+    for (std::size_t i = 0; i < j.strip_suffix.size(); ++i) {
+        const std::string& s = j.strip_suffix[i];
+        if (s.size() < 2 || s.front() != '/' || s.back() == '/' || s.find_first_of("?# ") != std::string::npos)
+            at.at("strip_suffix").at(i).fail("'" + s + "' must be a path suffix such as \"/v1\" (a leading '/', no trailing one)");
+    }
+    j.endpoint_if_missing = at.boolean_or("endpoint_if_missing", false);
+    j.version_if_missing = at.boolean_or("version_if_missing", false);
+    if (!j.plain() && j.rule == JoinRule::Resolve)
+        at.at("rule").fail("strip_suffix, version_if_missing and endpoint_if_missing apply to concat and concat_raw, not resolve");
+    return j;
 }
 
 std::string method_of(const JsonAt& at, const std::string& key) {
@@ -46,7 +58,8 @@ std::string method_of(const JsonAt& at, const std::string& key) {
     return m;
 }
 
-Step parse_step(const JsonAt& at, JoinRule rule) {
+Step parse_step(const JsonAt& at, const JoinSpec& join) {
+    const JoinRule rule = join.rule;
     at.only_keys({"id", "call", "method", "endpoint", "query", "headers", "body", "stream", "websocket",
                   "spends_quota", "essential", "note"});
     Step s;
@@ -123,7 +136,8 @@ const KeyCarrier* ClientProfile::carrier(const std::string& name) const {
 
 ClientProfile parse_client(const nlohmann::json& doc, const fs::path& file) {
     JsonAt root(doc, file.string());
-    root.only_keys({"id", "name", "protocol", "provenance", "join", "auth", "steps", "recordings", "notes"});
+    root.only_keys({"id", "name", "protocol", "provenance", "join", "auth", "steps", "recordings", "notes",
+                    "base_url_ignored"});
     ClientProfile c;
     c.file = file;
     check_id(root, "id");
@@ -140,9 +154,15 @@ ClientProfile parse_client(const nlohmann::json& doc, const fs::path& file) {
     c.key_carriers = parse_key_carriers(root.at("auth"));
     c.auth_header = c.key_carriers.front().header;
     c.auth_prefix = c.key_carriers.front().prefix;
+    c.base_url_ignored = root.str_or("base_url_ignored", "");
+    if (root.has("base_url_ignored") && c.base_url_ignored.empty())
+        root.at("base_url_ignored").fail("say what the client does instead of sending to the Base URL");
     JsonAt steps = root.at("steps");
     steps.expect_array();
-    if (steps.size() == 0) steps.fail("a profile needs at least one step");
+    if (steps.size() == 0 && c.base_url_ignored.empty())
+        steps.fail("a profile needs at least one step (or \"base_url_ignored\" when the client sends nothing to it)");
+    if (steps.size() != 0 && !c.base_url_ignored.empty())
+        steps.fail("a client that ignores the Base URL sends no step to it: leave \"steps\" empty");
     std::set<std::string> ids;
     for (std::size_t i = 0; i < steps.size(); ++i) {
         Step s = parse_step(steps.at(i), c.join);

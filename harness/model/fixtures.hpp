@@ -22,6 +22,24 @@ struct Variant {
 
 enum class JoinRule { Concat, ConcatRaw, Resolve };
 
+// A profile's "join": the rule, and what the client does to the Base URL path before it appends (data, so a new
+// client's habit needs no code): {"rule": "concat", "strip_suffix": ["/v1"]} for a client that drops a trailing
+// /v1 and then appends "/v1/responses" itself (Qwen Code's openai-responses mode); "endpoint_if_missing": true for
+// one that appends its endpoint only when the Base URL path does not already end with it (LiteLLM's anthropic/
+// models: ".../v1/messages" stays, "/v1" gets "/v1/v1/messages"); "version_if_missing": true for one that adds its endpoint's leading version only when the Base
+// URL path does not already end in a version segment (v1, v1beta, v2alpha1: Cline 3.x's gemini mode, "/v1" +
+// "/v1beta/models/..." -> "/v1/models/..."). They apply to concat and concat_raw, after concat drops the
+// trailing slashes, in this order: strip_suffix, version_if_missing, endpoint_if_missing.
+struct JoinSpec {
+    JoinRule rule = JoinRule::Concat;
+    std::vector<std::string> strip_suffix;  // the first one the path ends with (at a segment boundary) is removed once
+    bool endpoint_if_missing = false;       // nothing is appended when the path already ends with the endpoint
+    bool version_if_missing = false;        // the endpoint's leading version only when the path ends in none
+    JoinSpec() = default;
+    JoinSpec(JoinRule r) : rule(r) {}  // NOLINT(google-explicit-constructor): a bare rule is a JoinSpec
+    bool plain() const { return strip_suffix.empty() && !endpoint_if_missing && !version_if_missing; }
+};
+
 struct Step {
     std::string id;        // unique within the profile, e.g. "prompt.messages"
     std::string call;      // the user-level call this step belongs to
@@ -61,7 +79,7 @@ struct ClientProfile {
     std::string protocol;
     nlohmann::json provenance;
     std::string provenance_kind;  // recorded | source
-    JoinRule join = JoinRule::Concat;
+    JoinSpec join;
     std::string auth_header;  // the default key carrier's header (key_carriers.front()), lower case
     std::string auth_prefix;  // ...and its prefix, e.g. "Bearer "
     std::vector<KeyCarrier> key_carriers;  // every way the client can send its key; the first is the default
@@ -70,6 +88,10 @@ struct ClientProfile {
     const KeyCarrier* carrier(const std::string& name) const;
     std::vector<Step> steps;
     std::vector<Recording> recordings;
+    // Set when this client mode sends nothing to the Base URL (recorded: no request reached the recorder at any
+    // variant): what it does instead and where that is known from. Such a profile has no steps, and each of its
+    // cells is judged BASE_URL_IGNORED. Fixture key "base_url_ignored".
+    std::string base_url_ignored;
     std::filesystem::path file;
 };
 

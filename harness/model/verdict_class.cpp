@@ -8,7 +8,7 @@ namespace routecheck {
 
 namespace {
 
-constexpr std::array<std::pair<Diagnosis, const char*>, 12> kNames = {{
+constexpr std::array<std::pair<Diagnosis, const char*>, 13> kNames = {{
     {Diagnosis::Ok, "OK"},
     {Diagnosis::DuplicatePrefix, "DUPLICATE_PREFIX"},
     {Diagnosis::MissingVersion, "MISSING_VERSION"},
@@ -21,6 +21,7 @@ constexpr std::array<std::pair<Diagnosis, const char*>, 12> kNames = {{
     {Diagnosis::UpstreamError, "UPSTREAM_ERROR"},
     {Diagnosis::Unexpected, "UNEXPECTED"},
     {Diagnosis::Skipped, "SKIPPED"},
+    {Diagnosis::BaseUrlIgnored, "BASE_URL_IGNORED"},
 }};
 
 }  // namespace

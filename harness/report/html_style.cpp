@@ -93,7 +93,7 @@ ul.failing li{margin:.15rem 0}
 .c-proto{background:#ce93d8}.c-noroute{background:#e57373}
 .c-401{background:#64b5f6}.c-403{background:#c5cae9}
 .c-down{background:#78909c}.c-upstream{background:#b2ebf2}
-.c-unexp{background:#f06292}.c-skip{background:#eeeeee}.c-skip .lab{color:#616161}
+.c-unexp{background:#f06292}.c-ignored{background:#a1887f}.c-skip{background:#eeeeee}.c-skip .lab{color:#616161}
 @media print{.drill{position:static;width:auto;max-height:none;box-shadow:none}.gridwrap{max-height:none;overflow:visible}}
 )CSS";
 }

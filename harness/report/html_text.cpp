@@ -24,7 +24,7 @@ namespace {
 // colour-blind readers; the colours also differ in lightness. The Base URL classes share the amber family so the
 // eye groups them; a 401/403 is blue, away from the route problems, because the document's first lesson is that a
 // 401 is not a route answer. A cell shows the glyph and the label; the legend shows the same two words.
-const std::array<ClassInfo, 12> kClasses = {{
+const std::array<ClassInfo, 13> kClasses = {{
     {Diagnosis::Ok, "c-ok", "works", "works",
      "every essential step reached a route of the proxy and got a 2xx: this client works at this Base URL",
      "nothing to fix", "✓"},
@@ -65,6 +65,10 @@ const std::array<ClassInfo, 12> kClasses = {{
     {Diagnosis::Skipped, "c-skip", "skipped", "other",
      "not sent: it would spend upstream quota against a real proxy (attach mode)",
      "pass --allow-quota to send it", "S"},
+    {Diagnosis::BaseUrlIgnored, "c-ignored", "ignores URL", "client",
+     "this client mode sends nothing to the Base URL: its calls go to the vendor's own host whatever the Base URL "
+     "says (recorded: no request reached the recorder at any Base URL)",
+     "no Base URL fixes it: use a mode of the client that honours the Base URL", "I"},
 }};
 
 }  // namespace

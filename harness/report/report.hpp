@@ -104,12 +104,13 @@ struct ReportWriteError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
-// Writes matrix.json, summary.md, junit.xml, index.html and grids.json (when grids ran) into `dir` (created), all
-// or nothing: every file is written and synced in a stage folder inside `dir` first, then the previous run's
-// files of this set are removed and the new ones renamed into place, matrix.json last. On an error nothing of the
-// new set is left (no stage folder, no partial file) and the previous report stays as it was. Every file is made
-// valid UTF-8 and has every known secret (text/secrets.hpp) redacted. The caller holds the --out lock: an earlier
-// write's leftovers in `dir` are removed. Throws ReportWriteError.
+// Writes matrix.json, summary.md, junit.xml, index.html, cells.tsv (one line per cell: its id, a tab, its
+// matrix.json object) and grids.json (when grids ran) into `dir` (created), all or nothing: every file is written
+// and synced in a stage folder inside `dir` first, then the previous run's files of this set are removed and the new
+// ones renamed into place, matrix.json last. On an error nothing of the new set is left (no stage folder, no partial
+// file) and the previous report stays as it was. Every file is made valid UTF-8 and has every known secret
+// (text/secrets.hpp) redacted. The caller holds the --out lock: an earlier write's leftovers in `dir` are removed.
+// Throws ReportWriteError.
 void write_report(const MatrixReport& report, const std::filesystem::path& dir);
 
 // One text file written whole: to FILE.partial, synced, then renamed over FILE (made valid UTF-8, known secrets

@@ -132,7 +132,8 @@ namespace fs = std::filesystem;
 // The files of one report. A name of this set that a run does not write (grids.json after --no-grids) is removed,
 // so no file of an older run stays beside a newer matrix.json.
 // "badges" is a folder (one SVG per proxy), swapped whole.
-const char* const kReportFiles[] = {"grids.json", "summary.md", "junit.xml", "index.html", "badges", "matrix.json"};
+const char* const kReportFiles[] = {"grids.json", "summary.md", "junit.xml", "index.html", "cells.tsv", "badges",
+                                    "matrix.json"};
 constexpr const char* kStagePrefix = ".rc-report-";
 
 [[noreturn]] void fail(const fs::path& file, const std::string& what, int err) {
@@ -221,7 +222,13 @@ std::vector<std::pair<std::string, std::string>> report_files(const MatrixReport
     files.emplace_back("junit.xml", junit_xml(report));
     files.emplace_back("index.html", index_html(report));
     for (const auto& p : report.proxies) files.emplace_back("badges/" + p.id + ".svg", badge_svg(report, p));
-    files.emplace_back("matrix.json", safe_dump(matrix_json(report), 2) + "\n");  // last: it names a whole report
+    const nlohmann::json doc = matrix_json(report);
+    // cells.tsv: "<cell id>\t<the cell's matrix.json object, one line>" per cell, so a reader that wants one cell
+    // (each ctest cell test is its own process) reads one line instead of parsing the whole matrix.json.
+    std::string index;
+    for (const auto& c : doc["cells"]) index += c["id"].get<std::string>() + "\t" + safe_dump(c) + "\n";
+    files.emplace_back("cells.tsv", std::move(index));
+    files.emplace_back("matrix.json", safe_dump(doc, 2) + "\n");  // last: it names a whole report
     for (auto& [name, text] : files) text = redact_known(valid_utf8(text));
     return files;
 }

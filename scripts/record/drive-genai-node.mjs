@@ -1,6 +1,7 @@
 // Google GenAI SDK (Gemini API, API key): generateContent, generateContentStream, models.list, countTokens.
 import { baseURL, apiKey, call, drain, requireClient } from './driver-common.mjs';
-const { GoogleGenAI } = requireClient('@google/genai');
+// ROUTECHECK_PACKAGE: the install name, when a second version is installed under an npm alias (google-genai-3).
+const { GoogleGenAI } = requireClient(process.env.ROUTECHECK_PACKAGE || '@google/genai');
 const ai = new GoogleGenAI({ apiKey, httpOptions: { baseUrl: baseURL } });
 const model = 'gemini-2.5-flash';
 const contents = 'say hi';

@@ -13,16 +13,36 @@ function withQuery(path, baseQuery, query) {
   return q ? `${path}?${q}` : path;
 }
 
-// Request target (path + query) the rule gives for endpoint + query at baseUrl.
-export function joinTarget(rule, baseUrl, endpoint, query = '') {
+// A profile's "join" object from a client entry's `join` (a rule name, or an object with the rule and its options).
+export function joinSpec(join) { return typeof join === 'string' ? { rule: join } : join; }
+
+// strip_suffix: the first listed suffix the base path ends with is removed once; version_if_missing: the
+// endpoint's leading version segment is left out when the base path ends in one; endpoint_if_missing: nothing is
+// appended to a base path that already ends with the endpoint (harness/join/join.cpp, JoinSpec).
+const VERSION = /^v\d+(?:alpha|beta)?\d*$/i;
+function append(spec, base, endpoint) {
+  for (const s of spec.strip_suffix || []) {
+    if (base.endsWith(s)) { base = base.slice(0, base.length - s.length); break; }
+  }
+  if (spec.version_if_missing) {
+    const first = endpoint.split('/')[1] || '';
+    if (VERSION.test(first) && VERSION.test(base.slice(base.lastIndexOf('/') + 1))) endpoint = endpoint.slice(first.length + 1);
+  }
+  if (spec.endpoint_if_missing && endpoint && base.endsWith(endpoint)) return base;
+  return base + endpoint;
+}
+
+// Request target (path + query) the join gives for endpoint + query at baseUrl.
+export function joinTarget(join, baseUrl, endpoint, query = '') {
+  const spec = joinSpec(join);
   const { path, query: bq } = basePath(baseUrl);
-  switch (rule) {
+  switch (spec.rule) {
     case 'concat': {
-      const p = path.replace(/\/+$/, '') + endpoint;
+      const p = append(spec, path.replace(/\/+$/, ''), endpoint);
       return withQuery(p || '/', bq, query);
     }
     case 'concat_raw': {
-      const p = path + endpoint;
+      const p = append(spec, path, endpoint);
       return withQuery(p || '/', bq, query);
     }
     case 'resolve': {
@@ -30,7 +50,7 @@ export function joinTarget(rule, baseUrl, endpoint, query = '') {
       return withQuery(u.pathname, '', [u.search.slice(1), query].filter(Boolean).join('&'));
     }
     default:
-      throw new Error(`unknown join rule ${rule}`);
+      throw new Error(`unknown join rule ${spec.rule}`);
   }
 }
 

@@ -59,7 +59,8 @@ export class Normalizer {
     s = s.replace(/(?<![0-9a-z])[0-9a-f]{32,}(?![0-9a-z])/gi, (m) => '0'.repeat(m.length));
     // (ses, prt, per, que, usr, pty, wrk: opencode/Kilo Code ids, e.g. Kilo's prompt_cache_key "ses_<26 chars>")
     s = s.replace(/\b(msg|resp|req|call|toolu|session|conv|run|chatcmpl|ses|prt|per|que|usr|pty|wrk)_[A-Za-z0-9]{12,}\b/g, '$1_{id}');
-    s = s.replace(/\bnode\/?v?\d+\.\d+\.\d+/gi, (m) => m.replace(/\d+\.\d+\.\d+/, '{node_version}'));
+    s = s.replace(/\bnode(?:\.js)?\/?v?\d+\.\d+\.\d+/gi, (m) => m.replace(/\d+\.\d+\.\d+/, '{node_version}'));
+    s = s.replace(/\bgl-python\/\d+\.\d+\.\d+/g, 'gl-python/{python_version}');
     s = s.replace(/(OS Version: )[^\n"]*/g, '$1{os}');
     s = s.replace(/(Linux|Darwin) \d+\.\d+[\w.+-]*/g, '$1 {os_release}');
     return s;

@@ -1,15 +1,17 @@
 // scripts/record-client: record a real AI API client's request sequence at every Base URL variant and
 // write fixtures/clients/<id>.json. Run `scripts/record-client --help`.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { clients } from './clients.mjs';
+import { compareProfiles, installNpmGroup, installPythonVenv } from './drift.mjs';
 import { sources } from './sources.mjs';
-import { endpointFromRoot, joinTarget } from './join.mjs';
-import { AUTH_HEADERS, FAKE_KEY, Normalizer, findSecrets, stableStringify } from './normalize.mjs';
+import { endpointFromRoot, joinSpec, joinTarget } from './join.mjs';
+import { buildAuth, detectCarriers } from './auth.mjs';
+import { FAKE_KEY, Normalizer, findSecrets, stableStringify } from './normalize.mjs';
 
 const scriptsDir = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(scriptsDir, '../..');
@@ -36,10 +38,18 @@ options:
   --all                 every client in clients.mjs and sources.mjs
   --list                list client ids and exit
   --check               record, then compare with the committed file instead of writing it (exit 1 if different)
+  --drift               install the NEWEST published version of each named recorded client (npm view / pip index
+                        versions; npm install / pip install into a scratch folder, not the pinned dirs), re-record
+                        it there and print which profiles' paths (request lines per variant) or key headers
+                        changed; writes nothing under fixtures/ (exit 1 if any changed or could not be checked).
+                        Needs the registries: a maintainer's command, not part of .ci/run
+  --scratch DIR         --drift's install and output folder (default: a new temp dir, kept and printed)
   --out-dir DIR         write profiles there (default: fixtures/clients)
   --variants a,b        only these variants (the profile is then written to --out-dir only if given)
   --clients-dir DIR     where npm/clients is installed (default: $ROUTECHECK_CLIENTS_DIR or npm/clients;
                         install with: (cd npm/clients && npm ci))
+  --python-dir DIR      where the Python clients' venvs are (default: $ROUTECHECK_PYTHON_CLIENTS_DIR or
+                        python/clients/venv; install with: python/clients/install)
   --recorder CMD        recorder command (default: $ROUTECHECK_RECORDER or build-rec/mock_upstream/mock-upstream,
                         built with: cmake -S . -B build-rec && cmake --build build-rec --target mock-upstream);
                         it is run as CMD --record --port 0 --port-file FILE
@@ -54,6 +64,7 @@ function die(msg, code = 2) { console.error(`record-client: ${msg}`); process.ex
 function parseArgs(argv) {
   const o = { ids: [], all: false, list: false, check: false, outDir: null, variants: null, keep: false, verbose: false,
     clientsDir: process.env.ROUTECHECK_CLIENTS_DIR || path.join(repo, 'npm/clients'),
+    pythonDir: process.env.ROUTECHECK_PYTHON_CLIENTS_DIR || path.join(repo, 'python/clients/venv'),
     recorder: process.env.ROUTECHECK_RECORDER || null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -62,11 +73,14 @@ function parseArgs(argv) {
     else if (a === '--all') o.all = true;
     else if (a === '--list') o.list = true;
     else if (a === '--check') o.check = true;
+    else if (a === '--drift') o.drift = true;
+    else if (a === '--scratch') o.scratch = path.resolve(val());
     else if (a === '--keep') o.keep = true;
     else if (a === '--verbose') o.verbose = true;
     else if (a === '--out-dir') o.outDir = path.resolve(val());
     else if (a === '--variants') o.variants = val().split(',');
     else if (a === '--clients-dir') o.clientsDir = path.resolve(val());
+    else if (a === '--python-dir') o.pythonDir = path.resolve(val());
     else if (a === '--recorder') o.recorder = val();
     else if (a.startsWith('-')) die(`unknown option ${a} (see --help)`);
     else o.ids.push(a);
@@ -157,6 +171,21 @@ function runClient(argv, env, cwd, timeoutS, logPrefix) {
   });
 }
 
+// Processes a client left behind outside its process group (Cline 3.x starts a hub daemon in its own session):
+// found by the run's unique ROUTECHECK_CALLS_FILE in their environment, and killed, so nothing outlives the run.
+function killStragglers(marker) {
+  let killed = 0;
+  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    if (Number(pid) === process.pid) continue;
+    let environ;
+    try { environ = fs.readFileSync(`/proc/${pid}/environ`, 'latin1'); } catch { continue; }  // gone, or not ours
+    if (environ.split('\0').includes(marker)) {
+      try { process.kill(Number(pid), 'SIGKILL'); killed++; } catch { /* gone */ }
+    }
+  }
+  return killed;
+}
+
 function writeFiles(files) {
   for (const [p, content] of Object.entries(files || {})) {
     fs.mkdirSync(path.dirname(p), { recursive: true });
@@ -189,21 +218,6 @@ function spendsQuota(req) {
   return /(\/messages|\/chat\/completions|\/completions|\/responses|:generateContent|:streamGenerateContent)$/.test(req.path);
 }
 
-function detectAuth(reqs) {
-  for (const r of reqs) {
-    for (const h of AUTH_HEADERS) {
-      const v = r.headers[h];
-      if (v && v.includes(FAKE_KEY)) return { header: h, prefix: v.slice(0, v.indexOf(FAKE_KEY)) };
-    }
-    for (const [h, v] of Object.entries(r.headers)) {
-      if (v.includes(FAKE_KEY)) return { header: h, prefix: v.slice(0, v.indexOf(FAKE_KEY)) };
-    }
-    const m = new RegExp(`(?:^|&)([^=&]+)=${FAKE_KEY}`).exec(r.query || '');
-    if (m) return { query: m[1] };
-  }
-  return null;
-}
-
 function requestLine(req, norm) {
   const q = norm.query(req.query);
   return `${req.method} ${req.path}${q ? `?${q}` : ''}`;
@@ -214,6 +228,18 @@ function today() { return new Date().toISOString().slice(0, 10); }
 function loadVariants() {
   const v = JSON.parse(fs.readFileSync(path.join(repo, 'fixtures/variants.json'), 'utf8')).variants;
   return v.filter((x) => !x.base_url.includes('{closed_port}'));
+}
+
+// A Python client's venv (python/clients/install makes one per requirements file) and the version pip put there.
+function pythonVenv(opts, name) {
+  const venv = path.join(opts.pythonDir, name);
+  if (!fs.existsSync(path.join(venv, 'bin/python'))) die(`${venv} missing: install it with python/clients/install ${name}`);
+  return venv;
+}
+
+function pythonPackageVersion(venv, pkg) {
+  return execFileSync(path.join(venv, 'bin/python'), ['-c', 'import importlib.metadata,sys; print(importlib.metadata.version(sys.argv[1]))', pkg],
+    { encoding: 'utf8' }).trim();
 }
 
 function packageVersion(clientsDir, pkg) {
@@ -234,13 +260,21 @@ function verifyJoin(rule, steps, recordings) {
     }
     steps.forEach((s, i) => {
       const want = `${s.method} ${joinTarget(rule, rec.base_url, s.endpoint, s.query)}`;
-      if (want !== rec.requests[i]) bad.push(`${rec.variant} step ${s.id}: rule ${rule} gives "${want}", the client sent "${rec.requests[i]}"`);
+      if (want !== rec.requests[i]) bad.push(`${rec.variant} step ${s.id}: rule ${JSON.stringify(rule)} gives "${want}", the client sent "${rec.requests[i]}"`);
     });
   }
   return bad;
 }
 
-function buildSteps(rule, rootReqs, callOf, norm) {
+// A step is essential when the client cannot work without it: a call that reaches the model (messages, chat,
+// responses, generate), unless it is a websocket attempt or one of the calls the client's entry names optional
+// (e.g. the OpenAI SDKs' Responses calls, which an OpenAI-compatible proxy need not serve). Model listings and
+// token counts are optional.
+function isEssential(step, optionalCalls = []) {
+  return step.spends_quota && !step.websocket && !optionalCalls.includes(step.call);
+}
+
+function buildSteps(rule, rootReqs, callOf, norm, optionalCalls) {
   const steps = [];
   const used = new Map();
   rootReqs.forEach((req, i) => {
@@ -255,15 +289,20 @@ function buildSteps(rule, rootReqs, callOf, norm) {
       spends_quota: spendsQuota(req),
     };
     if (req.headers.upgrade) step.websocket = true;
+    step.essential = isEssential(step, optionalCalls);
     steps.push(step);
   });
   return steps;
 }
 
 async function recordClient(id, cfg, opts, variants) {
-  const version = packageVersion(opts.clientsDir, cfg.package);
+  const venv = cfg.python ? pythonVenv(opts, cfg.python) : null;
+  // A second version of a package is installed under an npm alias (`installedAs`); --drift installs the newest
+  // under its own name.
+  const pkg = opts.drift ? cfg.package : (cfg.installedAs || cfg.package);
+  const version = venv ? pythonPackageVersion(venv, cfg.package) : packageVersion(opts.clientsDir, pkg);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), `routecheck-rec-${id}-`));
-  const binDir = path.join(opts.clientsDir, 'node_modules/.bin');
+  const binDir = venv ? path.join(venv, 'bin') : path.join(opts.clientsDir, 'node_modules/.bin');
   const bin = (name) => {
     const p = path.join(binDir, name);
     if (!fs.existsSync(p)) die(`${p} missing: install npm/clients (see --help)`);
@@ -281,7 +320,8 @@ async function recordClient(id, cfg, opts, variants) {
     try {
       const base = v.base_url.replace('{port}', String(rec.port));
       const callsFile = path.join(vdir, 'calls.tsv');
-      const ctx = { base, key: FAKE_KEY, home, cwd, bin, node: process.execPath, scriptsDir };
+      const ctx = { base, key: FAKE_KEY, home, cwd, bin, node: process.execPath, scriptsDir,
+        python: venv ? path.join(venv, 'bin/python') : null, pkg };
       const r = cfg.run(ctx);
       writeFiles(r.files);
       const env = {
@@ -293,11 +333,14 @@ async function recordClient(id, cfg, opts, variants) {
         NO_PROXY: '127.0.0.1,localhost,::1', no_proxy: '127.0.0.1,localhost,::1',
         TZ: 'UTC', LANG: 'C.UTF-8', TERM: 'dumb', NO_COLOR: '1', CI: '1',
         ROUTECHECK_CALLS_FILE: callsFile, ROUTECHECK_JOURNAL_URL: `http://127.0.0.1:${rec.port}/__routecheck/journal`,
-        ROUTECHECK_CLIENTS_DIR: opts.clientsDir,
+        ROUTECHECK_CLIENTS_DIR: opts.clientsDir, PYTHONPATH: scriptsDir, PYTHONDONTWRITEBYTECODE: '1',
         ...r.env,
       };
+      for (const [k, v] of Object.entries(env)) if (v === null) delete env[k];  // a client entry may unset a variable
       fs.mkdirSync(env.TMPDIR, { recursive: true });
       const code = await runClient(r.argv, env, cwd, cfg.timeout || 60, path.join(vdir, 'client'));
+      const stragglers = killStragglers(`ROUTECHECK_CALLS_FILE=${callsFile}`);
+      if (stragglers && opts.verbose) console.error(`  ${id} @ ${v.id}: killed ${stragglers} process(es) the client left running`);
       await sleep(300);  // let a last request finish landing in the journal
       const reqs = await readJournal(rec.port);
       let calls = null;
@@ -305,7 +348,10 @@ async function recordClient(id, cfg, opts, variants) {
         calls = fs.existsSync(callsFile) ? fs.readFileSync(callsFile, 'utf8').trim().split('\n').filter(Boolean)
           .map((l) => { const [name, n] = l.split('\t'); return { name, from: Number(n) }; }) : [];
       }
-      perVariant.push({ variant: v, base, code, reqs, calls, vdir });
+      // The client's last stderr line (normalized) says why a client that sent nothing gave up.
+      const errTail = fs.readFileSync(path.join(vdir, 'client.stderr'), 'utf8').trim().split('\n').pop() || '';
+      perVariant.push({ variant: v, base, code, reqs, calls, vdir,
+        stderr: reqs.length ? '' : new Normalizer({ ports: [rec.port] }).string(errTail).slice(0, 160) });
       Object.assign(pathsSeen, { [v.id]: { home, cwd, vdir } });
       if (opts.verbose || code !== 0) {
         console.error(`  ${id} @ ${v.id}: exit ${code}, ${reqs.length} requests`);
@@ -327,8 +373,9 @@ async function recordClient(id, cfg, opts, variants) {
     for (const c of root.calls) if (c.from <= i) name = c.name;
     return name;
   };
+  if (cfg.baseUrlIgnored) return ignoredProfile(id, cfg, version, perVariant, opts);
   if (root.reqs.length === 0) die(`${id} sent no request at ${root.variant.id}; see ${root.vdir}`, 1);
-  const steps = buildSteps(cfg.join, root.reqs, callOf, norm);
+  const steps = buildSteps(cfg.join, root.reqs, callOf, norm, cfg.optional);
   const recordings = perVariant.map((p) => {
     const r = { variant: p.variant.id, base_url: p.variant.base_url, requests: p.reqs.map((q) => requestLine(q, norm)) };
     const notes = [];
@@ -338,31 +385,82 @@ async function recordClient(id, cfg, opts, variants) {
     return r;
   });
   const bad = verifyJoin(cfg.join, steps, recordings);
-  const auth = detectAuth(root.reqs);
+  const recordedCarriers = detectCarriers(root.reqs);
+  const auth = buildAuth(cfg, recordedCarriers);
+  const profile = {
+    id, name: cfg.name, protocol: cfg.protocol,
+    provenance: { kind: 'recorded', ...(cfg.python ? { registry: 'pypi' } : {}), package: cfg.package, version,
+      ...(cfg.needs ? { with: Object.fromEntries(cfg.needs.map((p) => [p, packageVersion(opts.clientsDir, p)])) } : {}),
+      recorded_at: today(), command: cfg.command,
+      how: `scripts/record-client ${id}`, ...(cfg.note ? { note: cfg.note } : {}) },
+    join: joinSpec(cfg.join), auth, steps, recordings,
+  };
+  return { profile, bad, work, noAuth: !recordedCarriers.some((c) => c.header), queryKey: recordedCarriers.find((c) => c.query) };
+}
+
+// A client mode whose entry says it ignores the Base URL (`baseUrlIgnored`: what it does instead, and how that is
+// known): the recording must show no request at any variant, or the hypothesis is wrong and nothing is written.
+function ignoredProfile(id, cfg, version, perVariant, opts) {
+  const bad = perVariant.filter((p) => p.reqs.length > 0)
+    .map((p) => `${p.variant.id}: the entry says the client ignores the Base URL, but it sent ${p.reqs.map((q) => `${q.method} ${q.path}`).join(', ')}`);
+  const recordings = perVariant.map((p) => ({ variant: p.variant.id, base_url: p.variant.base_url, requests: [],
+    note: `the client sent no request to this Base URL (exit ${p.code}${p.stderr ? `: ${p.stderr}` : ''})` }));
   const profile = {
     id, name: cfg.name, protocol: cfg.protocol,
     provenance: { kind: 'recorded', package: cfg.package, version, recorded_at: today(), command: cfg.command,
-      how: `scripts/record-client ${id}`, ...(cfg.note ? { note: cfg.note } : {}) },
-    join: { rule: cfg.join }, auth: auth || { header: null, prefix: '' }, steps, recordings,
+      how: `scripts/record-client ${id}` },
+    join: joinSpec(cfg.join), auth: buildAuth(cfg, []), base_url_ignored: cfg.baseUrlIgnored, steps: [], recordings,
   };
-  return { profile, bad, work, noAuth: !auth };
+  return { profile, bad, work: perVariant[0] && path.dirname(perVariant[0].vdir), noAuth: false };
 }
 
 function deriveSource(id, cfg, variants) {
-  const steps = cfg.steps.map((s) => ({ query: '', headers: {}, body: null, stream: false, ...s }));
+  const steps = cfg.steps.map((s) => ({ query: '', headers: {}, body: null, stream: false, ...s }))
+    .map((s) => ({ ...s, essential: s.essential ?? isEssential(s, cfg.optional) }));
   const recordings = variants.map((v) => ({
     variant: v.id, base_url: v.base_url,
     requests: steps.map((s) => `${s.method} ${joinTarget(cfg.join, v.base_url, s.endpoint, s.query)}`),
     note: 'derived: the join rule applied to the steps (this client was not run)',
   }));
   const profile = { id, name: cfg.name, protocol: cfg.protocol, provenance: { kind: 'source', ...cfg.source },
-    join: { rule: cfg.join }, auth: cfg.auth, steps, recordings };
+    join: joinSpec(cfg.join), auth: cfg.auth, steps, recordings };
   return { profile, bad: [], work: null };
 }
 
 function sameExceptDate(a, b) {
   const strip = (t) => { const j = JSON.parse(t); if (j.provenance) delete j.provenance.recorded_at; return stableStringify(j); };
   try { return strip(a) === strip(b); } catch { return false; }
+}
+
+// --drift: see --help. Returns the exit status.
+async function drift(ids, opts, variants, committedDir) {
+  const scratch = opts.scratch || fs.mkdtempSync(path.join(os.tmpdir(), 'routecheck-drift-'));
+  console.error(`record-client --drift: scratch folder ${scratch}`);
+  let status = 0;
+  const report = [];
+  for (const id of ids) {
+    const cfg = clients[id];
+    if (!cfg) { report.push(`${id}: derived from source, nothing to install (skipped)`); continue; }
+    const inst = cfg.python ? installPythonVenv(scratch, cfg.python, cfg.package)
+      : installNpmGroup(scratch, [cfg.package, ...(cfg.needs || [])]);
+    if (inst.error) { report.push(`${id}: NOT CHECKED: ${inst.error}`); status = 1; continue; }
+    const o = { ...opts, verbose: false, drift: true, ...(cfg.python ? { pythonDir: inst.dir } : { clientsDir: inst.dir }) };
+    const res = await recordClient(id, cfg, o, variants);
+    const file = path.join(committedDir, `${id}.json`);
+    const old = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : { recordings: [], auth: {} };
+    const versions = `${cfg.package} ${old.provenance ? old.provenance.version : '(new)'} -> ${res.profile.provenance.version}`;
+    const changes = compareProfiles(old, res.profile);
+    if (res.bad.length) changes.push(`the profile's join rule no longer reproduces what it sends (${res.bad.length} mismatches)`);
+    fs.mkdirSync(path.join(scratch, 'profiles'), { recursive: true });
+    fs.writeFileSync(path.join(scratch, 'profiles', `${id}.json`), stableStringify(res.profile));
+    if (res.work) fs.rmSync(res.work, { recursive: true, force: true });
+    if (changes.length) status = 1;
+    report.push(`${id} (${versions}): ${changes.length ? 'CHANGED' : 'same paths and key headers'}`
+      + changes.map((c) => `\n    ${c}`).join(''));
+  }
+  console.log(report.join('\n'));
+  console.error(`record-client --drift: new recordings in ${path.join(scratch, 'profiles')}`);
+  return status;
 }
 
 async function main() {
@@ -387,13 +485,14 @@ async function main() {
     if (!fs.existsSync(opts.clientsDir)) die(`clients dir ${opts.clientsDir} missing`);
   }
   const outDir = opts.outDir || path.join(repo, 'fixtures/clients');
+  if (opts.drift) process.exit(await drift(ids, opts, variants, outDir));
   let failed = false;
   for (const id of ids) {
     console.error(`record-client: ${id}`);
     const res = clients[id] ? await recordClient(id, clients[id], opts, variants) : deriveSource(id, sources[id], variants);
     if (res.noAuth) { console.error(`record-client: ${id}: the fake key was not found in any request header or query`); failed = true; }
     if (res.bad.length) {
-      console.error(`record-client: ${id}: join rule "${res.profile.join.rule}" does NOT reproduce the recorded requests:`);
+      console.error(`record-client: ${id}: join rule ${JSON.stringify(res.profile.join)} does NOT reproduce the recorded requests:`);
       for (const b of res.bad) console.error(`  - ${b}`);
       console.error(`  nothing written; work dir kept: ${res.work}`);
       failed = true;

@@ -1,32 +1,11 @@
-// Client profiles derived from public source: these clients cannot run here (no PyPI; the Kilo Code VS Code
-// extension needs VS Code). record-client writes their recordings by applying the join rule to the steps
+// Client profiles derived from public source: these clients cannot run here (the Kilo Code VS Code extension
+// needs VS Code). record-client writes their recordings by applying the join rule to the steps
 // below, and their provenance says so. Each entry cites the file (and commit) the join rule was read from.
 
 const chatBody = { model: 'gpt-5-mini', messages: [{ role: 'user', content: 'say hi' }] };
 const jsonHeaders = { accept: 'application/json', 'content-type': 'application/json' };
 
 export const sources = {
-  'openai-python': {
-    name: 'OpenAI Python SDK', protocol: 'openai', join: 'concat',
-    auth: { header: 'authorization', prefix: 'Bearer ' },
-    source: {
-      repository: 'openai/openai-python', file: 'src/openai/_base_client.py',
-      commit: '000f030ac625401e5206af89bcdcbdabac4c995f',
-      note: 'derived from source, not recorded (no PyPI here). BaseClient._enforce_trailing_slash appends "/" to the '
-        + 'base URL path unless it already ends with one, and _prepare_url joins base raw_path + the endpoint with '
-        + 'its leading "/" stripped: that is `concat` for every variant here (a path ending in "//" would keep both). '
-        + 'Endpoints are relative to the default base https://api.openai.com/v1 (models.list GET /models, '
-        + 'chat.completions.create POST /chat/completions, responses.create POST /responses); bodies mirror the '
-        + 'openai-node recording of the same calls. Steps and recordings are derived, not recorded.',
-    },
-    steps: [
-      { id: 'models-list.models', call: 'models-list', method: 'GET', endpoint: '/models', headers: { accept: 'application/json' }, body: null, stream: false, spends_quota: false },
-      { id: 'chat.chat-completions', call: 'chat', method: 'POST', endpoint: '/chat/completions', headers: jsonHeaders, body: chatBody, stream: false, spends_quota: true },
-      { id: 'chat-stream.chat-completions', call: 'chat-stream', method: 'POST', endpoint: '/chat/completions', headers: jsonHeaders, body: { ...chatBody, stream: true }, stream: true, spends_quota: true },
-      { id: 'responses.responses', call: 'responses', method: 'POST', endpoint: '/responses', headers: jsonHeaders, body: { model: 'gpt-5-mini', input: 'say hi' }, stream: false, spends_quota: true },
-      { id: 'responses-stream.responses', call: 'responses-stream', method: 'POST', endpoint: '/responses', headers: jsonHeaders, body: { model: 'gpt-5-mini', input: 'say hi', stream: true }, stream: true, spends_quota: true },
-    ],
-  },
   'kilo-code-vscode-openai': {
     name: 'Kilo Code VS Code extension (OpenAI Compatible provider)', protocol: 'openai', join: 'concat',
     auth: { header: 'authorization', prefix: 'Bearer ' },

@@ -204,9 +204,13 @@ TEST(ObservedStandIn, AttachModeGivesTheObservedTableBack) {
     mock::StandIn standin(doc["proxy"]);
     standin.start();
     const std::string key = doc["proxy"]["auth"]["key"];
+    // The clients the observation covered (profiles added since have no observed rows).
+    const json observed = read_json_file(kRepo / "fixtures/expected/antigravity-tools.json");
+    std::string clients;
+    for (const auto& [id, rows] : observed["cells"].items()) clients += " --client " + id;
     // 8 workers: the 14 websocket upgrades are held open until the replay's 3 s timeout ends them.
     RunResult r = run_routecheck("--attach antigravity-tools=" + standin.url() + " --api-key " + key +
-                                     " --allow-quota --jobs 8",
+                                     " --allow-quota --jobs 8" + clients,
                                  "observed-standin");
     standin.stop();
     ASSERT_EQ(r.exit_code, 0) << r.output;

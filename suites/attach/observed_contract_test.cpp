@@ -48,12 +48,18 @@ TEST(ObservedContract, TheTableSaysHowItWasObserved) {
 }
 
 // Every one of the 140 cells was observed, and the contract predicts each step's request line, status and class.
+// The observation covered the 14 client profiles of its day; profiles added since (issue 16) have no observed rows
+// (Antigravity Tools cannot run here) and stay predictions.
 TEST(ObservedContract, PredictsEveryObservedCell) {
     const ExpectedTable& table = observed_cells();
-    std::size_t cells = 0, rows = 0, marked = 0;
+    std::size_t cells = 0, rows = 0, marked = 0, observed_clients = 0;
     std::ostringstream wrong, marks;
     int wrong_rows = 0;
-    for (const auto& client : fixtures().clients)
+    for (const auto& [id, by_variant] : table.cells)
+        EXPECT_NE(fixtures().client(id), nullptr) << "observed rows for a client profile that is gone: " << id;
+    for (const auto& client : fixtures().clients) {
+        if (!table.cells.count(client.id)) continue;
+        ++observed_clients;
         for (const auto& variant : fixtures().variants) {
             auto c = table.cells.find(client.id);
             if (c == table.cells.end() || !c->second.count(variant.id)) {
@@ -91,7 +97,9 @@ TEST(ObservedContract, PredictsEveryObservedCell) {
                           << "\n";
             }
         }
-    EXPECT_EQ(cells, fixtures().clients.size() * fixtures().variants.size());
+    }
+    EXPECT_EQ(observed_clients, 14u);
+    EXPECT_EQ(cells, observed_clients * fixtures().variants.size());
     EXPECT_EQ(wrong_rows, 0) << wrong_rows << " of " << rows << " observed rows are not what the contract predicts:\n"
                              << wrong.str();
     EXPECT_TRUE(marks.str().empty()) << marks.str();

@@ -91,7 +91,8 @@ TEST_F(ReportDir, NoFileOfAnOlderRunStaysBesideTheNewOne) {
     std::ofstream(dir_ / "notes.txt") << "the user's own file";
     MatrixReport r = sample::report();  // no grids
     write_report(r, dir_);
-    EXPECT_EQ(names(), (std::vector<std::string>{"badges", "index.html", "junit.xml", "matrix.json", "notes.txt", "summary.md"}));
+    EXPECT_EQ(names(), (std::vector<std::string>{"badges", "cells.tsv", "index.html", "junit.xml", "matrix.json", "notes.txt",
+                                                  "summary.md"}));
 }
 
 // The previous run's matrix.json stays as previous/matrix.json (the next report's "changed since the last run" and

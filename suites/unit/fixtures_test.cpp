@@ -44,6 +44,27 @@ protected:
     fs::path dir_;
 };
 
+TEST_F(FixtureDir, AClientThatIgnoresTheBaseUrlLoadsWithoutSteps) {
+    write("clients/c1.json", R"({"id":"c1","name":"C","protocol":"gemini","provenance":{"kind":"recorded"},
+      "join":{"rule":"concat"},"auth":{"header":"x-goog-api-key"},"base_url_ignored":"sends to the vendor's host",
+      "steps":[],"recordings":[{"variant":"root","base_url":"http://127.0.0.1:{port}","requests":[]}]})");
+    Fixtures f = load_fixtures({dir_});
+    ASSERT_EQ(f.clients.size(), 1u);
+    EXPECT_TRUE(f.clients[0].steps.empty());
+    EXPECT_EQ(f.clients[0].base_url_ignored, "sends to the vendor's host");
+}
+
+TEST_F(FixtureDir, JoinOptionsLoad) {
+    write("clients/c1.json", R"({"id":"c1","name":"C","protocol":"openai","provenance":{"kind":"recorded"},
+      "join":{"rule":"concat","strip_suffix":["/v1","/v1beta"],"endpoint_if_missing":true},"auth":{"header":"authorization"},
+      "steps":[{"id":"list.models","method":"GET","endpoint":"/models"}]})");
+    Fixtures f = load_fixtures({dir_});
+    ASSERT_EQ(f.clients.size(), 1u);
+    EXPECT_EQ(f.clients[0].join.strip_suffix, (std::vector<std::string>{"/v1", "/v1beta"}));
+    EXPECT_TRUE(f.clients[0].join.endpoint_if_missing);
+    EXPECT_FALSE(f.clients[0].join.version_if_missing);
+}
+
 TEST_F(FixtureDir, ValidFixturesLoad) {
     Fixtures f = load_fixtures({dir_});
     ASSERT_EQ(f.clients.size(), 1u);
@@ -111,6 +132,23 @@ INSTANTIATE_TEST_SUITE_P(
                 "/nmae"},
         BadCase{"unknown join rule", "clients/c1.json", client_with(R"("rule":"concat")", R"("rule":"glue")"), "c1.json",
                 "/join/rule"},
+        BadCase{"strip_suffix without a leading slash", "clients/c1.json",
+                client_with(R"("rule":"concat")", R"("rule":"concat","strip_suffix":["/v1","v1beta"])"), "c1.json",
+                "/join/strip_suffix/1"},
+        BadCase{"strip_suffix with a trailing slash", "clients/c1.json",
+                client_with(R"("rule":"concat")", R"("rule":"concat","strip_suffix":["/v1/"])"), "c1.json",
+                "/join/strip_suffix/0"},
+        BadCase{"endpoint_if_missing with resolve", "clients/c1.json",
+                client_with(R"("join":{"rule":"concat"})", R"("join":{"rule":"resolve","endpoint_if_missing":true})"),
+                "c1.json", "/join/rule"},
+        BadCase{"version_if_missing not a boolean", "clients/c1.json",
+                client_with(R"("rule":"concat")", R"("rule":"concat","version_if_missing":"yes")"), "c1.json",
+                "/join/version_if_missing"},
+        BadCase{"base_url_ignored with steps", "clients/c1.json",
+                client_with(R"("join":)", R"("base_url_ignored":"sends to the vendor's host","join":)"), "c1.json",
+                "/steps"},
+        BadCase{"base_url_ignored empty", "clients/c1.json",
+                client_with(R"("join":)", R"("base_url_ignored":"","join":)"), "c1.json", "/base_url_ignored"},
         BadCase{"bad method", "clients/c1.json", client_with(R"("method":"GET")", R"("method":"FETCH")"), "c1.json",
                 "/steps/0/method"},
         BadCase{"endpoint with query", "clients/c1.json", client_with(R"("/models")", R"("/models?x=1")"), "c1.json",

@@ -15,8 +15,20 @@ Step step(std::string method, std::string endpoint, std::string query = "") {
     return s;
 }
 
+// A concat join with the options a recorded client needs (harness/model/fixtures.hpp, JoinSpec).
+JoinSpec concat_with(std::vector<std::string> strip_suffix, bool version_if_missing, bool endpoint_if_missing) {
+    JoinSpec j(JoinRule::Concat);
+    j.strip_suffix = std::move(strip_suffix);
+    j.version_if_missing = version_if_missing;
+    j.endpoint_if_missing = endpoint_if_missing;
+    return j;
+}
+JoinSpec strip_v1() { return concat_with({"/v1"}, false, false); }
+JoinSpec version_if_missing() { return concat_with({}, true, false); }
+JoinSpec endpoint_if_missing() { return concat_with({}, false, true); }
+
 struct JoinCase {
-    JoinRule rule;
+    JoinSpec rule;
     std::string base, endpoint, query, want;
 };
 
@@ -53,7 +65,42 @@ INSTANTIATE_TEST_SUITE_P(
         JoinCase{JoinRule::Resolve, "http://127.0.0.1:8045/v1", "models", "", "POST /models"},
         JoinCase{JoinRule::Resolve, "http://127.0.0.1:8045", "v1beta/models", "", "POST /v1beta/models"},
         JoinCase{JoinRule::Concat, "http://127.0.0.1:8045/?a=1", "/v1/messages", "beta=true",
-                 "POST /v1/messages?a=1&beta=true"}),
+                 "POST /v1/messages?a=1&beta=true"},
+        // strip_suffix: Qwen Code's openai-responses mode drops a trailing /v1 (and slash), then appends
+        // /v1/responses itself, so root and /v1 give the same request and /v1beta keeps its prefix.
+        JoinCase{strip_v1(), "http://127.0.0.1:8045", "/v1/responses", "", "POST /v1/responses"},
+        JoinCase{strip_v1(), "http://127.0.0.1:8045/v1", "/v1/responses", "", "POST /v1/responses"},
+        JoinCase{strip_v1(), "http://127.0.0.1:8045/v1/", "/v1/responses", "", "POST /v1/responses"},
+        JoinCase{strip_v1(), "http://127.0.0.1:8045/api/v1", "/v1/responses", "", "POST /api/v1/responses"},
+        JoinCase{strip_v1(), "http://127.0.0.1:8045/v1beta", "/v1/responses", "", "POST /v1beta/v1/responses"},
+        JoinCase{strip_v1(), "http://127.0.0.1:8045/v10", "/v1/responses", "", "POST /v10/v1/responses"},
+        JoinCase{strip_v1(), "http://127.0.0.1:8045/v1/chat/completions", "/v1/responses", "",
+                 "POST /v1/chat/completions/v1/responses"},
+        // version_if_missing: Cline 3.x's gemini mode adds /v1beta only when the Base URL ends in no version.
+        JoinCase{version_if_missing(), "http://127.0.0.1:8045", "/v1beta/models/m:generateContent", "",
+                 "POST /v1beta/models/m:generateContent"},
+        JoinCase{version_if_missing(), "http://127.0.0.1:8045/v1", "/v1beta/models/m:generateContent", "",
+                 "POST /v1/models/m:generateContent"},
+        JoinCase{version_if_missing(), "http://127.0.0.1:8045/v1beta/", "/v1beta/models/m:generateContent", "",
+                 "POST /v1beta/models/m:generateContent"},
+        JoinCase{version_if_missing(), "http://127.0.0.1:8045/api/V2Alpha1", "/v1beta/models", "",
+                 "POST /api/V2Alpha1/models"},
+        JoinCase{version_if_missing(), "http://127.0.0.1:8045/v1/chat/completions", "/v1beta/models", "",
+                 "POST /v1/chat/completions/v1beta/models"},
+        JoinCase{version_if_missing(), "http://127.0.0.1:8045/vbeta", "/v1beta/models", "", "POST /vbeta/v1beta/models"},
+        JoinCase{version_if_missing(), "http://127.0.0.1:8045/v1", "/models", "", "POST /v1/models"},
+        // (found by fuzz_join: an empty endpoint once read past its end)
+        JoinCase{version_if_missing(), "http://127.0.0.1:8045/v1", "", "", "POST /v1"},
+        JoinCase{version_if_missing(), "http://127.0.0.1:8045/v1", "/", "", "POST /v1/"},
+        // endpoint_if_missing: LiteLLM's anthropic/ models append /v1/messages unless the Base URL ends with it.
+        JoinCase{endpoint_if_missing(), "http://127.0.0.1:8045", "/v1/messages", "", "POST /v1/messages"},
+        JoinCase{endpoint_if_missing(), "http://127.0.0.1:8045/v1", "/v1/messages", "", "POST /v1/v1/messages"},
+        JoinCase{endpoint_if_missing(), "http://127.0.0.1:8045/v1/messages", "/v1/messages", "", "POST /v1/messages"},
+        JoinCase{endpoint_if_missing(), "http://127.0.0.1:8045/api/v1/messages/", "/v1/messages", "",
+                 "POST /api/v1/messages"},
+        JoinCase{endpoint_if_missing(), "http://127.0.0.1:8045/x/v1/messages", "/messages", "", "POST /x/v1/messages"},
+        JoinCase{endpoint_if_missing(), "http://127.0.0.1:8045/xv1/messages", "/v1/messages", "",
+                 "POST /xv1/messages/v1/messages"}),
     [](const testing::TestParamInfo<JoinCase>& info) {
         return test_name(std::to_string(info.index) + "_" + info.param.base.substr(17) + "_" + info.param.endpoint);
     });

@@ -155,3 +155,50 @@ TEST(Recommend, KeyHeaderTheProxyDoesNotReadIsACaveatNotARouteProblem) {
 }
 
 }  // namespace
+
+namespace {
+
+// A client mode that sends nothing to the Base URL (Continue CLI's gemini provider): its cell has no step, and is
+// neither a pass nor an error but its own class, with no Base URL to fix it and another mode named when one works.
+TEST(JudgeCell, AClientThatIgnoresTheBaseUrlIsItsOwnVerdict) {
+    ClientProfile c = client();
+    c.steps.clear();
+    c.base_url_ignored = "sends its chat to the vendor's host whatever apiBase says";
+    CellObservation cell{"p", "c", "v1", "http://127.0.0.1:1/v1", {}, ""};
+    ExpectedTable t;
+    t.proxy = "p";
+    t.cells["c"]["v1"] = {};
+    CellResult r = judge_cell(cell, proxy(), c, &t, {"c-openai at http://127.0.0.1:1/v1"});
+    EXPECT_EQ(r.diagnosis, Diagnosis::BaseUrlIgnored);
+    EXPECT_FALSE(r.works);
+    EXPECT_EQ(r.verdict, CellVerdict::Pass) << r.message;  // as its (empty) expected rows say
+    EXPECT_NE(r.judgment.reason.find("vendor's host"), std::string::npos) << r.judgment.reason;
+    EXPECT_NE(r.judgment.fix.find("c-openai at"), std::string::npos) << r.judgment.fix;
+    EXPECT_TRUE(r.judgment.base_url.empty());
+    EXPECT_STREQ(to_string(Diagnosis::BaseUrlIgnored), "BASE_URL_IGNORED");
+    EXPECT_EQ(diagnosis_from_string("BASE_URL_IGNORED"), Diagnosis::BaseUrlIgnored);
+
+    // Without the flag, a cell that replayed nothing stays an error of the profile.
+    c.base_url_ignored.clear();
+    EXPECT_EQ(judge_cell(cell, proxy(), c, &t).diagnosis, Diagnosis::Unexpected);
+}
+
+// A recommendation for such a client names no Base URL, says why, and points at another mode that works.
+TEST(Recommend, AClientThatIgnoresTheBaseUrlHasNoBaseUrlButAnotherMode) {
+    Fixtures f;
+    f.variants = {{"root", "http://127.0.0.1:{port}", ""}};
+    ClientProfile ignoring = client();
+    ignoring.id = "x-gemini";
+    ignoring.steps.clear();
+    ignoring.base_url_ignored = "sends to the vendor's host";
+    ClientProfile working = client();
+    working.id = "x-anthropic";
+    f.clients = {ignoring, working};
+    Recommendation r = recommend(f.clients[0], proxy(), f);
+    EXPECT_FALSE(r.found);
+    EXPECT_NE(r.note.find("sends nothing to the Base URL"), std::string::npos) << r.note;
+    ASSERT_FALSE(r.alternatives.empty());
+    EXPECT_EQ(r.alternatives.front().rfind("x-anthropic at", 0), 0u) << r.alternatives.front();
+}
+
+}  // namespace
