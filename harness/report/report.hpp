@@ -29,6 +29,7 @@ struct ClientRunInfo {
     std::string id, name;  // name says the mode: "Codex CLI (custom provider, wire_api responses)"
     std::string protocol;  // the API family the mode speaks: anthropic | openai | openai-responses | gemini
     std::string package, version;  // the client package ("@openai/codex", "0.171.0"); "" when not a package
+    std::string registry;          // where the package comes from: npm | pypi ("" when not a package)
     Provenance known;
 };
 
@@ -131,6 +132,21 @@ struct ProxyTally {
     int clients = 0, clients_working = 0;
 };
 ProxyTally proxy_tally(const MatrixReport& report, const std::string& proxy);
+
+// Two versions of one package in one run, compared cell by cell with compare_cells (report/compare.hpp): two client
+// profiles of one package and mode at different versions (@google/genai 2.32.0 and 3.3.0, both gemini), or two
+// launched proxies of one package. The cells of both sides are relabelled to the package, so the comparison keys
+// on (proxy, variant) for clients and (client, variant) for proxies.
+struct VersionPair {
+    std::string kind;  // "client" | "proxy"
+    std::string package, from_id, from_version, to_id, to_version;
+    CellComparison cells;  // before_label/after_label: "genai-node 2.32.0", "genai-node-3 3.3.0"
+};
+// Every pair of consecutive versions (ordered by their numbers) of each package and mode that a run holds twice or
+// more; empty when none.
+std::vector<VersionPair> version_pairs(const MatrixReport& report);
+// "1.0.73" < "3.1.1" < "3.10.0": dotted numbers compared part by part; a part that is not a number compares as text.
+bool version_less(const std::string& a, const std::string& b);
 
 // badges/<proxy>.svg: "<proxy> | W/P clients" (client profiles that work at some Base URL / profiled), a flat badge
 // a proxy's README can show; "predicted" in it for a source proxy.

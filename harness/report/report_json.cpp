@@ -119,6 +119,12 @@ nlohmann::json matrix_json(const MatrixReport& report) {
                                         {"caveat", r.rec.caveat}});
     j["cells"] = nlohmann::json::array();
     for (const auto& cell : report.cells) j["cells"].push_back(cell_json(cell));
+    j["versions"] = nlohmann::json::array();
+    for (const auto& v : version_pairs(report))
+        j["versions"].push_back({{"kind", v.kind}, {"package", v.package},
+                                 {"from", {{"id", v.from_id}, {"version", v.from_version}}},
+                                 {"to", {{"id", v.to_id}, {"version", v.to_version}}},
+                                 {"comparison", comparison_json(v.cells)}});
     j["logs"] = report.logs;
     j["changed_since_previous"] = report.since_previous ? comparison_json(*report.since_previous) : nlohmann::json(nullptr);
     j["previous_note"] = report.previous_note;

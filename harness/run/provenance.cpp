@@ -23,6 +23,8 @@ ClientRunInfo client_run_info(const ClientProfile& c) {
     const nlohmann::json& p = c.provenance;
     info.package = str_at(p, "package");
     info.version = str_at(p, "version");
+    info.registry = str_at(p, "registry");
+    if (info.registry.empty() && !info.package.empty()) info.registry = "npm";
     if (c.provenance_kind == "recorded") {
         info.known.how = "recorded";
         info.known.when = str_at(p, "recorded_at");

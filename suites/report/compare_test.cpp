@@ -182,3 +182,76 @@ TEST(DiffCommand, ExitCodesAndFilesNamedInErrors) {
 }
 
 }  // namespace
+
+namespace {
+
+using namespace routecheck;
+
+TEST(VersionPairs, TwoVersionsOfOneClientPackageAndModeAreComparedLikeTwoRuns) {
+    MatrixReport r;
+    auto client = [](const std::string& id, const std::string& version, const std::string& protocol,
+                     const std::string& registry = "npm") {
+        return ClientRunInfo{id, id, protocol, "@google/genai", version, registry, {"recorded", "2026-11-29", ""}};
+    };
+    // Listed newer first: ordered by version number (2.32.0 < 3.3.0 < 3.10.0, not as text).
+    r.clients = {client("genai-10", "3.10.0", "gemini"), client("genai-3", "3.3.0", "gemini"),
+                 client("genai-2", "2.32.0", "gemini"), client("genai-openai", "2.1.0", "openai"),
+                 client("genai-py", "1.0.0", "gemini", "pypi")};
+    using sample::cell;
+    using sample::step;
+    for (const char* c : {"genai-2", "genai-3", "genai-10"}) {
+        const bool v1beta = std::string(c) == "genai-2";  // 2.x sends /v1beta, 3.x /v1
+        r.cells.push_back(cell("px", c, "root", CellVerdict::Pass, v1beta ? Diagnosis::Ok : Diagnosis::NoRoute,
+                               {step("generate", v1beta ? "POST /v1beta/models/m:generateContent" : "POST /v1/models/m:generateContent",
+                                     v1beta ? 200 : 404, v1beta ? Diagnosis::Ok : Diagnosis::NoRoute)}));
+        r.cells.push_back(cell("px", c, "v1", CellVerdict::Pass, Diagnosis::DuplicatePrefix,
+                               {step("generate", "POST /v1/v1/models/m:generateContent", 404, Diagnosis::DuplicatePrefix)}));
+    }
+    const auto pairs = version_pairs(r);
+    ASSERT_EQ(pairs.size(), 2u) << "another mode (openai) or registry (pypi) is not a version of the same client";
+    EXPECT_EQ(pairs[0].kind, "client");
+    EXPECT_EQ(pairs[0].from_id, "genai-2");
+    EXPECT_EQ(pairs[0].to_id, "genai-3");
+    EXPECT_EQ(pairs[1].from_id, "genai-3");
+    EXPECT_EQ(pairs[1].to_id, "genai-10");
+    ASSERT_EQ(pairs[0].cells.changed.size(), 1u);
+    EXPECT_EQ(pairs[0].cells.changed[0].after.variant, "root");
+    EXPECT_EQ(pairs[0].cells.changed[0].before.text(), "works 200");
+    EXPECT_EQ(pairs[0].cells.changed[0].after.text(), "NO_ROUTE 404");
+    EXPECT_EQ(pairs[0].cells.unchanged_total(), 1);
+    EXPECT_FALSE(pairs[1].cells.any_change());
+    // In every report file, rendered by the same code as a diff of two runs.
+    EXPECT_NE(index_html(r).find("@google/genai 2.32.0 → 3.3.0 (clients genai-2 → genai-3)"), std::string::npos);
+    EXPECT_NE(summary_markdown(r).find("- @google/genai `root`: works 200 → NO_ROUTE 404"), std::string::npos)
+        << summary_markdown(r);
+    EXPECT_EQ(matrix_json(r)["versions"][0]["comparison"]["no_longer_work"], 1);
+    EXPECT_TRUE(version_less("1.0.73", "3.1.1"));
+    EXPECT_TRUE(version_less("v4.5.8", "v4.10.0"));
+    EXPECT_FALSE(version_less("3.1.1", "3.1.1"));
+}
+
+TEST(VersionPairs, TwoLaunchedVersionsOfOneProxyPackage) {
+    MatrixReport r;
+    ProxyRunInfo a, b;
+    a.id = "ccr";
+    b.id = "ccr-3";
+    a.provenance = b.provenance = "launched";
+    a.package = b.package = "@musistudio/claude-code-router";
+    a.version = "1.0.73";
+    b.version = "3.1.1";
+    r.proxies = {b, a};
+    r.cells.push_back(sample::cell("ccr", "claude-code", "root", CellVerdict::Pass, Diagnosis::AuthMissing,
+                                   {sample::step("m", "POST /v1/messages", 401, Diagnosis::AuthMissing)}));
+    r.cells.push_back(sample::cell("ccr-3", "claude-code", "root", CellVerdict::Pass, Diagnosis::Ok,
+                                   {sample::step("m", "POST /v1/messages", 200, Diagnosis::Ok)}));
+    const auto pairs = version_pairs(r);
+    ASSERT_EQ(pairs.size(), 1u);
+    EXPECT_EQ(pairs[0].kind, "proxy");
+    EXPECT_EQ(pairs[0].cells.before_label, "ccr 1.0.73");
+    ASSERT_EQ(pairs[0].cells.changed.size(), 1u);
+    EXPECT_EQ(pairs[0].cells.changed[0].after.client, "claude-code");
+    r.proxies[0].error = "could not start";
+    EXPECT_TRUE(version_pairs(r).empty()) << "a version that did not run is compared with nothing";
+}
+
+}  // namespace

@@ -37,6 +37,8 @@ TEST(Provenance, ClientsSayRecordedOrDerivedFromSourceAndWhen) {
     EXPECT_EQ(cc.known.how, "recorded");
     EXPECT_EQ(cc.known.when, "2026-11-27");
     EXPECT_EQ(cc.known.detail, "scripts/record-client claude-code");
+    EXPECT_EQ(cc.registry, "npm");
+    EXPECT_EQ(client_run_info(*builtin().client("openai-python")).registry, "pypi");
 
     const ClientRunInfo kilo = client_run_info(*builtin().client("kilo-code-vscode-openai"));
     EXPECT_EQ(kilo.known.how, "derived from source");
@@ -95,11 +97,11 @@ MatrixReport with_provenance() {
     r.proxies[0].version = "1.2.3";
     r.proxies[0].known = {"launched", "2026-11-27", "npm npm/proxies/px (lockfile)"};
     r.proxies[1].known = {"predicted", "2026-08-22", "from its source @9b3dd14"};
-    r.clients = {{"claude-code", "Claude Code", "anthropic", "@anthropic-ai/claude-code", "2.1.332",
+    r.clients = {{"claude-code", "Claude Code", "anthropic", "@anthropic-ai/claude-code", "2.1.332", "npm",
                   {"recorded", "2026-11-27", "scripts/record-client claude-code"}},
-                 {"openai-node", "OpenAI Node SDK", "openai", "openai", "6.9.1", {"recorded", "2026-11-27", ""}},
+                 {"openai-node", "OpenAI Node SDK", "openai", "openai", "6.9.1", "npm", {"recorded", "2026-11-27", ""}},
                  {"kilo-vscode", "Kilo Code VS Code extension (OpenAI Compatible provider)", "openai", "Kilo-Org/kilocode",
-                  "", {"derived from source", "2026-11-27", "Kilo-Org/kilocode@0fc86ce"}}};
+                  "", "", {"derived from source", "2026-11-27", "Kilo-Org/kilocode@0fc86ce"}}};
     r.cells.push_back(sample::cell("px", "kilo-vscode", "root", CellVerdict::Pass, Diagnosis::Ok,
                                    {sample::step("chat", "POST /chat/completions", 200, Diagnosis::Ok)}));
     return r;
