@@ -107,8 +107,8 @@ std::string comparison_text(const CellComparison& c) {
             for (const auto* ch : g.changed)
                 if (ch->after.client == client)
                     t << "    " << ch->after.variant << ": " << ch->before.text() << " -> " << ch->after.text() << "\n";
-            if (auto v = variants_of(g.only_before, client); !v.empty()) t << "    only in " << c.before_label << ": " << v << "\n";
-            if (auto v = variants_of(g.only_after, client); !v.empty()) t << "    only in " << c.after_label << ": " << v << "\n";
+            if (auto v = variants_of(g.only_before, client); !v.empty()) t << "    only before: " << v << "\n";
+            if (auto v = variants_of(g.only_after, client); !v.empty()) t << "    only after: " << v << "\n";
         }
     }
     return t.str();
@@ -126,9 +126,9 @@ std::string comparison_markdown(const CellComparison& c, const std::string& head
                     md << "- " << client << " `" << ch->after.variant << "`: " << ch->before.text() << " → "
                        << ch->after.text() << "\n";
             if (auto v = variants_of(g.only_before, client); !v.empty())
-                md << "- " << client << ": only in " << c.before_label << ": " << v << "\n";
+                md << "- " << client << ": only before: " << v << "\n";
             if (auto v = variants_of(g.only_after, client); !v.empty())
-                md << "- " << client << ": only in " << c.after_label << ": " << v << "\n";
+                md << "- " << client << ": only after: " << v << "\n";
         }
         md << "\n";
     }
@@ -169,11 +169,11 @@ std::string comparison_html(const CellComparison& c, const std::string& heading,
                       << esc(client) << "</td><td><code>" << esc(ch->after.variant) << "</code></td><td>"
                       << outcome_html(ch->before) << "</td><td>" << outcome_html(ch->after) << "</td></tr>";
             if (auto v = variants_of(g.only_before, client); !v.empty())
-                h << "<tr><td>" << esc(client) << "</td><td><code>" << esc(v) << "</code></td><td colspan=2>only in "
-                  << esc(c.before_label) << "</td></tr>";
+                h << "<tr><td>" << esc(client) << "</td><td><code>" << esc(v) << "</code></td><td colspan=2>only before"
+                  << "</td></tr>";
             if (auto v = variants_of(g.only_after, client); !v.empty())
-                h << "<tr><td>" << esc(client) << "</td><td><code>" << esc(v) << "</code></td><td colspan=2>only in "
-                  << esc(c.after_label) << "</td></tr>";
+                h << "<tr><td>" << esc(client) << "</td><td><code>" << esc(v) << "</code></td><td colspan=2>only after"
+                  << "</td></tr>";
         }
         h << "</tbody></table></div>";
     }

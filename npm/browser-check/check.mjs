@@ -167,12 +167,17 @@ try {
       await p.goto(url + '#' + id, { waitUntil: 'load', timeout: 30000 });
       await p.evaluate((i) => { const d = document.getElementById(i); d.open = true; d.scrollIntoView({ block: 'center' }); }, id);
       await shot(p, `drilldown-${width}.png`);
+      await p.keyboard.press('Escape');  // close the drill-down: the next pages differ only in their hash
       await p.goto(copied, { waitUntil: 'load', timeout: 30000 });
       await shot(p, `filtered-${width}.png`);
       if (await p.$('#changed')) {
         await p.goto(url + '#changed', { waitUntil: 'load', timeout: 30000 });
         await p.evaluate(() => document.getElementById('changed').scrollIntoView());
         await shot(p, `changed-${width}.png`);
+      }
+      if (await p.$('#versions-1')) {  // two versions of one client or proxy, compared like two runs
+        await p.evaluate(() => document.getElementById('versions-1').scrollIntoView());
+        await shot(p, `versions-${width}.png`);
       }
       if (opt.diff) {
         await p.goto(pathToFileURL(resolve(opt.diff)).href, { waitUntil: 'load', timeout: 30000 });

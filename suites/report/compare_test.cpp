@@ -59,7 +59,7 @@ TEST(CompareCells, ClassOrStatusChangesCountTheRestIsUnchanged) {
     // Grouped: the proxy, then its client, then the variant's change.
     EXPECT_NE(text.find("p: 2 changed, 1 unchanged\n  a\n    v1: NO_ROUTE 404 -> works 200\n  b\n    v1: NO_ROUTE 404 -> NO_ROUTE 405\n"),
               std::string::npos) << text;
-    EXPECT_NE(text.find("    only in OLD: root"), std::string::npos) << text;
+    EXPECT_NE(text.find("  gone\n    only before: root"), std::string::npos) << text;
     const std::string md = comparison_markdown(c, "Changed");
     EXPECT_NE(md.find("### p (2 changed, 1 unchanged)"), std::string::npos) << md;
     EXPECT_NE(md.find("- a `v1`: NO_ROUTE 404 → works 200"), std::string::npos) << md;
