@@ -14,11 +14,15 @@ namespace routecheck::cli {
 namespace {
 
 const char* kDiffHelp = R"(usage: routecheck diff OLD.json NEW.json [--out DIR]
+       routecheck diff --versions MATRIX.json [--json]
 Compares two matrix.json reports cell by cell (proxy.client.variant): prints the cells whose verdict class or a
 step's status changed, grouped by proxy and client, with the counts of unchanged cells and of cells only one
 report has. --out DIR also writes DIR/diff.md, DIR/diff.html and DIR/diff.json.
 Exit codes: 0 no cell changed; 1 cells changed (or one report has cells the other lacks); 2 usage error, or a
 file that is missing or not a matrix.json (the message names the file and the JSON pointer).
+--versions MATRIX.json: the same comparison between two versions of one client package and mode, or of one
+launched proxy package, within one report (a merged report of shards too; scripts/merge-reports uses it); --json
+prints them as matrix.json's "versions". Exit 0, or 2 as above.
 )";
 
 // "OLD.json (run of 2026-11-29T08:00:00Z)"
@@ -40,9 +44,27 @@ int cmd_diff(const std::vector<std::string>& argv) {
             files.push_back(argv[i]);
         }
     }
+    Args a(flags, {"--out", "--versions"}, {"--json"});
+    if (a.has("--versions")) {
+        if (!files.empty() || a.has("--out")) throw UsageError("--versions takes one matrix.json and no other file");
+        const std::string file = a.one("--versions");
+        std::vector<VersionPair> pairs;
+        try {
+            pairs = version_pairs_of_matrix_json(read_json_file(file, std::uintmax_t{1} << 30), file);
+        } catch (const FixtureError& e) {
+            throw UsageError(e.what());
+        }
+        if (a.has("--json")) {
+            std::cout << safe_dump(version_pairs_json(pairs), 1) << "\n";
+        } else {
+            for (const auto& v : pairs)
+                std::cout << v.package << " (" << v.kind << "s): " << redact_known(comparison_text(v.cells));
+        }
+        return 0;
+    }
+    if (a.has("--json")) throw UsageError("--json goes with --versions");
     if (files.size() != 2)
         throw UsageError("diff takes two matrix.json files, OLD and NEW (got " + std::to_string(files.size()) + ")");
-    Args a(flags, {"--out"}, {});
     CellComparison c;
     try {
         nlohmann::json old_doc, new_doc;

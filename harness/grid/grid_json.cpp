@@ -1,4 +1,5 @@
 // grids.json, the expected grid tables (fixtures/grids/<proxy>.json) and the judging of rows against them.
+#include <algorithm>
 #include <fstream>
 
 #include "grid/grid.hpp"
@@ -96,6 +97,9 @@ std::string judge_row(const json& row, const json& expected_doc) {
     const json& want = expected_doc[kind][id];
     const json& got = row["observed"];
     if (want == got) return "";
+    // A list: the proxy answers this row one of these ways, depending on a race of its own (claudish: whether its
+    // first event was out before the upstream cut). Each is a real observation; the grid file's notes say why.
+    if (want.is_array() && std::find(want.begin(), want.end(), got) != want.end()) return "";
     return "expected " + safe_dump(want) + ", got " + safe_dump(got) + " — " + row.value("verdict", "") + ": " +
            row.value("detail", "");
 }
@@ -156,7 +160,13 @@ std::vector<std::string> update_grid_expectations(const Fixtures& f, const json&
         if (run == "attached")
             for (const char* kind : {"auth", "health", "stream"})
                 if (old.contains(kind)) doc[kind] = old[kind];
-        for (const auto& r : p["rows"]) doc[r.value("kind", "")][r.value("row", "")] = r["observed"];
+        for (const auto& r : p["rows"]) {
+            const std::string kind = r.value("kind", ""), id = r.value("row", "");
+            // A reviewed list of outcomes (a racy row) is kept while this run's outcome is one of them.
+            const bool listed = old.contains(kind) && old[kind].contains(id) && old[kind][id].is_array() &&
+                                std::find(old[kind][id].begin(), old[kind][id].end(), r["observed"]) != old[kind][id].end();
+            doc[kind][id] = listed ? old[kind][id] : r["observed"];
+        }
         write_whole(file, grid_file_text(doc));
         written.push_back(file.string());
     }

@@ -1,4 +1,5 @@
-// routecheck Node preload: loaded into every launched proxy with NODE_OPTIONS=--require <abs path>.
+// routecheck Node preload: loaded into every launched proxy with NODE_OPTIONS=--require <abs path> (a Bun
+// proxy loads it with `bun --preload <abs path>`: see the Bun.serve part of (d)).
 // CommonJS on purpose: a --require'd CJS file runs before an ESM entry point too, so every patch below is in
 // place before the proxy imports anything.
 //
@@ -261,6 +262,26 @@ function wrapEmit(proto) {
 }
 wrapEmit(http.Server.prototype);
 if (https.Server.prototype.emit !== http.Server.prototype.emit) wrapEmit(https.Server.prototype);
+
+// (d) under Bun (`bun --preload preload.cjs`): a proxy served by Bun.serve never emits 'request' on an
+// http.Server, so its fetch handler is wrapped instead; (b) too: a Bun.serve without a hostname (or an any-host
+// one) listens on 127.0.0.1 only.
+if (typeof Bun !== 'undefined' && typeof Bun.serve === 'function') {
+  const originalServe = Bun.serve;
+  Bun.serve = function routecheckServe(options, ...rest) {
+    if (!options || typeof options !== 'object') return originalServe.call(this, options, ...rest);
+    const next = { ...options };
+    if (next.hostname === undefined || ANY_HOSTS.has(String(next.hostname))) next.hostname = LOOPBACK;
+    if (typeof options.fetch === 'function') {
+      const handler = options.fetch;
+      next.fetch = function routecheckBunFetch(req, server) {
+        const store = { step: req.headers.get(STEP_HEADER) || undefined, fault: req.headers.get(FAULT_HEADER) || undefined };
+        return als.run(store, () => handler.call(this, req, server));
+      };
+    }
+    return originalServe.call(this, next, ...rest);
+  };
+}
 
 // ESM `import { request } from 'node:http'` reads named exports from a snapshot; refresh it.
 require('node:module').syncBuiltinESMExports();

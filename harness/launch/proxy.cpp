@@ -114,6 +114,7 @@ std::string node_options_require(const std::filesystem::path& preload) {
 
 std::filesystem::path check_installed(const ProxyProfile& profile, const std::filesystem::path& install_root) {
     const std::string who = "proxy '" + profile.id + "' (" + profile.file.string() + ")";
+    if (profile.npm_dir.empty() && profile.package) return check_package_installed(profile, install_root);
     if (profile.npm_dir.empty()) throw LaunchError(who + " has no npm.dir to launch from");
     std::error_code ec;
     std::filesystem::path dir = std::filesystem::absolute(install_root / profile.npm_dir, ec).lexically_normal();
@@ -137,6 +138,18 @@ std::filesystem::path check_installed(const ProxyProfile& profile, const std::fi
     return dir;
 }
 
+std::filesystem::path check_package_installed(const ProxyProfile& profile, const std::filesystem::path& install_root) {
+    const auto& pkg = *profile.package;
+    std::error_code ec;
+    const std::filesystem::path dir = std::filesystem::absolute(install_root / pkg.dir, ec).lexically_normal();
+    if (!std::filesystem::exists(dir / pkg.installed)) {
+        throw LaunchError("proxy '" + profile.id + "' (" + profile.file.string() + "): " + pkg.registry + " package " +
+                          pkg.name + "@" + pkg.version + " is not installed (missing " + (dir / pkg.installed).string() +
+                          "); run scripts/setup " + profile.id);
+    }
+    return dir;
+}
+
 ProxyInstance::ProxyInstance(const ProxyProfile& profile, ProxySettings settings)
     : id_(profile.id), profile_file_(profile.file), settings_(std::move(settings)), profile_(profile) {
     if (!profile.launch) {
@@ -148,7 +161,8 @@ ProxyInstance::ProxyInstance(const ProxyProfile& profile, ProxySettings settings
     // to check, and {install_dir} is the install root itself.
     const bool has_npm = !profile.npm_package.empty() || !profile.npm_dir.empty() || !profile.npm_version.empty();
     install_dir_ = has_npm ? check_installed(profile, settings_.install_root)
-                           : std::filesystem::absolute(settings_.install_root).lexically_normal();
+                   : profile.package ? check_package_installed(profile, settings_.install_root)
+                                     : std::filesystem::absolute(settings_.install_root).lexically_normal();
     if (launch.use_preload && !std::filesystem::exists(settings_.preload))
         throw LaunchError("Node preload not found: " + settings_.preload.string());
     api_key_ = settings_.api_key.value_or(profile.api_key);
@@ -247,7 +261,12 @@ ProcessSpec ProxyInstance::make_spec(const ProxyLaunch& launch) const {
 
 bool ProxyInstance::try_start(const ProxyLaunch& launch, int attempt) {
     port_ = free_loopback_port();
-    vars_ = {{"port", std::to_string(port_)},       {"upstream", settings_.upstream_url},
+    // A second free port for a proxy that also opens a port of its own besides the one clients use
+    // (claude-code-router 3: its web UI beside the gateway).
+    int aux_port = free_loopback_port();
+    for (int i = 0; aux_port == port_ && i < 8; ++i) aux_port = free_loopback_port();
+    vars_ = {{"port", std::to_string(port_)},       {"aux_port", std::to_string(aux_port)},
+             {"upstream", settings_.upstream_url},
              {"home", home_.string()},              {"state_dir", state_dir_.string()},
              {"install_dir", install_dir_.string()}, {"api_key", api_key_},
              {"preload", settings_.preload.string()}};
@@ -300,7 +319,55 @@ bool ProxyInstance::try_start(const ProxyLaunch& launch, int attempt) {
                           " (only 127.0.0.1 is allowed; is the preload active? launch.use_preload=" +
                           (launch.use_preload ? "true" : "false") + ")\n" + log_tail(20));
     }
+    run_after_ready(launch);
     return true;
+}
+
+void ProxyInstance::run_after_ready(const ProxyLaunch& launch) {
+    const auto start = std::chrono::steady_clock::now();
+    for (std::size_t i = 0; i < launch.after_ready.size(); ++i) {
+        const SetupRequest& r = launch.after_ready[i];
+        const std::string at = "/launch/after_ready/" + std::to_string(i);
+        const std::string path = render(r.path, vars_, where(profile_file_, at + "/path"));
+        std::map<std::string, std::string> headers;
+        for (const auto& [k, v] : r.headers)
+            headers[k] = render(v, vars_, where(profile_file_, at + "/headers/" + json_pointer_escape(k)));
+        std::string body;
+        if (!r.body.is_null()) {
+            body = render_json(r.body, vars_, where(profile_file_, at + "/body")).dump();
+            if (!headers.count("content-type")) headers["content-type"] = "application/json";
+        }
+        if (!settings_.ready_step.empty()) headers["x-routecheck-step"] = settings_.ready_step;
+        const SetupAnswer a = send_setup_request(port_, r.method, path, headers, body, std::chrono::milliseconds(10000));
+        const bool ok = r.expect_status != 0 ? a.status == r.expect_status : a.status >= 200 && a.status < 300;
+        if (!ok) {
+            child_->stop(settings_.stop_grace);
+            redact_file(log_path_, secrets());
+            const std::string got = a.status == 0 ? "no answer (" + a.error + ")"
+                                                  : "status " + std::to_string(a.status) + ": " + a.body.substr(0, 400);
+            throw LaunchError(redact_text("proxy '" + id_ + "' (" + where(profile_file_, at) + "): setup request " +
+                                              r.method + " " + path + " got " + got + "\n" + log_tail(20),
+                                          secrets()));
+        }
+    }
+    if (launch.ready_status != 0) {
+        // Some proxies answer their health endpoint at once but serve only after the setup took effect
+        // (better-ccflare: 503 until its usage worker runs and an account is routable).
+        ReadyOptions again;
+        again.path = launch.ready_path.empty() ? "/" : launch.ready_path;
+        again.deadline = settings_.ready_deadline.value_or(std::chrono::milliseconds(launch.ready_timeout_ms));
+        again.want_status = launch.ready_status;
+        if (!settings_.ready_step.empty()) again.headers["x-routecheck-step"] = settings_.ready_step;
+        try {
+            ready_status_ = wait_ready(port_, *child_, again).status;
+        } catch (const LaunchError& e) {
+            child_->stop(settings_.stop_grace);
+            redact_file(log_path_, secrets());
+            throw LaunchError(redact_text("proxy '" + id_ + "' did not report ready after its setup: " + e.what(), secrets()));
+        }
+    }
+    // Ready means ready to replay: the setup is part of the start.
+    ready_ms_ += std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
 }
 
 }  // namespace routecheck::launch

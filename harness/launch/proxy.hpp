@@ -78,6 +78,7 @@ private:
     void prepare_files(const ProxyLaunch& launch);
     ProcessSpec make_spec(const ProxyLaunch& launch) const;
     bool try_start(const ProxyLaunch& launch, int attempt);  // false: the port was taken, try another
+    void run_after_ready(const ProxyLaunch& launch);         // launch.after_ready; throws LaunchError
 
     std::string id_;
     std::filesystem::path profile_file_;
@@ -103,9 +104,14 @@ private:
 std::vector<std::string> profile_secrets(const ProxyProfile& profile, const TemplateVars& vars,
                                          const std::string& api_key = "");
 
-// Checks that the profile's npm package is installed under `install_root` / npm.dir at the pinned version;
-// throws LaunchError naming the profile, the missing path, and telling the user to run scripts/setup.
+// Checks that the profile's npm package is installed under `install_root` / npm.dir at the pinned version (a
+// profile with a "package" section instead: check_package_installed); returns the install folder. Throws
+// LaunchError naming the profile, the missing path, and telling the user to run scripts/setup.
 std::filesystem::path check_installed(const ProxyProfile& profile, const std::filesystem::path& install_root);
+
+// The same for a profile's "package" section (PyPI venv, Go build): returns install_root / package.dir, or throws
+// LaunchError naming the missing `installed` path and telling the user to run scripts/setup <id>.
+std::filesystem::path check_package_installed(const ProxyProfile& profile, const std::filesystem::path& install_root);
 
 // Rewrites `file` with redact_text() (launch/process.hpp); false if it could not be read or written. Never throws.
 bool redact_file(const std::filesystem::path& file, const std::vector<std::string>& secrets) noexcept;

@@ -224,8 +224,24 @@ Route parse_route(const JsonAt& at) {
     return {m, p, at.boolean_or("fallback", false)};
 }
 
+SetupRequest parse_setup_request(const JsonAt& at) {
+    at.only_keys({"method", "path", "headers", "body", "expect_status", "note"});
+    SetupRequest r;
+    r.method = at.str("method");
+    if (!kMethods.count(r.method)) at.at("method").fail("unknown HTTP method '" + r.method + "'");
+    r.path = at.str("path");
+    if (r.path.empty() || r.path.front() != '/') at.at("path").fail("a request path starts with '/'");
+    r.headers = at.string_map_or_empty("headers");
+    if (at.has("body")) r.body = at.at("body").node();
+    r.expect_status = at.integer_or("expect_status", 0);
+    if (r.expect_status != 0 && (r.expect_status < 100 || r.expect_status > 599))
+        at.at("expect_status").fail("not an HTTP status");
+    return r;
+}
+
 ProxyLaunch parse_launch(const JsonAt& at) {
-    at.only_keys({"command", "env", "files", "redirect_origins", "ready_path", "ready_timeout_ms", "preload", "note"});
+    at.only_keys({"command", "env", "files", "redirect_origins", "ready_path", "ready_timeout_ms", "preload",
+                  "after_ready", "ready_status", "note"});
     ProxyLaunch l;
     l.command = at.strings("command");
     if (l.command.empty()) at.at("command").fail("the launch command is empty");
@@ -242,6 +258,13 @@ ProxyLaunch parse_launch(const JsonAt& at) {
     if (l.ready_timeout_ms <= 0 || l.ready_timeout_ms > 300000)
         at.at("ready_timeout_ms").fail("must be between 1 and 300000");
     l.use_preload = at.boolean_or("preload", true);
+    if (at.has("after_ready")) {
+        JsonAt reqs = at.at("after_ready");
+        reqs.expect_array();
+        for (std::size_t i = 0; i < reqs.size(); ++i) l.after_ready.push_back(parse_setup_request(reqs.at(i)));
+    }
+    l.ready_status = at.integer_or("ready_status", 0);
+    if (l.ready_status != 0 && (l.ready_status < 100 || l.ready_status > 599)) at.at("ready_status").fail("not an HTTP status");
     return l;
 }
 
@@ -251,7 +274,7 @@ ProxyProfile parse_proxy(const nlohmann::json& doc, const fs::path& file) {
     JsonAt root(doc, file.string());
     root.only_keys({"id", "name", "provenance", "source", "npm", "launch", "upstream", "health", "auth",
                     "extra_headers", "extra_headers_by_protocol", "public_headers", "capabilities", "routes",
-                    "behaviour", "notes", "mock", "model_map"});
+                    "behaviour", "notes", "mock", "model_map", "package"});
     ProxyProfile p;
     p.raw = doc;
     p.file = file;
@@ -268,11 +291,26 @@ ProxyProfile parse_proxy(const nlohmann::json& doc, const fs::path& file) {
         p.npm_version = npm.str("version");
         p.npm_dir = npm.str("dir");
     }
+    if (root.has("package")) {
+        if (root.has("npm")) root.at("package").fail("a proxy has either an \"npm\" or a \"package\" section, not both");
+        JsonAt pkg = root.at("package");
+        pkg.only_keys({"registry", "name", "version", "dir", "installed", "note"});
+        ProxyProfile::Package k;
+        k.registry = pkg.str("registry");
+        if (k.registry != "pypi" && k.registry != "go") pkg.at("registry").fail("expected 'pypi' or 'go' (npm packages use the \"npm\" section)");
+        k.name = pkg.str("name");
+        k.version = pkg.str("version");
+        k.dir = pkg.str("dir");
+        k.installed = pkg.str("installed");
+        if (k.dir.empty() || k.dir.front() == '/') pkg.at("dir").fail("a folder relative to the repository");
+        if (k.installed.empty() || k.installed.front() == '/') pkg.at("installed").fail("a path relative to dir");
+        p.package = k;
+    }
     if (root.has("launch")) p.launch = parse_launch(root.at("launch"));
     if (p.provenance == "launched" && !p.launch) root.fail("a launched proxy needs a \"launch\" section");
     if (root.has("upstream")) {
         JsonAt up = root.at("upstream");
-        up.only_keys({"protocols", "redirect", "note"});
+        up.only_keys({"protocols", "redirect", "pass_through", "note"});
         p.upstream_protocols = up.strings_or_empty("protocols");
         p.upstream_redirect = up.boolean_or("redirect", true);
     }

@@ -101,6 +101,17 @@ struct Route {
     bool fallback = false;  // a catch-all that is not an API route (a web UI, static files): never a route match
 };
 
+// One HTTP request the harness sends to a launched proxy once it answers, before any cell: for a proxy whose
+// upstream can only be configured over its own API (better-ccflare adds accounts with POST /api/accounts).
+// Path, header values and string leaves of the body are templates ({upstream}, {api_key}, ...).
+struct SetupRequest {
+    std::string method;
+    std::string path;
+    std::map<std::string, std::string> headers;
+    nlohmann::json body;      // null: no body; sent as JSON otherwise
+    int expect_status = 0;    // 0: any 2xx
+};
+
 struct ProxyLaunch {
     std::vector<std::string> command;
     std::map<std::string, std::string> env;
@@ -109,6 +120,8 @@ struct ProxyLaunch {
     std::string ready_path;
     int ready_timeout_ms = 20000;
     bool use_preload = true;
+    std::vector<SetupRequest> after_ready;  // sent in order once ready; a failure is a launch failure
+    int ready_status = 0;  // with after_ready: then poll ready_path until it answers this status (0: don't)
 };
 
 struct ProxyProfile {
@@ -116,6 +129,14 @@ struct ProxyProfile {
     std::string name;
     std::string provenance;  // launched | source
     std::string npm_package, npm_version, npm_dir;
+    // A proxy installed from another registry by scripts/setup (the "package" section): PyPI into a venv, a Go
+    // module built with `go build`. {install_dir} is `dir`; the proxy counts as installed when `installed`
+    // (relative to dir) exists, which setup creates last.
+    struct Package {
+        std::string registry;   // pypi | go
+        std::string name, version, dir, installed;
+    };
+    std::optional<Package> package;
     std::optional<ProxyLaunch> launch;  // absent for source-only profiles
     std::vector<std::string> upstream_protocols;
     // upstream.redirect: false when the proxy cannot be pointed at the mock upstream (no config, env or preload

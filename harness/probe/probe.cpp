@@ -50,6 +50,19 @@ constexpr const char* kWrongKey = "rc-probe-not-a-key";
 constexpr const char* kProbeBody = R"({"model":"routecheck-probe"})";
 
 bool is_auth(int s) { return s == 401 || s == 403; }
+
+// The key's answer: 401/403, or another error whose body says the key is missing or wrong (LiteLLM answers a
+// request without its key 500 "No api key passed in" and a wrong key 400 "Authentication Error": its behaviour
+// grid, fixtures/grids/litellm.json).
+bool key_answer(const ProbedAnswer& a) {
+    if (is_auth(a.status)) return true;
+    if (a.status < 400 || a.status > 599) return false;
+    std::string body = a.body;
+    std::transform(body.begin(), body.end(), body.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    for (const char* w : {"api key", "api_key", "apikey", "authentication", "unauthorized", "unauthorised", "invalid token"})
+        if (body.find(w) != std::string::npos) return true;
+    return false;
+}
 bool is_2xx(int s) { return s >= 200 && s < 300; }
 
 std::string answer_words(const ProbedAnswer& a) {
@@ -163,6 +176,11 @@ public:
         else if (same_kind(p, c)) {
             pr.state = c.status == 404 ? "absent" : "unknown";
             pr.how = "answers like an unknown path (" + answer_words(p) + ")";
+        } else if (p.status == 405) {
+            // The path is a route for another method (LiteLLM: GET /v1/models/{id} answers a Gemini client's POST
+            // /v1/models/{model}:generateContent with 405): nothing a POST client can use.
+            pr.state = "absent";
+            pr.how = "POST 405: a route for another method (" + ctl + ")";
         } else if (p.status == 400 || p.status == 415 || p.status == 422) {
             pr.state = "route";
             pr.how = "POST with a body that has nothing to generate from: " + answer_words(p) + " (" + ctl + ")";
@@ -206,13 +224,20 @@ public:
         std::string body0 = method == "POST" ? kProbeBody : "";
         ProbedAnswer keyless = send(method, path, body0, {});
         ProbedAnswer bare_v1 = send("GET", std::string("/v1/") + kUnknownLeaf, "", {});
-        if (is_auth(bare.status) || is_auth(bare_v1.status) || is_auth(keyless.status)) r_.auth_seen = true;
+        // A known route that answers with the keys but errs without them checks the key even when its error does
+        // not say so (LiteLLM: GET /models without its key is a bare 500 "Internal Server Error").
+        bool key_matters = false;
+        if (!opt_.api_key.empty() && ref && keyless.status >= 400) {
+            ProbedAnswer keyed = send(method, path, body0, all_keys());
+            key_matters = keyed.status != 0 && keyed.status < 400;
+        }
+        if (key_answer(bare) || key_answer(bare_v1) || key_answer(keyless) || key_matters) r_.auth_seen = true;
         if (!r_.auth_seen) {
             r_.auth_order = "none";
             return;
         }
-        r_.auth_order = is_auth(bare.status)      ? "before-routing"
-                        : is_auth(bare_v1.status) ? "before-routing under /v1"
+        r_.auth_order = key_answer(bare)      ? "before-routing"
+                        : key_answer(bare_v1) ? "before-routing under /v1"
                                                   : "after-routing";
         const std::string& body = body0;
         const ProbedAnswer& none = keyless;
@@ -229,7 +254,8 @@ public:
             if (k.header.empty()) p += (p.find('?') == std::string::npos ? "?key=" : "&key=") + value;
             else h.emplace_back(k.header, k.prefix + value);
             ProbedAnswer a = send(method, p, body, h);
-            bool read = opt_.api_key.empty() ? (a.status != none.status || a.body != none.body) : !is_auth(a.status);
+            bool same_as_none = a.status == none.status && a.body == none.body;
+            bool read = opt_.api_key.empty() ? !same_as_none : !key_answer(a) && !(key_matters && same_as_none);
             if (read) r_.carriers.push_back(k.name);
         }
         r_.carriers_how = opt_.api_key.empty()

@@ -5,7 +5,9 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
+#include <cstring>
 #include <mutex>
 #include <stdexcept>
 
@@ -35,6 +37,8 @@ struct Capture {
     std::size_t keep;
     std::string line_buffer;  // partial SSE line carried between chunks
     std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+    bool websocket = false;   // an upgrade attempt: its answer is the status line, nothing after a 101 is read
+    int status = 0;           // of the response whose headers are being read
 };
 
 void scan_sse(Capture& c, const char* data, std::size_t n) {
@@ -70,8 +74,14 @@ size_t on_header(char* data, size_t size, size_t nmemb, void* user) {
     std::string line(data, size * nmemb);
     if (line.rfind("HTTP/", 0) == 0) {
         c->out->headers.clear();  // a new response (e.g. after 100 Continue)
+        const auto sp = line.find(' ');
+        c->status = sp == std::string::npos ? 0 : std::atoi(line.c_str() + sp + 1);
         return line.size();
     }
+    // The end of a 101's headers: the upgrade was accepted and the socket now speaks websocket frames, which the
+    // replay does not read. Stop here (curl reports a write error, taken as success below) rather than holding
+    // the socket until the timeout.
+    if (c->websocket && c->status == 101 && (line == "\r\n" || line == "\n")) return 0;
     auto colon = line.find(':');
     if (colon == std::string::npos) return line.size();
     std::string name = line.substr(0, colon);
@@ -113,15 +123,27 @@ HttpResponse HttpClient::send(const HttpRequest& req) {
     curl_easy_reset(h);
     HttpResponse out;
     Capture cap{&out, req.keep_body, {}};
+    cap.websocket = req.websocket;
     curl_slist* hdrs = nullptr;
     for (const auto& [k, v] : req.headers) hdrs = curl_slist_append(hdrs, (k + ": " + v).c_str());
     // libcurl adds "Expect: 100-continue" for large bodies; no real client here sends it.
     hdrs = curl_slist_append(hdrs, "Expect:");
     if (req.websocket) {
-        hdrs = curl_slist_append(hdrs, "Connection: Upgrade");
-        hdrs = curl_slist_append(hdrs, "Upgrade: websocket");
-        hdrs = curl_slist_append(hdrs, "Sec-WebSocket-Version: 13");
-        hdrs = curl_slist_append(hdrs, "Sec-WebSocket-Key: cm91dGVjaGVjay13cy1rZXk=");
+        // The upgrade headers a recorded step does not carry itself: a recording already has connection,
+        // upgrade and sec-websocket-version (its key is random and dropped), and sending them twice makes
+        // "Upgrade: websocket, websocket", which a strict server (uvicorn, LiteLLM) refuses with 426.
+        auto has = [&](const char* name) {
+            return std::any_of(req.headers.begin(), req.headers.end(), [&](const auto& kv) {
+                return kv.first.size() == std::strlen(name) &&
+                       std::equal(kv.first.begin(), kv.first.end(), name, [](char a, char b) {
+                           return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+                       });
+            });
+        };
+        if (!has("connection")) hdrs = curl_slist_append(hdrs, "Connection: Upgrade");
+        if (!has("upgrade")) hdrs = curl_slist_append(hdrs, "Upgrade: websocket");
+        if (!has("sec-websocket-version")) hdrs = curl_slist_append(hdrs, "Sec-WebSocket-Version: 13");
+        if (!has("sec-websocket-key")) hdrs = curl_slist_append(hdrs, "Sec-WebSocket-Key: cm91dGVjaGVjay13cy1rZXk=");
     }
     curl_easy_setopt(h, CURLOPT_URL, req.url.c_str());
     curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, req.method.c_str());
@@ -148,8 +170,9 @@ HttpResponse HttpClient::send(const HttpRequest& req) {
     out.status = static_cast<int>(status);
     out.error = classify(rc);
     if (rc != CURLE_OK) out.error_text = curl_easy_strerror(rc);
-    // A websocket upgrade that succeeded (101) leaves an open socket: the timeout ends it, not an error.
-    if (out.status == 101 && out.error == TransportError::Timeout) {
+    // A websocket upgrade that succeeded (101) leaves an open socket: on_header ends the transfer there (or the
+    // timeout does); neither is an error.
+    if (out.status == 101 && (out.error == TransportError::Timeout || rc == CURLE_WRITE_ERROR)) {
         out.error = TransportError::None;
         out.error_text.clear();
     }

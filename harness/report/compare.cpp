@@ -20,6 +20,7 @@ std::string CellOutcome::text() const {
 std::string status_word(const StepObservation& s) {
     if (s.skipped) return "skip";
     if (s.status) return std::to_string(s.status);
+    if (s.error == TransportError::None) return "no answer";
     return s.error == TransportError::Refused ? "refused" : to_string(s.error);
 }
 
@@ -65,7 +66,7 @@ std::vector<CellOutcome> outcomes_from_matrix_json(const nlohmann::json& doc, co
                 else if (int st = s.integer_or("status", 0)) o.statuses.push_back(std::to_string(st));
                 else {
                     const std::string e = s.str_or("error", "none");
-                    o.statuses.push_back(e == "connection refused" ? "refused" : e);
+                    o.statuses.push_back(e == "connection refused" ? "refused" : e == "none" ? "no answer" : e);
                 }
             }
         }

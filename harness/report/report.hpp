@@ -36,7 +36,7 @@ struct ClientRunInfo {
 struct ProxyRunInfo {
     std::string id, name, provenance;  // provenance: launched | attached | source
     std::string version;
-    std::string package;  // the package it runs, or the repository its source was read from ("" when unknown)
+    std::string package;  // the npm/PyPI/Go package it runs, or the repository its source was read from ("" unknown)
     Provenance known;
     int port = 0;
     double ready_ms = 0;       // mock upstream + proxy start until its health endpoint answered
@@ -95,6 +95,7 @@ std::string index_html(const MatrixReport& report);
 std::string grids_markdown(const MatrixReport& report);
 std::string grids_html(const MatrixReport& report);
 
+
 // The files of a report, in the order write_report writes them (matrix.json last), each as it goes to disk: valid
 // UTF-8 (text/utf8.hpp) with every known secret redacted (text/secrets.hpp).
 std::vector<std::pair<std::string, std::string>> report_files(const MatrixReport& report);
@@ -145,6 +146,13 @@ struct VersionPair {
 // Every pair of consecutive versions (ordered by their numbers) of each package and mode that a run holds twice or
 // more; empty when none.
 std::vector<VersionPair> version_pairs(const MatrixReport& report);
+// The same from the parts of a report: its cells' outcomes, its clients and its proxies.
+std::vector<VersionPair> version_pairs(const std::vector<CellOutcome>& cells, const std::vector<ClientRunInfo>& clients,
+                                       const std::vector<ProxyRunInfo>& proxies);
+// The same from a matrix.json (a merged one of shards, too): FixtureError naming `file` for one that is no report.
+std::vector<VersionPair> version_pairs_of_matrix_json(const nlohmann::json& doc, const std::string& file);
+// matrix.json "versions": [{kind, package, from: {id, version}, to: {id, version}, comparison}].
+nlohmann::json version_pairs_json(const std::vector<VersionPair>& pairs);
 // "1.0.73" < "3.1.1" < "3.10.0": dotted numbers compared part by part; a part that is not a number compares as text.
 bool version_less(const std::string& a, const std::string& b);
 

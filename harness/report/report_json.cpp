@@ -109,7 +109,7 @@ nlohmann::json matrix_json(const MatrixReport& report) {
     j["clients"] = nlohmann::json::array();
     for (const auto& c : report.clients)
         j["clients"].push_back({{"id", c.id}, {"name", c.name}, {"protocol", c.protocol}, {"package", c.package},
-                                {"version", c.version}, {"known", provenance_json(c.known)}});
+                                {"version", c.version}, {"registry", c.registry}, {"known", provenance_json(c.known)}});
     j["recommendations"] = nlohmann::json::array();
     for (const auto& r : report.recommendations)
         j["recommendations"].push_back({{"client", r.rec.client}, {"proxy", r.rec.proxy}, {"found", r.rec.found},
@@ -119,12 +119,7 @@ nlohmann::json matrix_json(const MatrixReport& report) {
                                         {"caveat", r.rec.caveat}});
     j["cells"] = nlohmann::json::array();
     for (const auto& cell : report.cells) j["cells"].push_back(cell_json(cell));
-    j["versions"] = nlohmann::json::array();
-    for (const auto& v : version_pairs(report))
-        j["versions"].push_back({{"kind", v.kind}, {"package", v.package},
-                                 {"from", {{"id", v.from_id}, {"version", v.from_version}}},
-                                 {"to", {{"id", v.to_id}, {"version", v.to_version}}},
-                                 {"comparison", comparison_json(v.cells)}});
+    j["versions"] = version_pairs_json(version_pairs(report));
     j["logs"] = report.logs;
     j["changed_since_previous"] = report.since_previous ? comparison_json(*report.since_previous) : nlohmann::json(nullptr);
     j["previous_note"] = report.previous_note;

@@ -125,7 +125,9 @@ struct ProxyOutcome {
 ProxyOutcome run_launched(const Fixtures& f, const Plan& plan, const ProxyProfile& proxy, const MatrixOptions& opt,
                           int closed_port, std::ostream& log, std::mutex& log_mutex) {
     ProxyOutcome out;
-    out.info = proxy_info(proxy.id, proxy.name, "launched", proxy.npm_version);
+    out.info = proxy_info(proxy.id, proxy.name, "launched",
+                          proxy.package ? proxy.package->version : proxy.npm_version);
+    out.info.package = proxy.package ? proxy.package->name : proxy.npm_package;
     auto say = [&](const std::string& s) {
         std::lock_guard<std::mutex> lock(log_mutex);
         log << "[" << proxy.id << "] " << redact_known(s) << std::endl;

@@ -1,5 +1,6 @@
 #include "run/replay_cells.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <thread>
@@ -65,6 +66,11 @@ namespace {
 // What a client puts in its key header when the proxy takes no key: a placeholder, never a real secret.
 constexpr const char* kPlaceholderKey = "rc-placeholder-key";
 
+constexpr long kWebsocketTimeoutMs = 5000;
+
+// At most this many cells with websocket steps get a thread of their own (the rest join the workers).
+constexpr std::size_t kMaxWaitingCells = 16;
+
 const KeyCarrier& carrier_of(const ReplayTarget& t, const ClientProfile& client) {
     const KeyCarrier* k = t.key_via.empty() ? nullptr : client.carrier(t.key_via);
     return k ? *k : client.key_carriers.front();
@@ -77,7 +83,10 @@ HttpRequest build_request(const ReplayTarget& t, const ClientProfile& client, co
     req.method = step.method;
     req.url = t.send_origin.empty() ? fr.url : t.send_origin + fr.target;
     req.websocket = step.websocket;
-    if (step.websocket) req.timeout_ms = 3000;
+    // An upgrade is answered by its status line (a 101 ends the transfer there, replay.cpp); the timeout only
+    // runs out at a proxy that never answers one (claude-code-router 3 at an unknown path: HUNG). 5 s: a cold
+    // first answer on a loaded machine took 2.5 s here.
+    if (step.websocket) req.timeout_ms = kWebsocketTimeoutMs;
     for (const auto& [k, v] : step.headers) req.headers.emplace_back(k, v);
     for (auto& h : proxy_headers(*t.proxy, client, t.vars)) req.headers.push_back(std::move(h));
     if (t.send_key) {
@@ -92,6 +101,12 @@ HttpRequest build_request(const ReplayTarget& t, const ClientProfile& client, co
     return req;
 }
 
+// Two websocket steps that send the same request (a client's retry of its upgrade).
+bool same_attempt(const Step& a, const Step& b) {
+    return b.websocket && a.method == b.method && a.endpoint == b.endpoint && a.query == b.query &&
+           a.headers == b.headers && a.spends_quota == b.spends_quota;
+}
+
 CellObservation replay_one(HttpClient& http, const ReplayTarget& t, const PlannedCell& pc) {
     CellObservation cell;
     cell.proxy = t.proxy->id;
@@ -102,7 +117,7 @@ CellObservation replay_one(HttpClient& http, const ReplayTarget& t, const Planne
         const KeyCarrier& k = carrier_of(t, *pc.client);
         cell.key_via = k.setting.empty() ? k.header : k.setting;
     }
-    for (const auto& step : pc.client->steps) {
+    auto observe = [&](HttpClient& client, const Step& step) {
         StepObservation o;
         o.step = step.id;
         std::string correlation = cell.id() + "/" + step.id;
@@ -118,10 +133,9 @@ CellObservation replay_one(HttpClient& http, const ReplayTarget& t, const Planne
             o.skip_reason = t.quota_skip_reason.empty()
                                 ? "would spend upstream quota (attach mode sends it only with --allow-quota)"
                                 : t.quota_skip_reason;
-            cell.steps.push_back(std::move(o));
-            continue;
+            return o;
         }
-        HttpResponse resp = http.send(req);
+        HttpResponse resp = client.send(req);
         o.status = resp.status;
         o.error = resp.error;
         o.error_text = resp.error_text;
@@ -133,7 +147,28 @@ CellObservation replay_one(HttpClient& http, const ReplayTarget& t, const Planne
         o.sse_done = resp.sse_done;
         o.ms = resp.total_ms;
         if (t.upstream_for) o.upstream = t.upstream_for(correlation);
-        cell.steps.push_back(std::move(o));
+        return o;
+    };
+    const auto& steps = pc.client->steps;
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+        cell.steps.push_back(observe(http, steps[i]));
+        const StepObservation& last = cell.steps.back();
+        if (!steps[i].websocket || last.skipped || last.status != 0 || last.error != TransportError::Timeout) continue;
+        // A websocket attempt the proxy never answered leaves it as it was. The client's next attempts that are
+        // the same request (Codex retries its upgrade up to seven times) are still each sent and observed, but
+        // side by side, so a proxy that hangs on upgrades costs one more timeout per cell, not one per attempt.
+        std::size_t end = i + 1;
+        while (end < steps.size() && same_attempt(steps[i], steps[end])) ++end;
+        std::vector<StepObservation> more(end - i - 1);
+        std::vector<std::thread> senders;
+        for (std::size_t k = i + 1; k < end; ++k)
+            senders.emplace_back([&, k] {
+                HttpClient own;
+                more[k - i - 1] = observe(own, steps[k]);
+            });
+        for (auto& th : senders) th.join();
+        for (auto& o : more) cell.steps.push_back(std::move(o));
+        i = end - 1;
     }
     return cell;
 }
@@ -143,23 +178,39 @@ CellObservation replay_one(HttpClient& http, const ReplayTarget& t, const Planne
 std::vector<CellObservation> replay_cells(const ReplayTarget& target, const std::vector<PlannedCell>& cells) {
     http_global_init();
     std::vector<CellObservation> out(cells.size());
+    auto replay_guarded = [&](HttpClient& http, std::size_t i) {
+        try {
+            out[i] = replay_one(http, target, cells[i]);
+        } catch (const std::exception& e) {
+            // A bad join (e.g. an invalid URL) fails this cell with its reason, never the run.
+            out[i].proxy = target.proxy->id;
+            out[i].client = cells[i].client->id;
+            out[i].variant = cells[i].variant->id;
+            out[i].error = std::string("cannot replay: ") + e.what();
+        }
+    };
+    // Cells with websocket attempts (Codex tries a websocket up to seven times before it posts) mostly wait: a
+    // proxy that never answers an upgrade (claude-code-router 3 at an unknown path) holds each attempt for the
+    // whole websocket timeout. They get threads of their own, so such waits overlap each other and never hold up
+    // the other cells; the steps of one cell still go one after another, as the client sends them.
+    std::vector<std::size_t> waiting, others;
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+        const auto& steps = cells[i].client->steps;
+        const bool ws = std::any_of(steps.begin(), steps.end(), [](const Step& s) { return s.websocket; });
+        (ws && waiting.size() < kMaxWaitingCells ? waiting : others).push_back(i);
+    }
     std::atomic<std::size_t> next{0};
     auto worker = [&] {
         HttpClient http;
-        for (std::size_t i = next++; i < cells.size(); i = next++) {
-            try {
-                out[i] = replay_one(http, target, cells[i]);
-            } catch (const std::exception& e) {
-                // A bad join (e.g. an invalid URL) fails this cell with its reason, never the run.
-                out[i].proxy = target.proxy->id;
-                out[i].client = cells[i].client->id;
-                out[i].variant = cells[i].variant->id;
-                out[i].error = std::string("cannot replay: ") + e.what();
-            }
-        }
+        for (std::size_t k = next++; k < others.size(); k = next++) replay_guarded(http, others[k]);
     };
-    int jobs = std::max(1, std::min<int>(target.jobs, static_cast<int>(cells.size())));
     std::vector<std::thread> threads;
+    for (std::size_t i : waiting)
+        threads.emplace_back([&, i] {
+            HttpClient http;
+            replay_guarded(http, i);
+        });
+    int jobs = std::max(1, std::min<int>(target.jobs, static_cast<int>(others.size())));
     for (int i = 1; i < jobs; ++i) threads.emplace_back(worker);
     worker();
     for (auto& th : threads) th.join();

@@ -65,7 +65,7 @@ public:
             // The slow path, only for a cell that did not pass: the proxy's own error, or why nothing is there.
             const nlohmann::json m = whole_matrix();
             ASSERT_TRUE(m.is_object()) << "no readable matrix.json at '" << matrix_path()
-                                       << "' (set ROUTECHECK_MATRIX_JSON; ctest runs the fixture test matrix.run first)";
+                                       << "' (set ROUTECHECK_MATRIX_JSON; ctest runs the fixture test matrix.run.<proxy> first)";
             for (const auto& p : m["proxies"])
                 if (p["id"] == proxy_ && !p["error"].get<std::string>().empty())
                     FAIL() << proxy_ << " could not be run: " << p["error"].get<std::string>() << "\n"

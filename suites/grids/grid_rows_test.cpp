@@ -39,7 +39,7 @@ public:
     void TestBody() override {
         json grids = read_grids();
         ASSERT_TRUE(grids.is_object()) << "no readable grids.json at '" << grids_path()
-                                       << "' (set ROUTECHECK_GRIDS_JSON; ctest runs the fixture test matrix.run first)";
+                                       << "' (set ROUTECHECK_GRIDS_JSON; ctest runs the fixture test matrix.run.<proxy> first)";
         for (const auto& p : grids["proxies"]) {
             for (const auto& r : p["rows"]) {
                 if (r.value("name", "") != name_) continue;

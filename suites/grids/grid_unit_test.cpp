@@ -132,6 +132,11 @@ TEST(GridJudge, RowAgainstExpected) {
     EXPECT_EQ(judge_row(row, {{"auth", {{"no-key.known", {{"status", 401}}}}}}), "");
     EXPECT_NE(judge_row(row, {{"auth", {{"no-key.known", {{"status", 404}}}}}}).find("expected"), std::string::npos);
     EXPECT_NE(judge_row(row, nullptr).find("no expected row"), std::string::npos);
+    // A racy row lists every outcome seen: any of them passes, anything else does not.
+    nlohmann::json either = {{"auth", {{"no-key.known", nlohmann::json::array({{{"status", 400}}, {{"status", 401}}})}}}};
+    EXPECT_EQ(judge_row(row, either), "");
+    nlohmann::json neither = {{"auth", {{"no-key.known", nlohmann::json::array({{{"status", 400}}, {{"status", 500}}})}}}};
+    EXPECT_NE(judge_row(row, neither).find("expected"), std::string::npos);
 }
 
 }  // namespace

@@ -131,6 +131,88 @@ TEST_F(ProxyLaunchTest, RendersFilesAndEnvAndServes) {
     (void)home;
 }
 
+TEST_F(ProxyLaunchTest, AfterReadyRequestsAreRenderedAndReadyStatusWaitsForThem) {
+    FakeInstall fake;
+    ProxyProfile p = fake.profile("setup");
+    SetupRequest r;
+    r.method = "POST";
+    r.path = "/api/setup";
+    r.body = {{"endpoint", "{upstream}"}, {"ui_port", "{aux_port}"}};
+    p.launch->after_ready = {r};
+    p.launch->ready_status = 200;
+    ProxyInstance proxy(p, fake.settings());
+    // The harness counts the setup as part of the start: the proxy reports healthy by the time it is ready.
+    EXPECT_EQ(proxy.ready_status(), 200);
+    httplib::Client c("127.0.0.1", proxy.port());
+    auto state = c.Get("/setup-state");
+    ASSERT_TRUE(state);
+    const auto body = nlohmann::json::parse(state->body);
+    EXPECT_EQ(body["endpoint"], "http://127.0.0.1:9");
+    EXPECT_EQ(body["ui_port"], proxy.vars().at("aux_port"));
+    EXPECT_NE(body["ui_port"], std::to_string(proxy.port()));
+    auto health = c.Get("/health");
+    ASSERT_TRUE(health);
+    EXPECT_EQ(health->status, 200);
+}
+
+TEST_F(ProxyLaunchTest, FailedAfterReadyRequestIsALaunchErrorNamingItsPointer) {
+    FakeInstall fake;
+    ProxyProfile p = fake.profile("setup");
+    SetupRequest r;
+    r.method = "POST";
+    r.path = "/api/not-there";
+    p.launch->after_ready = {r};
+    try {
+        ProxyInstance proxy(p, fake.settings());
+        FAIL() << "a setup request answered 404 and the launch went on";
+    } catch (const LaunchError& e) {
+        const std::string msg = e.what();
+        EXPECT_NE(msg.find("/launch/after_ready/0"), std::string::npos) << msg;
+        EXPECT_NE(msg.find("POST /api/not-there"), std::string::npos) << msg;
+        EXPECT_NE(msg.find("status 404"), std::string::npos) << msg;
+    }
+}
+
+TEST_F(ProxyLaunchTest, ReadyStatusThatNeverComesFailsAtTheDeadline) {
+    FakeInstall fake;
+    ProxyProfile p = fake.profile("setup");  // no after_ready: /health stays 503
+    p.launch->ready_status = 200;
+    auto s = fake.settings();
+    s.ready_deadline = 6000ms;  // room for a slow node start on a loaded machine; /health answers 503 well before
+    const auto t0 = std::chrono::steady_clock::now();
+    try {
+        ProxyInstance proxy(p, s);
+        FAIL() << "a proxy that never answered 200 was called ready";
+    } catch (const LaunchError& e) {
+        EXPECT_NE(std::string(e.what()).find("waiting for 200"), std::string::npos) << e.what();
+    }
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, 15s);
+}
+
+TEST(ProxyInstall, MissingPackageSectionInstallNamesPathAndSetup) {
+    ProxyProfile p;
+    p.id = "py-proxy";
+    p.provenance = "launched";
+    p.file = "fixtures/proxies/py-proxy.json";
+    p.package = ProxyProfile::Package{"pypi", "some-proxy[extra]", "1.2.3", "python/proxies/py-proxy", ".venv/bin/some-proxy"};
+    ProxyLaunch l;
+    l.command = {"{install_dir}/.venv/bin/some-proxy"};
+    p.launch = l;
+    TempDir root("rc-pkg-");
+    try {
+        check_package_installed(p, root.path());
+        FAIL() << "an uninstalled package passed the check";
+    } catch (const LaunchError& e) {
+        const std::string msg = e.what();
+        EXPECT_NE(msg.find("pypi package some-proxy[extra]@1.2.3 is not installed"), std::string::npos) << msg;
+        EXPECT_NE(msg.find("python/proxies/py-proxy/.venv/bin/some-proxy"), std::string::npos) << msg;
+        EXPECT_NE(msg.find("scripts/setup py-proxy"), std::string::npos) << msg;
+    }
+    std::filesystem::create_directories(root.path() / "python/proxies/py-proxy/.venv/bin");
+    std::ofstream(root.path() / "python/proxies/py-proxy/.venv/bin/some-proxy") << "#!/bin/sh\n";
+    EXPECT_EQ(check_package_installed(p, root.path()), root.path() / "python/proxies/py-proxy");
+}
+
 TEST_F(ProxyLaunchTest, TempDirsRemovedUnlessKept) {
     FakeInstall fake;
     std::filesystem::path home;

@@ -69,6 +69,12 @@ class ProbeLaunched : public testing::TestWithParam<std::string> {};
 TEST_P(ProbeLaunched, LearnsTheHandWrittenContractAndBillsNothing) {
     fs::path file = kRepo / "fixtures/proxies" / (GetParam() + ".json");
     ProxyProfile hand = parse_proxy(read_json_file(file), file);
+    // A proxy that forwards every path under its prefix to the upstream as it is (better-ccflare) answers a path
+    // it lacks with the upstream's own 404: nothing a probe sees tells its routes from its misses, and every probe
+    // request reaches the upstream by design. Its profile says so ("upstream": {"pass_through": true}).
+    if (hand.raw.contains("upstream") && hand.raw["upstream"].value("pass_through", false))
+        GTEST_SKIP() << hand.id << " passes every path under its prefix through to the upstream: a probe cannot learn "
+                     << "its routes (" << hand.raw["upstream"].value("note", "") << ")";
     try {
         launch::check_installed(hand, kRepo);
     } catch (const std::exception& e) {
@@ -113,9 +119,16 @@ TEST_P(ProbeLaunched, LearnsTheHandWrittenContractAndBillsNothing) {
     std::vector<std::string> differences;
     for (const auto& r : probe["routes"]) {
         std::string m = r["method"], p = r["path"], state = r["state"];
-        bool listed = false;
-        for (const auto& hr : hand.routes)
-            if (!hr.fallback && route_path_matches(hr.path, p) && (hr.method == "*" || hr.method == m)) listed = true;
+        bool listed = false, under_pass_through = false;
+        for (const auto& hr : hand.routes) {
+            if (hr.fallback || !route_path_matches(hr.path, p) || (hr.method != "*" && hr.method != m)) continue;
+            // A route ending in /** forwards whatever is under it to a provider as it is (LiteLLM's /anthropic/**):
+            // its answer is the provider's, so a probe cannot tell a route there from a miss (as the judge treats
+            // such routes: harness/judge/path.cpp pass_through).
+            bool pass = hr.path.size() >= 3 && hr.path.compare(hr.path.size() - 3, 3, "/**") == 0;
+            (pass ? under_pass_through : listed) = true;
+        }
+        if (under_pass_through && !listed) continue;
         hand_routes += listed;
         found += listed && state == "route";
         if (listed != (state == "route"))
@@ -135,8 +148,16 @@ TEST_P(ProbeLaunched, LearnsTheHandWrittenContractAndBillsNothing) {
     else EXPECT_EQ(probe["auth"]["seen"], false) << report;
     // Auth order, as the hand-checked auth grid (fixtures/grids/<proxy>.json) observed it without a key.
     json grid = read_json_file(kRepo / "fixtures/grids" / (hand.id + ".json"));
-    auto denied = [&](const char* row) {
-        return grid["auth"].contains(row) && (grid["auth"][row]["status"] == 401 || grid["auth"][row]["status"] == 403);
+    // Denied: 401/403, or any error where the right key gets an answer (LiteLLM: 500 without its key, 200 with it).
+    auto status_of = [&](const std::string& row) {
+        const json& r = grid["auth"].contains(row) ? grid["auth"][row] : json();
+        const json& one = r.is_array() && !r.empty() ? r[0] : r;
+        return one.is_object() ? one.value("status", 0) : 0;
+    };
+    auto denied = [&](const std::string& row) {
+        int s = status_of(row);
+        int keyed = status_of("right-key.authorization." + row.substr(row.find('.') + 1));
+        return s == 401 || s == 403 || (s >= 400 && keyed > 0 && keyed < 400);
     };
     std::string want = denied("no-key.unknown-outside") ? "before-routing"
                        : denied("no-key.unknown-prefix") ? "before-routing under /v1"

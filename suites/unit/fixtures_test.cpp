@@ -122,6 +122,13 @@ std::string client_with(const std::string& from, const std::string& to) {
     return s;
 }
 
+// A launched proxy profile with `section` (ending in a comma) before "launch" and `launch_extra` inside it.
+std::string launched_with(const std::string& section, const std::string& launch_extra = "") {
+    return R"({"id":"p1","name":"P","provenance":"launched",)" + section +
+           R"("launch":{"command":["x"],"ready_path":"/h")" + launch_extra +
+           R"(},"health":{"path":"/h"},"capabilities":[],"routes":[{"method":"GET","path":"/h"}]})";
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Table, BadFixture,
     testing::Values(
@@ -223,6 +230,23 @@ INSTANTIATE_TEST_SUITE_P(
                 R"({"proxy":"p1","provenance":"predicted","configurations":{},"rows":[]})", "p1.json", "/provenance"},
         BadCase{"expected table for unknown proxy", "expected/p9.json", R"({"proxy":"p9","cells":{}})", "p9.json",
                 "/proxy"},
+        BadCase{"package from an unknown registry", "proxies/p1.json", launched_with(R"("package":{"registry":"cargo",
+                    "name":"x","version":"1","dir":"rust/x","installed":"bin/x"},)"),
+                "p1.json", "/package/registry"},
+        BadCase{"package dir not relative", "proxies/p1.json", launched_with(R"("package":{"registry":"pypi",
+                    "name":"x","version":"1","dir":"/opt/x","installed":".venv/bin/x"},)"),
+                "p1.json", "/package/dir"},
+        BadCase{"both npm and package", "proxies/p1.json", launched_with(R"("npm":{"package":"x","version":"1","dir":"npm/x"},
+                    "package":{"registry":"go","name":"x","version":"1","dir":"go/x","installed":"bin/x"},)"),
+                "p1.json", "/package"},
+        BadCase{"after_ready request with a bad method", "proxies/p1.json",
+                launched_with("", R"(,"after_ready":[{"method":"SEND","path":"/api/accounts"}])"), "p1.json",
+                "/launch/after_ready/0/method"},
+        BadCase{"after_ready path without slash", "proxies/p1.json",
+                launched_with("", R"(,"after_ready":[{"method":"POST","path":"api/accounts"}])"), "p1.json",
+                "/launch/after_ready/0/path"},
+        BadCase{"ready_status out of range", "proxies/p1.json", launched_with("", R"(,"ready_status":2000)"), "p1.json",
+                "/launch/ready_status"},
         // Issue 21.5: every field of the behaviour contract and the auth section has its type checked.
         BadCase{"behaviour status as string", "proxies/p1.json", proxy_behaving(R"({"options_status":"200"})"),
                 "p1.json", "/behaviour/options_status"},
@@ -262,6 +286,11 @@ INSTANTIATE_TEST_SUITE_P(
                 "grids/p1.json", "/auth/no-key.known/status"},
         BadCase{"grid row unknown field", "grids/p1.json", R"({"proxy":"p1","auth":{"no-key.known":{"stauts":401}}})",
                 "grids/p1.json", "/auth/no-key.known/stauts"},
+        BadCase{"grid row outcome list empty", "grids/p1.json", R"({"proxy":"p1","stream":{"openai.cut":[]}})",
+                "grids/p1.json", "/stream/openai.cut"},
+        BadCase{"grid row outcome with a bad status", "grids/p1.json",
+                R"({"proxy":"p1","stream":{"openai.cut":[{"status":400},{"status":"200"}]}})", "grids/p1.json",
+                "/stream/openai.cut/1/status"},
         BadCase{"grid rows not an object", "grids/p1.json", R"({"proxy":"p1","stream":[]})", "grids/p1.json", "/stream"},
         BadCase{"grid file names another proxy", "grids/p1.json", R"({"proxy":"p2"})", "grids/p1.json", "/proxy"},
         BadCase{"grid file for unknown proxy", "grids/p9.json", R"({"proxy":"p9"})", "grids/p9.json", "/proxy"}),
