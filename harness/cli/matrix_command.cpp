@@ -164,7 +164,18 @@ void print_answer(std::ostream& out, const MatrixReport& report, const FailPolic
     if (!failing.empty()) {
         out << failing.size() << (failing.size() == 1 ? " cell fails" : " cells fail") << " the run (" << policy.text
             << "):\n";
+        // The cells of a proxy that could not run are one line: they all share its reason.
+        std::set<std::string> not_run;
+        for (const auto& p : report.proxies) {
+            if (p.error.empty()) continue;
+            const auto n = std::count_if(failing.begin(), failing.end(), [&](const CellResult* c) { return c->cell.proxy == p.id; });
+            if (n == 0) continue;
+            not_run.insert(p.id);
+            out << "  " << p.id << ".*  " << n << " cells: the proxy could not run: " << one_line(p.error, 160)
+                << " (its log: " << (p.log.empty() ? "none kept" : (dir / p.log).string()) << ")\n";
+        }
         for (const auto* c : failing) {
+            if (not_run.count(c->cell.proxy)) continue;
             out << "  " << c->cell.id() << "  " << to_string(c->diagnosis);
             if (c->verdict == CellVerdict::Fail) out << " (not as expected)";
             if (c->verdict == CellVerdict::NoExpectation) out << " (no expected row)";

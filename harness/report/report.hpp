@@ -151,6 +151,8 @@ std::vector<VersionPair> version_pairs(const std::vector<CellOutcome>& cells, co
                                        const std::vector<ProxyRunInfo>& proxies);
 // The same from a matrix.json (a merged one of shards, too): FixtureError naming `file` for one that is no report.
 std::vector<VersionPair> version_pairs_of_matrix_json(const nlohmann::json& doc, const std::string& file);
+// The heading of a pair in index.html and summary.md: "@google/genai 2.32.0 → 3.3.0 (clients genai-node → genai-node-3)".
+std::string version_pair_title(const VersionPair& v);
 // matrix.json "versions": [{kind, package, from: {id, version}, to: {id, version}, comparison}].
 nlohmann::json version_pairs_json(const std::vector<VersionPair>& pairs);
 // "1.0.73" < "3.1.1" < "3.10.0": dotted numbers compared part by part; a part that is not a number compares as text.

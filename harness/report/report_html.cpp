@@ -217,9 +217,7 @@ std::string index_html(const MatrixReport& report) {
         h << comparison_html(*report.since_previous, "Changed since the last run", "changed");
     int n = 0;
     for (const auto& v : version_pairs(report))
-        h << comparison_html(v.cells, v.package + " " + v.from_version + " → " + v.to_version + " (" + v.kind + "s " +
-                                          v.from_id + " → " + v.to_id + ")",
-                             "versions-" + std::to_string(++n));
+        h << comparison_html(v.cells, version_pair_title(v), "versions-" + std::to_string(++n));
     h << grids_html(report);
     failing_html(h, report);
     legend_html(h);

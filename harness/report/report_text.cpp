@@ -121,8 +121,7 @@ std::string summary_markdown(const MatrixReport& report) {
     if (report.since_previous && report.since_previous->any_change())
         md << comparison_markdown(*report.since_previous, "Changed since the last run");
     for (const auto& v : version_pairs(report))
-        md << comparison_markdown(v.cells, v.package + " " + v.from_version + " → " + v.to_version + " (" + v.kind +
-                                               "s " + v.from_id + " → " + v.to_id + ")");
+        md << comparison_markdown(v.cells, version_pair_title(v));
     md << grids_markdown(report);
     return md.str();
 }

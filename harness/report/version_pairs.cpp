@@ -121,6 +121,11 @@ std::vector<VersionPair> version_pairs_of_matrix_json(const nlohmann::json& doc,
     return version_pairs(cells, clients, proxies);
 }
 
+std::string version_pair_title(const VersionPair& v) {
+    return v.package + " " + v.from_version + " → " + v.to_version + " (" + (v.kind == "proxy" ? "proxies " : "clients ") +
+           v.from_id + " → " + v.to_id + ")";
+}
+
 nlohmann::json version_pairs_json(const std::vector<VersionPair>& pairs) {
     nlohmann::json j = nlohmann::json::array();
     for (const auto& v : pairs)

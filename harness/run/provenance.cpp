@@ -43,10 +43,13 @@ void describe_proxy(ProxyRunInfo& info, const ProxyProfile& proxy, const std::st
     const nlohmann::json source = proxy.raw.is_object() && proxy.raw.contains("source") ? proxy.raw["source"]
                                                                                        : nlohmann::json();
     if (info.provenance == "launched") {
-        if (info.package.empty()) info.package = proxy.npm_package;
-        if (info.version.empty()) info.version = proxy.npm_version;
-        info.known = {"launched", date_of(run_started),
-                      proxy.npm_package.empty() ? "its profile's command" : "npm " + proxy.npm_dir + " (lockfile)"};
+        if (info.package.empty()) info.package = proxy.package ? proxy.package->name : proxy.npm_package;
+        if (info.version.empty()) info.version = proxy.package ? proxy.package->version : proxy.npm_version;
+        std::string how = "its profile's command";
+        if (!proxy.npm_package.empty()) how = "npm " + proxy.npm_dir + " (lockfile)";
+        else if (proxy.package && proxy.package->registry == "pypi") how = "PyPI " + proxy.package->dir + " (hashed requirements)";
+        else if (proxy.package && proxy.package->registry == "go") how = "Go module " + proxy.package->dir + " (go.sum)";
+        info.known = {"launched", date_of(run_started), how};
         return;
     }
     if (info.provenance == "attached") {

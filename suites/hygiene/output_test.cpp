@@ -86,6 +86,18 @@ TEST(TerminalAnswer, NotAsExpectedCellsFailTheRunByDefault) {
     EXPECT_EQ(ok.code, 0) << ok.output;
 }
 
+TEST(TerminalAnswer, AProxyThatCouldNotRunIsOneLineNotOnePerCell) {
+    if (!have_node()) GTEST_SKIP() << "node is not installed";
+    Scratch s;
+    s.add_test_proxy("hyg-crash", "crash");
+    auto r = run_routecheck(s.matrix_args("hyg-crash", {"--variant", "root"}), s.log("run"));
+    ASSERT_TRUE(r.in_time) << r.output;
+    EXPECT_EQ(r.code, 1) << r.output;
+    EXPECT_NE(r.output.find("  hyg-crash.*  2 cells: the proxy could not run: the proxy exited during the run"),
+              std::string::npos) << r.output;
+    EXPECT_EQ(count_lines_starting(r.output, "  hyg-crash.claude-code."), 0) << r.output;
+}
+
 TEST(FilteredRun, RunsTheGridsOfTheSelectedProxiesOnlyWhenAsked) {
     Scratch s;
     auto plain = run_routecheck(predicted_run(s), s.log("plain"));

@@ -60,6 +60,12 @@ TEST(Provenance, ProxiesSayLaunchedPredictedProbedOrObserved) {
     EXPECT_EQ(launched.known.how, "launched");
     EXPECT_EQ(launched.known.when, "2026-11-29");
 
+    ProxyRunInfo litellm;
+    litellm.provenance = "launched";
+    describe_proxy(litellm, *builtin().proxy("litellm"), "2026-11-29T10:00:00Z");
+    EXPECT_EQ(litellm.package, "litellm[proxy]");
+    EXPECT_EQ(litellm.known.detail, "PyPI python/proxies/litellm (hashed requirements)");
+
     ProxyRunInfo source;
     source.provenance = "source";
     describe_proxy(source, *builtin().proxy("antigravity-tools"), "2026-11-29T10:00:00Z");
