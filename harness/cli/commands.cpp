@@ -1,65 +1,20 @@
 #include "cli/commands.hpp"
 #include "model/cases.hpp"
 
-#include <fcntl.h>
-#include <sys/file.h>
-#include <unistd.h>
 
-#include <cerrno>
-#include <cstdlib>
-#include <cstring>
 #include <ctime>
-#include <fstream>
 #include <iostream>
 
 #include "cli/args.hpp"
 #include "cli/locate.hpp"
-#include "cli/expectations.hpp"
 #include "grid/grid.hpp"
 #include "join/join.hpp"
 #include "model/json_access.hpp"
 #include "run/matrix_run.hpp"
-#include "text/secrets.hpp"
 
 namespace routecheck::cli {
 
 namespace fs = std::filesystem;
-
-// Held for a whole matrix run: a second run writing into the same --out would mix two reports and share one
-// run/ folder of logs and temp dirs. flock(2), so the kernel releases it however the holder ends (SIGKILL too).
-class OutDirLock {
-public:
-    explicit OutDirLock(const fs::path& dir) {
-        std::error_code ec;
-        fs::create_directories(dir, ec);
-        const fs::path file = dir / ".routecheck.lock";
-        fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-        if (fd_ < 0)
-            throw UsageError("cannot use --out " + dir.string() + ": " + file.string() + ": " + std::strerror(errno));
-        if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
-            char buf[32] = {};
-            ssize_t n = ::pread(fd_, buf, sizeof buf - 1, 0);
-            std::string holder = n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : "";
-            while (!holder.empty() && (holder.back() == '\n' || holder.back() == ' ')) holder.pop_back();
-            ::close(fd_);
-            throw UsageError("--out " + dir.string() + " is in use by another routecheck run" +
-                             (holder.empty() ? "" : " (pid " + holder + ")") +
-                             ": wait for it to end or choose another --out");
-        }
-        const std::string pid = std::to_string(::getpid()) + "\n";
-        if (::ftruncate(fd_, 0) != 0 || ::pwrite(fd_, pid.data(), pid.size(), 0) < 0) {
-            // Only the message a second run prints would lack the pid: the lock itself holds.
-        }
-    }
-    ~OutDirLock() {
-        if (fd_ >= 0) ::close(fd_);  // releases the lock; the file stays (removing it would race a new holder)
-    }
-    OutDirLock(const OutDirLock&) = delete;
-    OutDirLock& operator=(const OutDirLock&) = delete;
-
-private:
-    int fd_ = -1;
-};
 
 Fixtures load_with(const std::vector<std::string>& extra_dirs, bool allow_override) {
     std::vector<fs::path> roots = {builtin_fixtures()};
@@ -98,8 +53,6 @@ const ClientProfile& require_client(const Fixtures& f, const std::string& id) {
     throw UsageError("unknown client '" + id + "' (known:" + known + ")");
 }
 
-namespace {
-
 // plan_matrix, with an unknown id or an empty selection reported as a usage error (exit 2).
 Plan plan_or_usage(const Fixtures& f, const MatrixOptions& opt) {
     try {
@@ -108,7 +61,6 @@ Plan plan_or_usage(const Fixtures& f, const MatrixOptions& opt) {
         throw UsageError(e.what());
     }
 }
-
 
 int cmd_help(const std::string& text) {
     std::cout << text;
@@ -120,8 +72,6 @@ bool wants_help(const std::vector<std::string>& args) {
         if (a == "--help" || a == "-h") return true;
     return false;
 }
-
-}  // namespace
 
 int cmd_paths(const std::vector<std::string>& argv) {
     if (wants_help(argv))
@@ -195,105 +145,6 @@ int cmd_validate(const std::vector<std::string>& argv) {
     return problems ? 2 : 0;
 }
 
-int cmd_matrix(const std::vector<std::string>& argv) {
-    if (wants_help(argv))
-        return cmd_help(R"(usage: routecheck matrix [flags]
-Starts a mock upstream and each launched proxy once, replays every client profile at every Base URL variant,
-judges each cell against the expected tables and writes DIR/{matrix.json,summary.md,junit.xml,index.html}.
-
-  --out DIR                 report folder (default: routecheck-report)
-  --proxy ID, --client ID, --variant ID   select (repeatable; default: all)
-  --attach ID=URL           run against a proxy that is already running (no mock upstream, no launch)
-  --api-key K               the running proxy's key (attach mode; without it no key is sent)
-  --key-setting NAME        attach mode: send the key the way this client setting does (e.g.
-                            ANTHROPIC_AUTH_TOKEN, or a header name); default: each client's first
-  --allow-quota             also send steps that reach the proxy's upstream model, in attach mode and for a
-                            launched proxy whose profile says "upstream": {"redirect": false}
-  --update-expectations     rewrite fixtures/expected/<proxy>.json from this run (review the diff)
-  --keep-artifacts          keep the temp HOMEs and proxy logs
-  --jobs N                  cells replayed at once per proxy (default 2)
-  --deadline SECONDS        the whole run ends by then: cells and grid rows not run say so, the report is
-                            marked incomplete (exit 1); default 120 + 0.5 per cell of one proxy + 30
-                            with grids
-  --request-timeout SECONDS a step's whole answer (default 15); 3 steps in a row without an answer in time
-                            mean the proxy stopped answering: its remaining cells are not run
-  --progress                print cells done / total per proxy while the run goes (default: when stderr is a
-                            terminal, one line rewritten in place)
-  --no-fail                 exit 0 when the run completes even if cells are not as expected
-  --no-grids                skip the behaviour grids (auth, health, streaming; grids.json)
-  --fixtures DIR, --override
-If $GITHUB_STEP_SUMMARY is set, summary.md is appended to it.
-Exit codes: 0 every cell as expected; 1 a cell not as expected (or without expectation), or a proxy that could
-not run; 2 usage or fixture error, or an --out folder another run is writing to (nothing was run).
-)");
-    Args a(argv, {"--out", "--proxy", "--client", "--variant", "--attach", "--api-key", "--key-setting", "--jobs",
-                  "--deadline", "--request-timeout", "--fixtures"},
-           {"--allow-quota", "--update-expectations", "--keep-artifacts", "--no-fail", "--no-grids", "--override",
-            "--progress"});
-    Fixtures f = load_with(a.all("--fixtures"), a.has("--override"));
-    MatrixOptions opt;
-    opt.proxies = a.all("--proxy");
-    opt.clients = a.all("--client");
-    opt.variants = a.all("--variant");
-    for (const auto& at : a.all("--attach")) {
-        auto eq = at.find('=');
-        if (eq == std::string::npos || eq == 0) throw UsageError("--attach takes ID=URL, not '" + at + "'");
-        opt.attach.emplace_back(at.substr(0, eq), at.substr(eq + 1));
-    }
-    opt.api_key = a.one_or("--api-key", "");
-    remember_secret(opt.api_key);  // from here on, no file or message of this run shows it
-    opt.key_via = a.one_or("--key-setting", "");
-    opt.allow_quota = a.has("--allow-quota");
-    opt.keep_artifacts = a.has("--keep-artifacts");
-    opt.grids = !a.has("--no-grids");
-    opt.jobs = a.integer_or("--jobs", 2, 1, 64);
-    opt.deadline = std::chrono::seconds(a.integer_or("--deadline", 0, 1, 7 * 24 * 3600));
-    opt.request_timeout_ms = 1000L * a.integer_or("--request-timeout", 15, 1, 3600);
-    opt.progress_in_place = ::isatty(STDERR_FILENO) == 1;
-    opt.progress = a.has("--progress") || opt.progress_in_place;
-    opt.preload = preload_script();
-    fs::path out = a.one_or("--out", "routecheck-report");
-    opt.run_dir = out / "run";
-    Plan plan = plan_or_usage(f, opt);
-    OutDirLock lock(out);
-    std::cerr << "routecheck: " << plan.proxies.size() << " proxies x " << plan.clients.size() << " clients x "
-              << plan.variants.size() << " variants = " << plan.cell_count() << " cells; deadline "
-              << (opt.deadline.count() > 0 ? opt.deadline : default_deadline(plan, opt.grids)).count() << " s\n";
-    MatrixReport report = run_matrix(f, plan, opt, std::cerr);
-    try {
-        write_report(report, out);
-    } catch (const ReportWriteError& e) {
-        // Not a usage error (exit 2 means nothing ran): the run happened, its report could not be kept.
-        std::cerr << "routecheck: error: " << redact_known(e.what()) << "\nroutecheck: no report was written to "
-                  << out.string() << " (a previous report there is left as it was)\n";
-        return 1;
-    }
-    if (const char* gh = std::getenv("GITHUB_STEP_SUMMARY"); gh && *gh) {
-        std::ofstream summary(gh, std::ios::app);
-        summary << redact_known(summary_markdown(report));
-    }
-    Counts c = count_cells(report.cells);
-    std::cerr << "routecheck: " << report.cells.size() << " cells: " << c.pass << " as expected, " << c.fail
-              << " not as expected, " << c.no_expectation << " without expectation, " << c.skipped << " skipped, "
-              << c.prediction << " predicted; report in " << out.string() << "\n";
-    for (const auto& e : report.errors) std::cerr << "routecheck: error: " << redact_known(e) << "\n";
-    if (report.grids.is_object()) {
-        int pass = 0, fail = 0;
-        for (const auto& p : report.grids["proxies"]) {
-            pass += p.value("pass", 0);
-            fail += p.value("fail", 0);
-        }
-        std::cerr << "routecheck: behaviour grids: " << pass << " rows as expected, " << fail
-                  << " not (ctest -L grids judges them; see grids.json)\n";
-    }
-    if (a.has("--update-expectations")) {
-        for (const auto& file : update_expectations(f, report)) std::cerr << "routecheck: wrote " << file << "\n";
-        return report.errors.empty() ? 0 : 1;
-    }
-    if (a.has("--no-fail")) return report.errors.empty() ? 0 : 1;
-    return (c.fail || c.no_expectation || !report.errors.empty()) ? 1 : 0;
-}
-
 std::string today_utc() {
     std::time_t t = std::time(nullptr);
     char buf[16];
@@ -309,7 +160,8 @@ int dispatch(const std::string& command, const std::vector<std::string>& args) {
     if (command == "validate") return cmd_validate(args);
     if (command == "doctor") return cmd_doctor(args);
     if (command == "probe") return cmd_probe(args);
-    throw UsageError("unknown command '" + command + "' (matrix, paths, doctor, probe, list-cells, list-grid-rows, validate)");
+    if (command == "diff") return cmd_diff(args);
+    throw UsageError("unknown command '" + command + "' (matrix, diff, paths, doctor, probe, list-cells, list-grid-rows, validate)");
 }
 
 }  // namespace routecheck::cli

@@ -12,6 +12,7 @@
 #include "cli/commands.hpp"
 #include "launch/process.hpp"
 #include "model/json_access.hpp"
+#include "model/version.hpp"
 #include "text/secrets.hpp"
 
 namespace {
@@ -20,6 +21,7 @@ const char* kUsage = R"(usage: routecheck <command> [flags]
 
 commands:
   matrix     run the compatibility matrix and write the report
+  diff       compare two matrix.json reports: the cells whose verdict or status changed
   paths      print the request lines a client builds from a Base URL
   doctor     diagnose a client + Base URL against a proxy (a running one, or a profile)
   probe      learn what a running proxy serves, with requests no upstream bills (--save: a profile)
@@ -33,7 +35,8 @@ common flags:
   --help           this text; `routecheck <command> --help` for the command's flags
   --version
 
-exit codes: 0 all cells as expected, 1 some cell not as expected, 2 usage or fixture error
+exit codes: 0 all cells as expected (diff: nothing changed), 1 some cell not as expected (diff: cells changed),
+2 usage or fixture error
 )";
 
 }  // namespace
@@ -46,7 +49,7 @@ int main(int argc, char** argv) {
         return args.empty() ? 2 : 0;
     }
     if (args[0] == "--version") {
-        std::cout << "routecheck " << ROUTECHECK_VERSION << "\n";
+        std::cout << "routecheck " << routecheck_version() << "\n";
         return 0;
     }
     launch::install_signal_cleanup();

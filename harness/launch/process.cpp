@@ -459,17 +459,43 @@ void wait_for_guardians() noexcept {
 
 namespace {
 
+// Two buffers per text: a setter fills the one not published, then publishes it, so the handler never reads a
+// half-copied text.
+struct SignalText {
+    char buf[2][1024] = {};
+    std::atomic<const char*> current{nullptr};
+    int next = 0;
+    void set(const std::string& text) {
+        char* b = buf[next];
+        next ^= 1;
+        const std::size_t n = std::min(text.size(), sizeof buf[0] - 1);
+        std::memcpy(b, text.data(), n);
+        b[n] = '\0';
+        current.store(n ? b : nullptr);
+    }
+};
+SignalText g_interrupt_message, g_interrupt_unlink;
+
 void on_fatal_signal(int sig) {
     kill_all_children();
     // Once the guardians are gone, so is every process of every launch: none still writes into a temp dir.
     wait_for_guardians();
     // Destructors do not run on a signal: the temp HOMEs and state dirs would stay behind.
     remove_registered_temp_dirs();
+    if (const char* path = g_interrupt_unlink.current.load()) ::unlink(path);
+    if (const char* text = g_interrupt_message.current.load()) {
+        ssize_t ignored = ::write(STDERR_FILENO, text, std::strlen(text));
+        ignored = ::write(STDERR_FILENO, "\n", 1);
+        (void)ignored;
+    }
     ::signal(sig, SIG_DFL);
     ::raise(sig);
 }
 
 }  // namespace
+
+void set_interrupt_message(const std::string& text) { g_interrupt_message.set(text); }
+void set_interrupt_unlink(const std::string& path) { g_interrupt_unlink.set(path); }
 
 void install_signal_cleanup() {
     static std::once_flag once;

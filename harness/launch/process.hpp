@@ -135,4 +135,13 @@ void wait_for_guardians() noexcept;
 // atexit hook doing the same. Call once from main(); idempotent.
 void install_signal_cleanup();
 
+// What the signal handler tells the user before it re-raises (written to stderr as is, a newline added), so an
+// interrupted run says what became of its report: "no report was written to DIR". The text is copied into a
+// fixed buffer (at most 1,000 bytes kept), so the handler reads it without the heap; "" says nothing. Not for
+// use from two threads at once.
+void set_interrupt_message(const std::string& text);
+
+// A file the signal handler removes before it re-raises (the --out lock file); "" for none. Same buffer rules.
+void set_interrupt_unlink(const std::string& path);
+
 }  // namespace routecheck::launch

@@ -216,4 +216,24 @@ void remove_stale_temp_dirs(const std::filesystem::path& parent, const std::stri
     }
 }
 
+int clear_run_dir(const std::filesystem::path& dir) noexcept {
+    int left = 0;
+    try {
+        std::error_code ec;
+        std::filesystem::create_directories(dir, ec);
+        for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+            // A temp dir whose owner file names a process not provably gone is a run still using it.
+            if (e.is_directory(ec)) {
+                const std::string owner = read_small((e.path() / kOwnerFile).string());
+                if (!owner.empty() && !owner_gone(owner)) continue;
+            }
+            std::filesystem::remove_all(e.path(), ec);
+            left += ec ? 1 : 0;
+        }
+    } catch (...) {
+        ++left;
+    }
+    return left;
+}
+
 }  // namespace routecheck::launch

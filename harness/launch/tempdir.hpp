@@ -53,4 +53,10 @@ std::string process_identity(pid_t pid);
 // has none left (ulimit -n) and from a signal handler. Async-signal-safe (fork, close_range, execv, waitpid).
 void remove_tree_with_rm(const char* path) noexcept;
 
+// Empties the run folder `dir` for a new run, so it holds one run's logs and temp dirs: every file (the previous
+// run's logs) and every folder (kept temp HOMEs of --keep-artifacts, stale temp dirs) goes, except a temp dir whose
+// owner pid file names a process still alive (a run still using it). Creates `dir` when missing. Never throws;
+// returns how many entries it could not remove.
+int clear_run_dir(const std::filesystem::path& dir) noexcept;
+
 }  // namespace routecheck::launch

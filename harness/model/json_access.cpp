@@ -87,7 +87,7 @@ nlohmann::json parse_json_text(const std::string& text, const std::string& file)
     }
 }
 
-nlohmann::json read_json_file(const std::filesystem::path& path) {
+nlohmann::json read_json_file(const std::filesystem::path& path, std::uintmax_t max_bytes) {
     const std::string file = path.string();
     // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever.
     int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
@@ -99,9 +99,9 @@ nlohmann::json read_json_file(const std::filesystem::path& path) {
     struct stat st {};
     if (::fstat(fd, &st) != 0) throw FixtureError(file, "", std::string("cannot read file: ") + std::strerror(errno));
     if (!S_ISREG(st.st_mode)) throw FixtureError(file, "", "not a regular file (a FIFO, a device or a socket): refused");
-    if (static_cast<std::uintmax_t>(st.st_size) > kMaxFixtureBytes)
+    if (static_cast<std::uintmax_t>(st.st_size) > max_bytes)
         throw FixtureError(file, "", "file of " + std::to_string(st.st_size) + " bytes is over the limit of " +
-                                         std::to_string(kMaxFixtureBytes) + " bytes: refused unread");
+                                         std::to_string(max_bytes) + " bytes: refused unread");
     std::string text;
     char buf[65536];
     for (;;) {
@@ -110,7 +110,7 @@ nlohmann::json read_json_file(const std::filesystem::path& path) {
         if (n < 0) throw FixtureError(file, "", std::string("cannot read file: ") + std::strerror(errno));
         if (n == 0) break;
         text.append(buf, static_cast<std::size_t>(n));
-        if (text.size() > kMaxFixtureBytes) throw FixtureError(file, "", "file grew over the size limit while read");
+        if (text.size() > max_bytes) throw FixtureError(file, "", "file grew over the size limit while read");
     }
     return parse_json_text(text, file);
 }

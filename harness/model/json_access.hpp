@@ -33,8 +33,9 @@ inline constexpr std::size_t kMaxJsonDepth = 128;
 
 // Reads and parses a JSON file; a missing file, one that is not a regular file (a FIFO, a device, a socket: refused
 // at once, never opened for a blocking read), one over kMaxFixtureBytes, a syntax error, or nesting deeper than
-// kMaxJsonDepth becomes a FixtureError naming the file (and the pointer, for the nesting).
-nlohmann::json read_json_file(const std::filesystem::path& path);
+// kMaxJsonDepth becomes a FixtureError naming the file (and the pointer, for the nesting). `max_bytes`: a larger
+// limit for a file that is not a fixture (a matrix.json of thousands of cells).
+nlohmann::json read_json_file(const std::filesystem::path& path, std::uintmax_t max_bytes = kMaxFixtureBytes);
 
 // The parsing part of read_json_file, for text already in memory (`file` names it in errors).
 nlohmann::json parse_json_text(const std::string& text, const std::string& file);

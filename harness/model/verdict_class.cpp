@@ -38,4 +38,10 @@ Diagnosis diagnosis_from_string(const std::string& s) {
     throw std::invalid_argument("unknown verdict class '" + s + "'");
 }
 
+std::vector<std::string> verdict_class_names() {
+    std::vector<std::string> out;
+    for (const auto& [k, v] : kNames) out.emplace_back(v);
+    return out;
+}
+
 }  // namespace routecheck

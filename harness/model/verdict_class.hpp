@@ -2,6 +2,7 @@
 // the judge, because expected tables (fixture data) name them.
 #pragma once
 #include <string>
+#include <vector>
 
 namespace routecheck {
 
@@ -23,5 +24,6 @@ enum class Diagnosis {
 
 const char* to_string(Diagnosis d);
 Diagnosis diagnosis_from_string(const std::string& s);  // throws std::invalid_argument
+std::vector<std::string> verdict_class_names();         // every class's name, in the order above
 
 }  // namespace routecheck

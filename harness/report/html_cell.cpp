@@ -1,6 +1,7 @@
 // One grid cell of index.html and its drill-down: every step's evidence, the verdict class, its reason and fix.
 #include <sstream>
 
+#include "report/compare.hpp"
 #include "report/html_parts.hpp"
 
 namespace routecheck::html {
@@ -9,11 +10,6 @@ namespace {
 
 constexpr std::size_t kBodyShown = 700;  // bytes of a body excerpt shown; the page stays small with 500+ cells
 
-std::string step_status(const StepObservation& s) {
-    if (s.skipped) return "skip";
-    if (s.status) return std::to_string(s.status);
-    return s.error == TransportError::Refused ? "refused" : to_string(s.error);
-}
 
 // "404×3 200" : statuses in step order, runs collapsed, so a 5-step cell fits in a narrow column.
 std::string status_runs(const CellResult& c) {
@@ -24,7 +20,7 @@ std::string status_runs(const CellResult& c) {
         out += (out.empty() ? "" : " ") + prev + (run > 1 ? "×" + std::to_string(run) : "");
     };
     for (const auto& s : c.steps) {
-        std::string st = step_status(s.observed);
+        std::string st = status_word(s.observed);
         if (st == prev) {
             ++run;
             continue;
@@ -107,24 +103,27 @@ void step_html(std::ostringstream& h, const StepVerdict& sv, bool prediction) {
 
 }  // namespace
 
-std::string cell_html(const CellResult& c, bool prediction, bool open_left) {
+std::string class_face_html(const ClassInfo& c) {
+    return std::string("<span class=lab><b class=glyph>") + esc(c.glyph) + "</b> " + esc(c.label) + "</span>";
+}
+
+std::string cell_html(const CellResult& c, bool prediction) {
     const ClassInfo& ci = class_info(c.diagnosis);
     std::string id = c.cell.id();
     std::ostringstream h;
+    // data-* attributes carry what the page's filters select on (proxy, client, class); every word a reader needs is
+    // in the text (the face, the marks, the drill-down), never only in a hover.
     h << "<details class=\"cell " << ci.css << " " << verdict_css(c.verdict) << (prediction ? " pred" : "")
-      << (open_left ? " left" : "") << "\" id=\"cell-" << esc(id) << "\" data-cell=\"" << esc(id)
-      << "\" data-verdict=\"" << to_string(c.diagnosis) << "\">";
-    h << "<summary title=\"" << esc(std::string(to_string(c.diagnosis)) + ": " + ci.meaning + " — " +
-                                    verdict_words(c, prediction))
-      << "\"><span class=lab>" << esc(ci.label) << "</span><span class=st>" << esc(status_runs(c)) << "</span>";
-    if (c.verdict == CellVerdict::Fail) h << "<span class=\"mark m-fail\" title=\"not as expected\">≠</span>";
-    else if (c.verdict == CellVerdict::NoExpectation)
-        h << "<span class=\"mark m-noexp\" title=\"no expectation\">?</span>";
-    if (prediction) h << "<span class=\"mark m-pred\" title=\"prediction from source, not observed\">≈</span>";
-    h << "</summary><div class=drill>";
+      << "\" id=\"cell-" << esc(id) << "\" data-cell=\"" << esc(id) << "\" data-verdict=\"" << to_string(c.diagnosis)
+      << "\" data-expect=\"" << verdict_css(c.verdict) << "\">";
+    h << "<summary>" << class_face_html(ci) << "<span class=st>" << esc(status_runs(c)) << "</span>";
+    if (c.verdict == CellVerdict::Fail) h << "<span class=\"mark m-fail\">≠</span>";
+    else if (c.verdict == CellVerdict::NoExpectation) h << "<span class=\"mark m-noexp\">?</span>";
+    if (prediction) h << "<span class=\"mark m-pred\">≈</span>";
+h << "</summary><div class=drill>";
     h << "<h4><code>" << esc(id) << "</code></h4>";
     h << "<p class=meta>Base URL <code>" << esc(c.cell.base_url) << "</code> · <span class=\"badge " << ci.css << "\">"
-      << to_string(c.diagnosis) << "</span> · " << (c.works ? "works" : "does not work") << " · <span class=\"vw "
+      << class_face_html(ci) << "</span> <code>" << to_string(c.diagnosis) << "</code> · " << (c.works ? "works" : "does not work") << " · <span class=\"vw "
       << verdict_css(c.verdict) << "\">" << esc(verdict_words(c, prediction)) << "</span></p>";
     if (prediction)
         h << "<p class=predflag>Prediction from source, not observed: nobody ran this proxy here; the statuses come "

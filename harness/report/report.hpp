@@ -2,6 +2,7 @@
 // per cell) and index.html (the grid people read). Writing is the last stage; it reads, never judges.
 #pragma once
 #include <filesystem>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -11,13 +12,32 @@
 
 #include "judge/judge.hpp"
 #include "judge/recommend.hpp"
+#include "report/compare.hpp"
 
 namespace routecheck {
+
+// How a client or proxy of a report is known and when: the report header and matrix.json show it beside its
+// version (run/provenance.hpp fills it from the fixtures).
+struct Provenance {
+    // recorded | derived from source (clients); launched | predicted | observed | probed (proxies)
+    std::string how;
+    std::string when;    // a date (YYYY-MM-DD) or a time (ISO 8601 UTC); "" when the fixture names none
+    std::string detail;  // where from, in a few words: "scripts/record-client claude-code", "Kilo-Org/kilocode@0fc86ce"
+};
+
+struct ClientRunInfo {
+    std::string id, name;  // name says the mode: "Codex CLI (custom provider, wire_api responses)"
+    std::string protocol;  // the API family the mode speaks: anthropic | openai | openai-responses | gemini
+    std::string package, version;  // the client package ("@openai/codex", "0.171.0"); "" when not a package
+    std::string registry;          // where the package comes from: npm | pypi ("" when not a package)
+    Provenance known;
+};
 
 struct ProxyRunInfo {
     std::string id, name, provenance;  // provenance: launched | attached | source
     std::string version;
-    std::string package;  // the npm/PyPI/Go package it runs ("" for source-only and attached proxies)
+    std::string package;  // the npm/PyPI/Go package it runs, or the repository its source was read from ("" unknown)
+    Provenance known;
     int port = 0;
     double ready_ms = 0;       // mock upstream + proxy start until its health endpoint answered
     double replay_ms = 0;      // wall time of replaying this proxy's cells
@@ -27,6 +47,7 @@ struct ProxyRunInfo {
     double stop_ms = 0;        // teardown of the proxy's process group and the mock
     std::string error;     // why it could not be run ("" when it ran)
     std::string log_tail;  // the proxy's last log lines when it failed
+    std::string log;       // its log, relative to the report folder ("run/<id>.log"; "" when none was kept)
 };
 
 struct RecommendationResult {
@@ -37,7 +58,9 @@ struct RecommendationResult {
 };
 
 struct MatrixReport {
+    std::string routecheck_version;  // model/version.hpp: "0.1.0 (git 758b7f6)"
     std::vector<ProxyRunInfo> proxies;
+    std::vector<ClientRunInfo> clients;  // the client profiles of the run, in plan order
     std::vector<CellResult> cells;
     std::vector<RecommendationResult> recommendations;
     std::string started_at;  // ISO 8601 UTC
@@ -49,9 +72,17 @@ struct MatrixReport {
     // The behaviour grids (auth, health, streaming) of every proxy, judged: what grids.json holds (see
     // harness/grid/grid.hpp). Null when no grid ran.
     nlohmann::json grids;
+    std::string logs;  // the folder of this run's logs, relative to the report folder ("run"; "" when none)
+    // The cells compared with the previous run's matrix.json (report/compare.hpp); unset when there was none, and
+    // then previous_note says why ("no earlier run in this folder", "could not be read: ...").
+    std::optional<CellComparison> since_previous;
+    std::string previous_note;
 };
 
+// matrix.json: routecheck_version, started_at, counts, proxies (version, package, known: {how, when, detail}),
+// clients (name, protocol, package, version, known), recommendations, cells, changed_since_previous.
 nlohmann::json matrix_json(const MatrixReport& report);
+nlohmann::json provenance_json(const Provenance& p);  // {"how", "when", "detail"}
 // The JSON contract of one verdict: {"class", "reason", "fix", "base_url" (the fix Base URL, or null)}.
 nlohmann::json verdict_json(const Finding& finding);
 // One cell as matrix.json and `doctor --json` carry it: id, base_url, key_via, verdict (verdict_json), works,
@@ -65,24 +96,6 @@ std::string index_html(const MatrixReport& report);
 std::string grids_markdown(const MatrixReport& report);
 std::string grids_html(const MatrixReport& report);
 
-// Two launched proxies of one package at different versions (claude-code-router 1.0.73 and 3.1.1), compared
-// cell by cell (same client, same variant): report_versions.cpp. A cell changed when whether it works, its
-// verdict class or any step's status differs.
-struct VersionChange {
-    std::string client, variant;
-    std::string from, to;  // "works 200/200" or "NO_ROUTE 404": the cell's outcome in each version
-    bool works_before = false, works_after = false;
-};
-struct VersionComparison {
-    std::string package, from_id, from_version, to_id, to_version;
-    int same = 0;  // cells with the same outcome in both
-    std::vector<VersionChange> changed;
-};
-// Every pair of consecutive versions (ordered numerically) of each package run more than once; empty when none.
-std::vector<VersionComparison> version_comparisons(const MatrixReport& report);
-nlohmann::json versions_json(const std::vector<VersionComparison>& versions);  // matrix.json "versions"
-std::string versions_markdown(const std::vector<VersionComparison>& versions);  // summary.md section
-std::string versions_html(const std::vector<VersionComparison>& versions);      // index.html section
 
 // The files of a report, in the order write_report writes them (matrix.json last), each as it goes to disk: valid
 // UTF-8 (text/utf8.hpp) with every known secret redacted (text/secrets.hpp).
@@ -103,10 +116,51 @@ struct ReportWriteError : std::runtime_error {
 // Throws ReportWriteError.
 void write_report(const MatrixReport& report, const std::filesystem::path& dir);
 
+// One text file written whole: to FILE.partial, synced, then renamed over FILE (made valid UTF-8, known secrets
+// redacted). Throws ReportWriteError naming the file and the reason; no .partial is left behind.
+void write_text_file(const std::filesystem::path& file, const std::string& text);
+
 // The verdict counts: cells that pass, fail, have no expectation, were skipped, are predictions.
 struct Counts {
     int pass = 0, fail = 0, no_expectation = 0, skipped = 0, prediction = 0;
 };
 Counts count_cells(const std::vector<CellResult>& cells);
+
+// One proxy's cells counted for the report header, the terminal's line per proxy and its badge: cells, cells where
+// the client works, as expected (pass), not as expected (fail, no expectation), predictions, skipped, and client
+// profiles with cells / that work at some Base URL.
+struct ProxyTally {
+    int cells = 0, working = 0, as_expected = 0, unexpected = 0, predicted = 0, skipped = 0;
+    int clients = 0, clients_working = 0;
+};
+ProxyTally proxy_tally(const MatrixReport& report, const std::string& proxy);
+
+// Two versions of one package in one run, compared cell by cell with compare_cells (report/compare.hpp): two client
+// profiles of one package and mode at different versions (@google/genai 2.32.0 and 3.3.0, both gemini), or two
+// launched proxies of one package. The cells of both sides are relabelled to the package, so the comparison keys
+// on (proxy, variant) for clients and (client, variant) for proxies.
+struct VersionPair {
+    std::string kind;  // "client" | "proxy"
+    std::string package, from_id, from_version, to_id, to_version;
+    CellComparison cells;  // before_label/after_label: "genai-node 2.32.0", "genai-node-3 3.3.0"
+};
+// Every pair of consecutive versions (ordered by their numbers) of each package and mode that a run holds twice or
+// more; empty when none.
+std::vector<VersionPair> version_pairs(const MatrixReport& report);
+// The same from the parts of a report: its cells' outcomes, its clients and its proxies.
+std::vector<VersionPair> version_pairs(const std::vector<CellOutcome>& cells, const std::vector<ClientRunInfo>& clients,
+                                       const std::vector<ProxyRunInfo>& proxies);
+// The same from a matrix.json (a merged one of shards, too): FixtureError naming `file` for one that is no report.
+std::vector<VersionPair> version_pairs_of_matrix_json(const nlohmann::json& doc, const std::string& file);
+// The heading of a pair in index.html and summary.md: "@google/genai 2.32.0 → 3.3.0 (clients genai-node → genai-node-3)".
+std::string version_pair_title(const VersionPair& v);
+// matrix.json "versions": [{kind, package, from: {id, version}, to: {id, version}, comparison}].
+nlohmann::json version_pairs_json(const std::vector<VersionPair>& pairs);
+// "1.0.73" < "3.1.1" < "3.10.0": dotted numbers compared part by part; a part that is not a number compares as text.
+bool version_less(const std::string& a, const std::string& b);
+
+// badges/<proxy>.svg: "<proxy> | W/P clients" (client profiles that work at some Base URL / profiled), a flat badge
+// a proxy's README can show; "predicted" in it for a source proxy.
+std::string badge_svg(const MatrixReport& report, const ProxyRunInfo& proxy);
 
 }  // namespace routecheck

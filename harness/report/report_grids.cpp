@@ -164,12 +164,13 @@ std::string grids_html(const MatrixReport& report) {
     for (const auto& [kind, title] : kTitles) {
         GridTable t = table_of(report.grids, kind);
         if (t.rows.empty()) continue;
-        h << "<h3 id=\"grid-" << kind << "\">" << esc(title) << "</h3>\n<table class=\"grid-table\"><tr><th>row</th>";
+        h << "<h3 id=\"grid-" << kind << "\">" << esc(title) << "</h3>\n<p>◆ = the proxies differ on this row.</p>"
+          << "<div class=scroll><table class=\"grid-table\"><tr><th>row</th>";
         for (const auto* p : t.proxies) h << "<th>" << esc(header_of(*p)) << "</th>";
         h << "</tr>\n";
         for (const auto& row : t.rows) {
             bool d = differs(t, row);
-            h << "<tr" << (d ? " class=\"differs\" title=\"the proxies differ on this row\"" : "") << "><td><code>"
+            h << "<tr" << (d ? " class=\"differs\"" : "") << "><td><code>"
               << esc(row) << "</code>" << (d ? " ◆" : "") << "</td>";
             for (const auto* p : t.proxies) {
                 auto it = t.cell.find({p->value("id", ""), row});
@@ -193,7 +194,7 @@ std::string grids_html(const MatrixReport& report) {
             }
             h << "</tr>\n";
         }
-        h << "</table>\n";
+        h << "</table></div>\n";
     }
     h << "<dl class=\"grid-legend\">";
     for (const auto& [v, meaning] : kLegend) h << "<dt><code>" << esc(v) << "</code></dt><dd>" << esc(meaning) << "</dd>";

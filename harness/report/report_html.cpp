@@ -14,54 +14,8 @@ namespace {
 
 using html::esc;
 
-std::string wall_text(double ms) {
-    std::ostringstream o;
-    if (ms < 1000) o << static_cast<long>(ms) << " ms";
-    else {
-        o.setf(std::ios::fixed);
-        o.precision(1);
-        o << ms / 1000.0 << " s";
-    }
-    return o.str();
-}
-
-void header_html(std::ostringstream& h, const MatrixReport& r) {
-    Counts c = count_cells(r.cells);
-    h << "<header><h1>routecheck compatibility matrix</h1>";
-    h << "<p class=muted>started " << esc(r.started_at.empty() ? std::string("(unknown)") : r.started_at)
-      << " · wall time " << wall_text(r.wall_ms) << " · " << r.proxies.size() << " prox"
-      << (r.proxies.size() == 1 ? "y" : "ies") << " · " << r.cells.size() << " cells</p>";
-    if (!r.complete) {
-        h << "<div class=banner role=alert>Incomplete run: it stopped before every cell was replayed. The grid below "
-             "is partial; missing cells were not run, not passed.";
-        if (!r.errors.empty()) {
-            h << "<ul>";
-            for (const auto& e : r.errors) h << "<li>" << esc(e) << "</li>";
-            h << "</ul>";
-        }
-        h << "</div>";
-    } else if (!r.errors.empty()) {
-        h << "<div class=errors><b>Errors:</b><ul>";
-        for (const auto& e : r.errors) h << "<li>" << esc(e) << "</li>";
-        h << "</ul></div>";
-    }
-    h << "<div class=counts>"
-      << "<span class=chip><b>" << c.pass << "</b> as expected</span>"
-      << "<span class=chip><b>" << c.fail << "</b> not as expected</span>"
-      << "<span class=chip><b>" << c.no_expectation << "</b> without expectation</span>"
-      << "<span class=chip><b>" << c.skipped << "</b> skipped</span>"
-      << "<span class=chip><b>" << c.prediction << "</b> predicted from source</span>";
-    int works = static_cast<int>(std::count_if(r.cells.begin(), r.cells.end(), [](auto& x) { return x.works; }));
-    h << "<span class=chip><b>" << works << "</b> cells where the client works</span></div>";
-    h << "<p class=howto>Rows are client profiles (recorded from the real clients), columns are Base URLs as a user "
-         "would type them. A cell's colour says whether that client works at that Base URL and, when it does not, "
-         "why (its verdict class). A red frame marks a cell that differs from its expected table. Open a cell for "
-         "each request it sent, what came back, what reached the upstream, and the fix. The "
-         "<a href=\"#legend\">legend</a> gives each class's fix.</p></header>";
-}
-
-// What a column's Base URL adds after the proxy's host:port ("/v1/"), or the port when it is another one: the
-// full URL is in the header's title. Keeps the columns narrow.
+// What a column's Base URL adds after the proxy's host:port ("/v1/"), or the port when it is another one (the
+// proxy's own host:port is in its heading). Keeps the columns narrow.
 std::string header_path(const std::string& base, int port) {
     auto scheme = base.find("://");
     auto slash = base.find('/', scheme == std::string::npos ? 0 : scheme + 3);
@@ -98,12 +52,34 @@ std::string recommendation_html(const RecommendationResult* rr) {
     return h.str();
 }
 
+const ClientRunInfo* client_info(const MatrixReport& r, const std::string& id) {
+    for (const auto& c : r.clients)
+        if (c.id == id) return &c;
+    return nullptr;
+}
+
+// A grid row's heading: the client's name (which says its mode), its id and protocol, its package and version, and
+// how its requests are known: a Codex user sees which of the two Codex rows is theirs.
+std::string client_heading_html(const MatrixReport& r, const std::string& id) {
+    const ClientRunInfo* c = client_info(r, id);
+    if (!c) return "<span class=cname>" + esc(id) + "</span>";
+    std::string out = "<span class=cname>" + esc(c->name) + "</span><span class=cid><code>" + esc(c->id) + "</code> · " +
+                      esc(c->protocol);
+    if (!c->version.empty()) out += " · " + esc(c->version);
+    out += " · " + esc(c->known.how) + (c->known.when.empty() ? "" : " " + esc(c->known.when)) + "</span>";
+    return out;
+}
+
 void proxy_html(std::ostringstream& h, const MatrixReport& r, const ProxyRunInfo& p) {
     bool source = p.provenance == "source";
-    h << "<section class=proxy id=\"proxy-" << esc(p.id) << "\"><h2>" << esc(p.name.empty() ? p.id : p.name)
-      << " <small>" << esc(p.provenance) << (p.version.empty() ? "" : " · " + esc(p.version));
-    if (p.port) h << " · port " << p.port;
-    if (p.ready_ms > 0) h << " · ready in " << wall_text(p.ready_ms);
+    const ProxyTally t = proxy_tally(r, p.id);
+    h << "<section class=proxy id=\"proxy-" << esc(p.id) << "\" data-proxy=\"" << esc(p.id) << "\"><h2>"
+      << esc(p.name.empty() ? p.id : p.name) << " <small>" << esc(p.known.how.empty() ? p.provenance : p.known.how)
+      << (p.version.empty() ? "" : " · " + esc(p.version));
+    if (p.port) h << " · 127.0.0.1:" << p.port;
+    if (p.ready_ms > 0) h << " · ready in " << static_cast<long>(p.ready_ms) << " ms";
+    h << " · " << t.clients_working << " of " << t.clients << " clients work at some Base URL";
+    if (!p.log.empty()) h << " · <a href=\"" << esc(p.log) << "\">log</a>";
     h << "</small></h2>";
     if (source)
         h << "<p class=predbanner><b>Prediction from source, not observed.</b> Nobody ran this proxy here: each "
@@ -130,54 +106,55 @@ void proxy_html(std::ostringstream& h, const MatrixReport& r, const ProxyRunInfo
         h << "<p class=muted>No cells for this proxy.</p></section>";
         return;
     }
-    h << "<table class=grid><thead><tr><th>client <small>· recommended Base URL</small></th>";
+    // The grid scrolls inside its own box (both ways, headers sticky), so the page never scrolls sideways.
+    h << "<div class=gridwrap><table class=grid><thead><tr><th>client <small>· recommended Base URL</small></th>";
     for (const auto& v : variants)
-        h << "<th title=\"" << esc(variant_base[v]) << "\">" << esc(v) << "<code>" << esc(header_path(variant_base[v], p.port))
-          << "</code></th>";
+        h << "<th>" << esc(v) << "<code>" << esc(header_path(variant_base[v], p.port)) << "</code></th>";
     h << "</tr></thead><tbody>";
     for (const auto& cl : clients) {
         const RecommendationResult* rr = nullptr;
         for (const auto& x : r.recommendations)
             if (x.rec.proxy == p.id && x.rec.client == cl) rr = &x;
-        h << "<tr><th><span class=cname>" << esc(cl) << "</span>" << recommendation_html(rr) << "</th>";
-        for (std::size_t i = 0; i < variants.size(); ++i) {
-            auto it = grid.find({cl, variants[i]});
+        h << "<tr data-client=\"" << esc(cl) << "\"><th>" << client_heading_html(r, cl) << recommendation_html(rr)
+          << "</th>";
+        for (const auto& v : variants) {
+            auto it = grid.find({cl, v});
             h << "<td class=cellbox>";
             if (it != grid.end()) {
                 const CellResult& c = *it->second;
-                bool pred = source || c.verdict == CellVerdict::Prediction;
-                // Panels of cells in the right half open towards the left so they stay on screen.
-                h << html::cell_html(c, pred, i >= variants.size() / 2);
+                h << html::cell_html(c, source || c.verdict == CellVerdict::Prediction);
             }
             h << "</td>";
         }
         h << "</tr>";
     }
-    h << "</tbody></table></section>";
+    h << "</tbody></table></div></section>";
 }
 
 void legend_html(std::ostringstream& h) {
-    h << "<section id=legend><h2>Legend: verdict classes and their fixes</h2><table class=legend>"
-         "<tr><th></th><th>class</th><th>look at</th><th>what it means</th><th>fix</th></tr>";
+    // Each row shows a class exactly as a grid cell shows it (colour, letter, label), then its name in matrix.json.
+    h << "<section id=legend><h2>Legend: verdict classes and their fixes</h2><div class=scroll><table class=legend>"
+         "<tr><th>in the grid</th><th>class</th><th>look at</th><th>what it means</th><th>fix</th></tr>";
     std::size_t n = 0;
     const html::ClassInfo* classes = html::all_classes(n);
     for (std::size_t i = 0; i < n; ++i) {
         const auto& c = classes[i];
-        h << "<tr><td><span class=\"sw " << c.css << "\"></span></td><td><span class=\"badge " << c.css << "\">"
-          << to_string(c.diagnosis) << "</span></td><td>" << esc(c.group) << "</td><td>" << esc(c.meaning)
-          << "</td><td>" << esc(c.fix) << "</td></tr>";
+        h << "<tr data-class=\"" << to_string(c.diagnosis) << "\"><td><span class=\"sw " << c.css << "\">"
+          << html::class_face_html(c) << "</span></td><td><code>" << to_string(c.diagnosis) << "</code></td><td>"
+          << esc(c.group) << "</td><td>" << esc(c.meaning) << "</td><td>" << esc(c.fix) << "</td></tr>";
     }
-    h << "<tr><td><span class=\"sw c-skip v-fail\"></span></td><td><b>≠</b> red frame</td><td>expectation</td>"
-         "<td>not as expected: the request line, status or upstream differs from the cell's row in "
+    h << "<tr><td><span class=\"sw c-skip v-fail\"><span class=\"mark m-fail\">≠</span></span></td><td>≠ red frame</td>"
+         "<td>expectation</td><td>not as expected: the request line, status or upstream differs from the cell's row in "
          "fixtures/expected/</td><td>if the proxy changed on purpose, run <code>routecheck matrix "
          "--update-expectations</code> and review the diff; otherwise it is a regression</td></tr>"
-         "<tr><td><span class=\"sw c-skip v-noexp\"></span></td><td><b>?</b> dashed frame</td><td>expectation</td>"
-         "<td>no expected row for this cell yet</td><td>run <code>routecheck matrix --update-expectations</code> "
-         "and review the new rows</td></tr>"
-         "<tr><td><span class=\"sw c-skip pred\"></span></td><td><b>≈</b> hatched</td><td>provenance</td>"
-         "<td>prediction from source, not observed: the proxy was not run, its contract was read from source</td>"
-         "<td>run it in attach mode (<code>routecheck matrix --attach ID=URL</code>) to observe it</td></tr>";
-    h << "</table></section>";
+         "<tr><td><span class=\"sw c-skip v-noexp\"><span class=\"mark m-noexp\">?</span></span></td><td>? dashed "
+         "frame</td><td>expectation</td><td>no expected row for this cell yet</td><td>run <code>routecheck matrix "
+         "--update-expectations</code> and review the new rows</td></tr>"
+         "<tr><td><span class=\"sw c-skip pred\"><span class=\"mark m-pred\">≈</span></span></td><td>≈ hatched</td>"
+         "<td>provenance</td><td>prediction from source, not observed: the proxy was not run, its contract was read "
+         "from source</td><td>run it in attach mode (<code>routecheck matrix --attach ID=URL</code>) to observe it"
+         "</td></tr>";
+    h << "</table></div></section>";
 }
 
 void failing_html(std::ostringstream& h, const MatrixReport& r) {
@@ -217,7 +194,7 @@ std::string index_html(const MatrixReport& report) {
          "<title>routecheck: "
       << (report.complete ? "" : "INCOMPLETE · ") << report.cells.size() << " cells</title><style>"
       << html::stylesheet() << "</style></head><body>";
-    header_html(h, report);
+    html::header_html(h, report);
     if (report.proxies.size() > 1) {
         h << "<nav class=muted>Proxies:";
         for (const auto& p : report.proxies)
@@ -236,7 +213,11 @@ std::string index_html(const MatrixReport& report) {
         unknown.provenance = "unknown";
         proxy_html(h, report, unknown);
     }
-    h << versions_html(version_comparisons(report));
+    if (report.since_previous && report.since_previous->any_change())
+        h << comparison_html(*report.since_previous, "Changed since the last run", "changed");
+    int n = 0;
+    for (const auto& v : version_pairs(report))
+        h << comparison_html(v.cells, version_pair_title(v), "versions-" + std::to_string(++n));
     h << grids_html(report);
     failing_html(h, report);
     legend_html(h);

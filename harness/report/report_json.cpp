@@ -26,6 +26,26 @@ Counts count_cells(const std::vector<CellResult>& cells) {
     return c;
 }
 
+ProxyTally proxy_tally(const MatrixReport& r, const std::string& proxy) {
+    ProxyTally t;
+    std::vector<std::string> clients, working;
+    for (const auto& c : r.cells) {
+        if (c.cell.proxy != proxy) continue;
+        ++t.cells;
+        t.working += c.works;
+        t.as_expected += c.verdict == CellVerdict::Pass;
+        t.predicted += c.verdict == CellVerdict::Prediction;
+        t.skipped += c.verdict == CellVerdict::Skipped;
+        t.unexpected += c.verdict == CellVerdict::Fail || c.verdict == CellVerdict::NoExpectation;
+        if (std::find(clients.begin(), clients.end(), c.cell.client) == clients.end()) clients.push_back(c.cell.client);
+        if (c.works && std::find(working.begin(), working.end(), c.cell.client) == working.end())
+            working.push_back(c.cell.client);
+    }
+    t.clients = static_cast<int>(clients.size());
+    t.clients_working = static_cast<int>(working.size());
+    return t;
+}
+
 nlohmann::json verdict_json(const Finding& f) {
     return {{"class", to_string(f.diagnosis)},
             {"reason", f.reason},
@@ -63,9 +83,14 @@ nlohmann::json cell_json(const CellResult& cell) {
     return cj;
 }
 
+nlohmann::json provenance_json(const Provenance& p) {
+    return {{"how", p.how}, {"when", p.when}, {"detail", p.detail}};
+}
+
 nlohmann::json matrix_json(const MatrixReport& report) {
     nlohmann::json j;
     j["tool"] = "routecheck";
+    j["routecheck_version"] = report.routecheck_version;
     j["started_at"] = report.started_at;
     j["wall_ms"] = report.wall_ms;
     j["harness_cpu_ms"] = report.harness_cpu_ms;
@@ -78,10 +103,14 @@ nlohmann::json matrix_json(const MatrixReport& report) {
     j["proxies"] = nlohmann::json::array();
     for (const auto& p : report.proxies)
         j["proxies"].push_back({{"id", p.id}, {"name", p.name}, {"provenance", p.provenance}, {"version", p.version},
-                                {"package", p.package},
+                                {"package", p.package}, {"known", provenance_json(p.known)},
                                 {"port", p.port}, {"ready_ms", p.ready_ms}, {"replay_ms", p.replay_ms},
                                 {"request_ms_sum", p.request_ms_sum}, {"requests", p.requests}, {"stop_ms", p.stop_ms},
-                                {"grids_ms", p.grids_ms}, {"error", p.error}, {"log_tail", p.log_tail}});
+                                {"grids_ms", p.grids_ms}, {"error", p.error}, {"log_tail", p.log_tail}, {"log", p.log}});
+    j["clients"] = nlohmann::json::array();
+    for (const auto& c : report.clients)
+        j["clients"].push_back({{"id", c.id}, {"name", c.name}, {"protocol", c.protocol}, {"package", c.package},
+                                {"version", c.version}, {"registry", c.registry}, {"known", provenance_json(c.known)}});
     j["recommendations"] = nlohmann::json::array();
     for (const auto& r : report.recommendations)
         j["recommendations"].push_back({{"client", r.rec.client}, {"proxy", r.rec.proxy}, {"found", r.rec.found},
@@ -91,7 +120,10 @@ nlohmann::json matrix_json(const MatrixReport& report) {
                                         {"caveat", r.rec.caveat}});
     j["cells"] = nlohmann::json::array();
     for (const auto& cell : report.cells) j["cells"].push_back(cell_json(cell));
-    j["versions"] = versions_json(version_comparisons(report));
+    j["versions"] = version_pairs_json(version_pairs(report));
+    j["logs"] = report.logs;
+    j["changed_since_previous"] = report.since_previous ? comparison_json(*report.since_previous) : nlohmann::json(nullptr);
+    j["previous_note"] = report.previous_note;
     return j;
 }
 
@@ -101,7 +133,9 @@ namespace fs = std::filesystem;
 
 // The files of one report. A name of this set that a run does not write (grids.json after --no-grids) is removed,
 // so no file of an older run stays beside a newer matrix.json.
-const char* const kReportFiles[] = {"grids.json", "summary.md", "junit.xml", "index.html", "cells.tsv", "matrix.json"};
+// "badges" is a folder (one SVG per proxy), swapped whole.
+const char* const kReportFiles[] = {"grids.json", "summary.md", "junit.xml", "index.html", "cells.tsv", "badges",
+                                    "matrix.json"};
 constexpr const char* kStagePrefix = ".rc-report-";
 
 [[noreturn]] void fail(const fs::path& file, const std::string& what, int err) {
@@ -163,6 +197,24 @@ void remove_leftovers(const fs::path& dir) {
     }
 }
 
+// The previous run's matrix.json stays as previous/matrix.json (what `routecheck diff` and the next report's
+// "changed since the last run" read): a hard link, so the rename of the new matrix.json over the old one leaves it
+// whole; a copy where links are not possible. Replaces the one before it in one rename.
+void keep_previous(const fs::path& dir) {
+    std::error_code ec;
+    const fs::path old = dir / "matrix.json";
+    if (!fs::is_regular_file(fs::symlink_status(old, ec))) return;
+    const fs::path folder = dir / "previous", next = folder / "matrix.json.partial";
+    fs::create_directories(folder, ec);
+    if (ec) fail(folder, "cannot create the folder", ec.value());
+    fs::remove(next, ec);
+    fs::create_hard_link(old, next, ec);
+    if (ec) fs::copy_file(old, next, fs::copy_options::overwrite_existing, ec);
+    if (ec) fail(next, "cannot keep the previous run's matrix.json", ec.value());
+    fs::rename(next, folder / "matrix.json", ec);
+    if (ec) fail(folder / "matrix.json", "rename", ec.value());
+}
+
 }  // namespace
 
 std::vector<std::pair<std::string, std::string>> report_files(const MatrixReport& report) {
@@ -171,6 +223,7 @@ std::vector<std::pair<std::string, std::string>> report_files(const MatrixReport
     files.emplace_back("summary.md", summary_markdown(report));
     files.emplace_back("junit.xml", junit_xml(report));
     files.emplace_back("index.html", index_html(report));
+    for (const auto& p : report.proxies) files.emplace_back("badges/" + p.id + ".svg", badge_svg(report, p));
     const nlohmann::json doc = matrix_json(report);
     // cells.tsv: "<cell id>\t<the cell's matrix.json object, one line>" per cell, so a reader that wants one cell
     // (each ctest cell test is its own process) reads one line instead of parsing the whole matrix.json.
@@ -182,6 +235,25 @@ std::vector<std::pair<std::string, std::string>> report_files(const MatrixReport
     return files;
 }
 
+void write_text_file(const fs::path& file, const std::string& text) {
+    fs::path partial = file;
+    partial += ".partial";
+    std::error_code ec;
+    fs::remove(partial, ec);
+    try {
+        write_new(partial, redact_known(valid_utf8(text)));
+    } catch (...) {
+        fs::remove(partial, ec);
+        throw;
+    }
+    fs::rename(partial, file, ec);
+    if (ec) {
+        const int err = ec.value();
+        fs::remove(partial, ec);
+        fail(file, "rename", err);
+    }
+}
+
 void write_report(const MatrixReport& report, const fs::path& dir) {
     std::error_code ec;
     fs::create_directories(dir, ec);
@@ -189,15 +261,26 @@ void write_report(const MatrixReport& report, const fs::path& dir) {
     remove_leftovers(dir);
     const auto files = report_files(report);
     Stage stage(dir);
-    for (const auto& [name, text] : files) write_new(stage.path() / name, text);
+    // The top-level names of the new set, in write order: a file, or a folder ("badges") with its files.
+    std::vector<std::string> tops;
+    for (const auto& [name, text] : files) {
+        const std::string top = name.substr(0, name.find('/'));
+        if (top != name) fs::create_directories(stage.path() / top, ec);
+        if (ec) fail(stage.path() / top, "cannot create the folder", ec.value());
+        write_new(stage.path() / name, text);
+        if (std::find(tops.begin(), tops.end(), top) == tops.end()) tops.push_back(top);
+    }
+    keep_previous(dir);
     // Everything is on disk: now the old set goes and the new one takes its place, matrix.json last.
     for (const char* name : kReportFiles) {
-        bool written = std::any_of(files.begin(), files.end(), [&](const auto& f) { return f.first == name; });
-        if (!written && (fs::remove(dir / name, ec), ec)) fail(dir / name, "cannot remove the previous run's file", ec.value());
+        const bool written = std::find(tops.begin(), tops.end(), name) != tops.end();
+        const bool folder = fs::is_directory(fs::symlink_status(dir / name, ec));
+        if ((!written || folder) && (fs::remove_all(dir / name, ec), ec))
+            fail(dir / name, "cannot remove the previous run's file", ec.value());
     }
-    for (const auto& [name, text] : files) {
-        fs::rename(stage.path() / name, dir / name, ec);
-        if (ec) fail(dir / name, "rename", ec.value());
+    for (const auto& top : tops) {
+        fs::rename(stage.path() / top, dir / top, ec);
+        if (ec) fail(dir / top, "rename", ec.value());
     }
 }
 

@@ -13,13 +13,13 @@ namespace {
 
 std::string statuses(const CellResult& c) {
     std::string out;
-    for (const auto& s : c.steps) {
-        out += out.empty() ? "" : " ";
-        if (s.observed.skipped) out += "skip";
-        else if (s.observed.status) out += std::to_string(s.observed.status);
-        else out += "refused";
-    }
+    for (const auto& s : c.steps) out += (out.empty() ? "" : " ") + status_word(s.observed);
     return out;
+}
+
+// "recorded 2026-11-27 (scripts/record-client claude-code)"
+std::string known_text(const Provenance& p) {
+    return p.how + (p.when.empty() ? "" : " " + p.when) + (p.detail.empty() ? "" : " (" + p.detail + ")");
 }
 
 std::string cell_text(const CellResult& c) {
@@ -45,10 +45,28 @@ std::string summary_markdown(const MatrixReport& report) {
     md << report.cells.size() << " cells: " << c.pass << " as expected, " << c.fail << " not as expected, "
        << c.no_expectation << " without expectation, " << c.skipped << " skipped, " << c.prediction
        << " predicted from source. Wall time " << static_cast<long>(report.wall_ms) << " ms.\n\n";
+    md << "routecheck " << report.routecheck_version << ", started " << report.started_at << ".\n\n";
+    if (report.since_previous)
+        md << "Changed since the last run (" << report.since_previous->before_label << "): "
+           << report.since_previous->changed.size() << " cells changed, " << report.since_previous->unchanged_total()
+           << " unchanged (see below).\n\n";
+    else if (!report.previous_note.empty())
+        md << "Changed since the last run: " << report.previous_note << ".\n\n";
+    md << "| proxy | package and version | how it is known, when |\n|---|---|---|\n";
+    for (const auto& p : report.proxies)
+        md << "| " << p.id << " | " << (p.package.empty() ? "" : "`" + p.package + "` ") << p.version << " | "
+           << known_text(p.known) << " |\n";
+    md << "\n<details><summary>Client profiles: version and how each is known</summary>\n\n"
+          "| client (mode) | id | package and version | how it is known, when |\n|---|---|---|---|\n";
+    for (const auto& c : report.clients)
+        md << "| " << c.name << " | `" << c.id << "` " << c.protocol << " | "
+           << (c.package.empty() ? "" : "`" + c.package + "` ") << c.version << " | " << known_text(c.known) << " |\n";
+    md << "\n</details>\n\n";
     md << "Each cell: whether the client works at that Base URL (✅) or why not (the verdict class), then the HTTP "
           "status of each step.\n\n";
     for (const auto& p : report.proxies) {
-        md << "## " << p.name << " (" << p.provenance << (p.version.empty() ? "" : ", " + p.version) << ")\n\n";
+        md << "## " << p.name << " (" << (p.known.how.empty() ? p.provenance : p.known.how)
+           << (p.version.empty() ? "" : ", " + p.version) << ")\n\n";
         if (p.provenance == "source")
             md << "_Predictions from the proxy's source code, not observed: nobody ran this proxy here._\n\n";
         if (!p.error.empty()) md << "**Could not run:** " << p.error << "\n\n";
@@ -84,7 +102,6 @@ std::string summary_markdown(const MatrixReport& report) {
         }
         md << "\n";
     }
-    md << versions_markdown(version_comparisons(report));
     md << "## Verdicts\n\n<details><summary>Every cell's verdict, reason and fix</summary>\n\n";
     for (const auto& cell : report.cells) {
         std::string line = verdict_text(cell.judgment);
@@ -101,6 +118,10 @@ std::string summary_markdown(const MatrixReport& report) {
         for (const auto* f : failing) md << "- `" << f->cell.id() << "`: " << f->message << "\n";
         md << "\n";
     }
+    if (report.since_previous && report.since_previous->any_change())
+        md << comparison_markdown(*report.since_previous, "Changed since the last run");
+    for (const auto& v : version_pairs(report))
+        md << comparison_markdown(v.cells, version_pair_title(v));
     md << grids_markdown(report);
     return md.str();
 }

@@ -16,8 +16,10 @@
 #include "launch/ports.hpp"
 #include "launch/proxy.hpp"
 #include "mock_upstream/mock_upstream.hpp"
+#include "model/version.hpp"
 #include "replay/replay.hpp"
 #include "run/progress.hpp"
+#include "run/provenance.hpp"
 #include "run/replay_cells.hpp"
 #include "text/secrets.hpp"
 
@@ -192,6 +194,8 @@ ProxyOutcome run_launched(const Fixtures& f, const Plan& plan, const ProxyProfil
         remember_secrets(launch::profile_secrets(proxy, {{"upstream", upstream.url()}}));
         launch::ProxyInstance instance(proxy, settings);
         remember_secrets(instance.secrets());
+        // The report links the log, relative to its folder (run_dir is <out>/run).
+        if (!opt.run_dir.empty()) out.info.log = (opt.run_dir.filename() / instance.log_path().filename()).string();
         out.info.port = instance.port();
         out.info.ready_ms = static_cast<double>(instance.ready_ms().count());
         say("ready on 127.0.0.1:" + std::to_string(instance.port()) + " in " +
@@ -273,6 +277,9 @@ ProxyOutcome run_launched(const Fixtures& f, const Plan& plan, const ProxyProfil
         out.info.stop_ms = ms_since(stop_start);
     } catch (const std::exception& e) {
         out.info.error = e.what();
+        std::error_code ec;
+        if (!opt.run_dir.empty() && fs::exists(opt.run_dir / (proxy.id + ".log"), ec))
+            out.info.log = (opt.run_dir.filename() / (proxy.id + ".log")).string();
         say(std::string("could not run: ") + e.what());
         if (opt.grids) out.grids = grid::failed_proxy_grids(proxy, "proxy could not be run: " + std::string(e.what()));
         // A start the run's deadline cut short is "not run", as the cells it kept from running.
@@ -305,6 +312,10 @@ ProxyOutcome run_attached(const Fixtures& f, const Plan& plan, const ProxyProfil
         probe.timeout_ms = 3000;
         probe.connect_timeout_ms = 1500;
         HttpResponse r = http.send(probe);
+        // A health answer that names the running version ({"version": "4.5.8"}) is what the report shows.
+        const auto health = nlohmann::json::parse(r.body_excerpt, nullptr, false);
+        if (health.is_object() && health.contains("version") && health["version"].is_string())
+            out.info.version = health["version"].get<std::string>().substr(0, 64);
         if (r.status == 0) {
             out.info.error = "--attach " + proxy.id + "=" + url + ": no HTTP answer from " + probe.url + " (" +
                              to_string(r.error) + (r.error_text.empty() ? "" : ": " + r.error_text) + ")";
@@ -391,6 +402,8 @@ std::chrono::seconds default_deadline(const Plan& plan, bool grids) {
 MatrixReport run_matrix(const Fixtures& f, const Plan& plan, const MatrixOptions& opt, std::ostream& log) {
     MatrixReport report;
     report.started_at = now_iso();
+    report.routecheck_version = routecheck_version();
+    for (const auto* client : plan.clients) report.clients.push_back(client_run_info(*client));
     remember_secrets(kRunKeys);
     auto t0 = std::chrono::steady_clock::now();
     double cpu0 = self_cpu_ms();
@@ -424,6 +437,7 @@ MatrixReport run_matrix(const Fixtures& f, const Plan& plan, const MatrixOptions
         if (!o.grids.is_null()) report.grids["proxies"].push_back(o.grids);
     for (std::size_t i = 0; i < plan.proxies.size(); ++i) {
         const ProxyProfile& proxy = *plan.proxies[i].proxy;
+        describe_proxy(outcomes[i].info, proxy, report.started_at);
         report.proxies.push_back(outcomes[i].info);
         if (!outcomes[i].info.error.empty()) report.errors.push_back(proxy.id + ": " + outcomes[i].info.error);
         bool prediction = outcomes[i].info.provenance == "source";

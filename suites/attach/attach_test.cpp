@@ -210,7 +210,7 @@ TEST(ObservedStandIn, AttachModeGivesTheObservedTableBack) {
     for (const auto& [id, rows] : observed["cells"].items()) clients += " --client " + id;
     // 8 workers: the 14 websocket upgrades are held open until the replay's 3 s timeout ends them.
     RunResult r = run_routecheck("--attach antigravity-tools=" + standin.url() + " --api-key " + key +
-                                     " --allow-quota --jobs 8" + clients,
+                                     " --allow-quota --grids --jobs 8" + clients,
                                  "observed-standin");
     standin.stop();
     ASSERT_EQ(r.exit_code, 0) << r.output;

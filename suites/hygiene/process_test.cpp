@@ -84,7 +84,7 @@ TEST_P(SignalMidRun, RealProxyAndTempDirsAreGone) {
     if (!have_real_proxy()) GTEST_SKIP() << "antigravity-claude-proxy is not installed (scripts/setup)";
     const int sig = GetParam();
     // With the grids the run lasts several seconds after "ready on", so the signal lands mid-run.
-    Routecheck rc({"matrix", "--proxy", "antigravity-claude-proxy", "--out", scratch.out().string()},
+    Routecheck rc({"matrix", "--proxy", "antigravity-claude-proxy", "--grids", "--out", scratch.out().string()},
                   scratch.log("run"));
     ASSERT_TRUE(rc.wait_output("ready on", 30s)) << rc.describe();
     auto groups = groups_now();
@@ -95,6 +95,10 @@ TEST_P(SignalMidRun, RealProxyAndTempDirsAreGone) {
     ASSERT_TRUE(rc.wait(15s)) << "the harness did not exit after signal " << sig << "\n" << rc.describe();
     EXPECT_TRUE(rc.signaled()) << rc.describe();
     EXPECT_FALSE(fs::exists(scratch.out() / "matrix.json")) << "an interrupted run must not leave a report";
+    // It says so, and its lock file went with it.
+    EXPECT_NE(rc.output().find("routecheck: interrupted: no report was written to " + scratch.out().string()),
+              std::string::npos) << rc.describe();
+    EXPECT_FALSE(fs::exists(scratch.out() / ".routecheck.lock")) << "the lock file outlived the interrupted run";
     expect_clean(groups);
 }
 

@@ -136,7 +136,7 @@ TEST(Secrets, AttachKeyQuotedBackByTheProxyIsRedacted) {
     TestServer server("echo-headers", scratch.root());
     const std::string key = "rc-hyg-attach-key-77";
     auto r = run_routecheck({"matrix", "--attach", "antigravity-claude-proxy=" + server.url(), "--api-key", key,
-                             "--client", "claude-code", "--variant", "v1", "--allow-quota", "--out",
+                             "--client", "claude-code", "--variant", "v1", "--allow-quota", "--grids", "--out",
                              scratch.out().string()},
                             scratch.log("run"), 90s);
     ASSERT_TRUE(r.in_time) << r.output;

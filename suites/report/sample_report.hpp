@@ -34,6 +34,7 @@ inline CellResult cell(const std::string& proxy, const std::string& client, cons
     c.steps = std::move(steps);
     c.verdict = v;
     c.diagnosis = d;
+    c.judgment.diagnosis = d;  // one judgment: the cell's class is its verdict's
     c.works = d == Diagnosis::Ok;
     return c;
 }

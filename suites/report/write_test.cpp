@@ -91,7 +91,25 @@ TEST_F(ReportDir, NoFileOfAnOlderRunStaysBesideTheNewOne) {
     std::ofstream(dir_ / "notes.txt") << "the user's own file";
     MatrixReport r = sample::report();  // no grids
     write_report(r, dir_);
-    EXPECT_EQ(names(), (std::vector<std::string>{"cells.tsv", "index.html", "junit.xml", "matrix.json", "notes.txt", "summary.md"}));
+    EXPECT_EQ(names(), (std::vector<std::string>{"badges", "cells.tsv", "index.html", "junit.xml", "matrix.json", "notes.txt",
+                                                  "summary.md"}));
+}
+
+// The previous run's matrix.json stays as previous/matrix.json (the next report's "changed since the last run" and
+// `routecheck diff` read it); the one before that is replaced.
+TEST_F(ReportDir, PreviousRunsMatrixJsonIsKept) {
+    write_report(sample::report(), dir_);
+    EXPECT_FALSE(fs::exists(dir_ / "previous")) << "a first run has no previous run";
+    const std::string first = read(dir_ / "matrix.json");
+    MatrixReport second = sample::report();
+    second.started_at = "2026-11-28T08:00:00Z";
+    write_report(second, dir_);
+    EXPECT_EQ(read(dir_ / "previous" / "matrix.json"), first);
+    EXPECT_NE(read(dir_ / "matrix.json").find("2026-11-28T08:00:00Z"), std::string::npos);
+    const std::string second_text = read(dir_ / "matrix.json");
+    write_report(sample::report(), dir_);
+    EXPECT_EQ(read(dir_ / "previous" / "matrix.json"), second_text);
+    EXPECT_FALSE(fs::exists(dir_ / "previous" / "matrix.json.partial"));
 }
 
 // A write that fails half-way (here: the file size limit, as a full disk would) names the reason, leaves no
