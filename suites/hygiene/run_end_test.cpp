@@ -45,7 +45,7 @@ protected:
 // "complete": true. Now: 3 timeouts in a row, the rest "not run", the grids skipped, the report incomplete.
 TEST_F(RunEnds, ProxyThatStopsAnsweringIsFoundAndTheRestIsNotRun) {
     scratch.add_test_proxy("hyg-stall", "stall");
-    auto r = run_routecheck(args("hyg-stall", {"--request-timeout", "1"}), scratch.log("run"), 60s);
+    auto r = run_routecheck(args("hyg-stall", {"--request-timeout", "1", "--grids"}), scratch.log("run"), 60s);
     ASSERT_TRUE(r.in_time) << "hang\n" << r.output;
     EXPECT_EQ(r.code, 1) << r.output;
     EXPECT_NE(r.output.find("hyg-stall: proxy stopped answering (3 requests in a row had no answer within 1000 ms)"),
@@ -98,7 +98,7 @@ TEST_F(RunEnds, DeadlineDefaultScalesWithTheCells) {
     scratch.add_test_proxy("hyg-serve", "serve");
     auto r = run_routecheck(args("hyg-serve", {"--no-grids"}), scratch.log("run"));
     ASSERT_TRUE(r.in_time) << r.output;
-    EXPECT_NE(r.output.find("= 20 cells; deadline 130 s"), std::string::npos) << "120 + 20 / 2\n" << r.output;
+    EXPECT_NE(r.output.find("= 20 cells, no behaviour grids; deadline 130 s"), std::string::npos) << "120 + 20 / 2\n" << r.output;
     auto bad = run_routecheck(args("hyg-serve", {"--deadline", "0"}), scratch.log("bad"));
     EXPECT_EQ(bad.code, 2) << bad.output;
     EXPECT_NE(bad.output.find("--deadline takes a whole number from 1"), std::string::npos) << bad.output;

@@ -39,7 +39,7 @@ TEST(TimingUnderLoad, ConcurrentRunsNeverJudgeAStreamingProxyBuffered) {
         const fs::path out = scratch.root() / ("out" + std::to_string(i));
         runs.push_back(std::make_unique<Routecheck>(
             std::vector<std::string>{"matrix", "--fixtures", scratch.fixtures().string(), "--proxy", "hyg-relay",
-                                     "--client", "claude-code", "--variant", "v1", "--out", out.string()},
+                                     "--client", "claude-code", "--variant", "v1", "--grids", "--out", out.string()},
             scratch.log("run" + std::to_string(i))));
     }
     int judged = 0;
