@@ -13,6 +13,7 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -213,6 +214,28 @@ private:
     sigset_t old_{};
 };
 
+// Each launched proxy's expected work in this run, from an earlier report of it: its start, its replay time per cell
+// there times its cells here, and its grid time when this run has grids. A proxy the earlier report did not run (or ran
+// without cells) is left out: unknown.
+std::map<std::string, double> expected_busy_ms(const nlohmann::json& before, const Plan& plan, bool grids) {
+    std::map<std::string, double> out;
+    if (!before.is_object() || !before.contains("proxies") || !before["proxies"].is_array()) return out;
+    std::map<std::string, std::size_t> cells_before;
+    if (before.contains("cells") && before["cells"].is_array())
+        for (const auto& c : before["cells"])
+            if (c.is_object() && c.contains("proxy") && c["proxy"].is_string()) ++cells_before[c["proxy"].get<std::string>()];
+    const double cells_now = static_cast<double>(plan.clients.size() * plan.variants.size());
+    for (const auto& p : before["proxies"]) {
+        if (!p.is_object() || p.value("provenance", "") != "launched" || !p.value("error", "").empty()) continue;
+        const std::string id = p.value("id", "");
+        const auto n = cells_before.find(id);
+        if (n == cells_before.end() || n->second == 0) continue;
+        const double ready = p.value("ready_ms", 0.0), replay = p.value("replay_ms", 0.0), grid = p.value("grids_ms", 0.0);
+        out[id] = ready + replay / static_cast<double>(n->second) * cells_now + (grids ? grid : 0.0);
+    }
+    return out;
+}
+
 const char* kMatrixHelp = R"(usage: routecheck matrix [flags]
 Starts a mock upstream and each launched proxy once, replays every client profile at every Base URL variant,
 judges each cell against the expected tables and writes DIR/{index.html,summary.md,matrix.json,junit.xml,
@@ -238,6 +261,8 @@ what changed since the last run.
   --update-expectations     rewrite fixtures/expected/<proxy>.json from this run (review the diff)
   --keep-artifacts          keep the temp HOMEs (in DIR/run/ until the next run)
   --jobs N                  cells replayed at once per proxy (default 2)
+  --proxies-at-once N       launched proxies replaying at once (default: all); all start at once; the longest
+                            work in the previous report goes first, and a slot is kept for it while it starts
   --deadline SECONDS        the whole run ends by then: cells and grid rows not run say so, the report is
                             marked incomplete (exit 1); default 120 + 0.5 per cell of one proxy + 30
                             with grids
@@ -258,7 +283,7 @@ An interrupted run (SIGINT, SIGTERM, SIGHUP) stops its proxies and says whether 
 int cmd_matrix(const std::vector<std::string>& argv) {
     if (wants_help(argv)) return cmd_help(kMatrixHelp);
     Args a(argv, {"--out", "--proxy", "--client", "--variant", "--attach", "--api-key", "--key-setting", "--jobs",
-                  "--deadline", "--request-timeout", "--fixtures", "--fail-on", "--previous"},
+                  "--proxies-at-once", "--deadline", "--request-timeout", "--fixtures", "--fail-on", "--previous"},
            {"--allow-quota", "--update-expectations", "--keep-artifacts", "--no-fail", "--no-grids", "--grids",
             "--override", "--progress"});
     if (a.has("--grids") && a.has("--no-grids")) throw UsageError("--grids and --no-grids contradict each other");
@@ -283,6 +308,7 @@ int cmd_matrix(const std::vector<std::string>& argv) {
     const bool filtered = !opt.proxies.empty() || !opt.clients.empty() || !opt.variants.empty();
     opt.grids = a.has("--grids") || (!filtered && !a.has("--no-grids"));
     opt.jobs = a.integer_or("--jobs", 2, 1, 64);
+    opt.proxies_at_once = a.integer_or("--proxies-at-once", 0, 1, 256);
     opt.deadline = std::chrono::seconds(a.integer_or("--deadline", 0, 1, 7 * 24 * 3600));
     opt.request_timeout_ms = 1000L * a.integer_or("--request-timeout", 15, 1, 3600);
     opt.progress_in_place = ::isatty(STDERR_FILENO) == 1;
@@ -298,6 +324,7 @@ int cmd_matrix(const std::vector<std::string>& argv) {
     auto read_previous = [&](const fs::path& file) {
         nlohmann::json doc;
         previous = read_matrix_outcomes(file.string(), &doc);
+        opt.expected_busy_ms = expected_busy_ms(doc, plan, opt.grids);
         previous_label = "run of " + doc.value("started_at", std::string("unknown time"));
     };
     if (a.has("--previous")) {

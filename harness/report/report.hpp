@@ -40,6 +40,7 @@ struct ProxyRunInfo {
     Provenance known;
     int port = 0;
     double ready_ms = 0;       // mock upstream + proxy start until its health endpoint answered
+    double slot_wait_ms = 0;   // ready until a replay slot was free (run/busy_slots.hpp)
     double replay_ms = 0;      // wall time of replaying this proxy's cells
     double request_ms_sum = 0; // sum of every request's time: what the harness spent waiting on the proxy
     int requests = 0;

@@ -104,7 +104,8 @@ nlohmann::json matrix_json(const MatrixReport& report) {
     for (const auto& p : report.proxies)
         j["proxies"].push_back({{"id", p.id}, {"name", p.name}, {"provenance", p.provenance}, {"version", p.version},
                                 {"package", p.package}, {"known", provenance_json(p.known)},
-                                {"port", p.port}, {"ready_ms", p.ready_ms}, {"replay_ms", p.replay_ms},
+                                {"port", p.port}, {"ready_ms", p.ready_ms},
+                                {"slot_wait_ms", p.slot_wait_ms}, {"replay_ms", p.replay_ms},
                                 {"request_ms_sum", p.request_ms_sum}, {"requests", p.requests}, {"stop_ms", p.stop_ms},
                                 {"grids_ms", p.grids_ms}, {"error", p.error}, {"log_tail", p.log_tail}, {"log", p.log}});
     j["clients"] = nlohmann::json::array();

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <ctime>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <ostream>
 #include <thread>
@@ -18,6 +19,7 @@
 #include "mock_upstream/mock_upstream.hpp"
 #include "model/version.hpp"
 #include "replay/replay.hpp"
+#include "run/busy_slots.hpp"
 #include "run/progress.hpp"
 #include "run/provenance.hpp"
 #include "run/replay_cells.hpp"
@@ -156,8 +158,13 @@ std::size_t rows_not_run(const nlohmann::json& grids) {
 }
 
 ProxyOutcome run_launched(const Fixtures& f, const Plan& plan, const ProxyProfile& proxy, const RunContext& run,
-                          std::size_t progress_index) {
+                          std::size_t progress_index, BusySlots::Ticket& ticket) {
     const MatrixOptions& opt = run.opt;
+    // However this ends (a start that failed too), the proxy's slot or place in line is given back.
+    struct GiveBack {
+        BusySlots::Ticket& t;
+        ~GiveBack() { t.done(); }
+    } give_back{ticket};
     ProxyOutcome out;
     out.info = proxy_info(proxy.id, proxy.name, "launched",
                           proxy.package ? proxy.package->version : proxy.npm_version);
@@ -215,6 +222,12 @@ ProxyOutcome run_launched(const Fixtures& f, const Plan& plan, const ProxyProfil
                 "would reach the proxy's real upstream: its profile says upstream.redirect false (sent only with "
                 "--allow-quota)";
         }
+        // The cells and the grids hold one of the run's replay slots; a deadline that passes while waiting for one
+        // leaves the cells "not run" (the replay starts nothing after it).
+        auto wait_start = std::chrono::steady_clock::now();
+        run.progress.phase(progress_index, "waiting");
+        ticket.wait(run.deadline);
+        out.info.slot_wait_ms = ms_since(wait_start);
         auto replay_start = std::chrono::steady_clock::now();
         run.progress.phase(progress_index, "cells");
         std::string stopped;
@@ -253,6 +266,7 @@ ProxyOutcome run_launched(const Fixtures& f, const Plan& plan, const ProxyProfil
             say("grids: " + std::to_string(out.grids["rows"].size()) + " rows in " +
                 std::to_string(static_cast<long>(out.info.grids_ms)) + " ms");
         }
+        ticket.done();
         // A request the proxy dropped (reset, empty reply, refused at its own port) may mean it just died: give
         // the exit a moment to show, so a crash is never reported as a complete run.
         bool dropped = false;
@@ -418,6 +432,15 @@ MatrixReport run_matrix(const Fixtures& f, const Plan& plan, const MatrixOptions
             progress_index[i] = progress.add(plan.proxies[i].proxy->id, cells_for(plan).size());
     progress.start();
     const RunContext run{opt, deadline, progress, closed.port()};
+    // Every launched proxy's place in line exists before any starts, so a long one still starting is known.
+    BusySlots slots(opt.proxies_at_once > 0 ? opt.proxies_at_once : static_cast<int>(plan.proxies.size()));
+    std::vector<std::unique_ptr<BusySlots::Ticket>> tickets(plan.proxies.size());
+    for (std::size_t i = 0; i < plan.proxies.size(); ++i)
+        if (plan.proxies[i].attach_url.empty() && plan.proxies[i].proxy->provenance == "launched") {
+            const auto expected = opt.expected_busy_ms.find(plan.proxies[i].proxy->id);
+            tickets[i] = std::make_unique<BusySlots::Ticket>(
+                slots, expected == opt.expected_busy_ms.end() ? 0.0 : expected->second);
+        }
     std::vector<ProxyOutcome> outcomes(plan.proxies.size());
     std::vector<std::thread> threads;
     for (std::size_t i = 0; i < plan.proxies.size(); ++i) {
@@ -425,7 +448,9 @@ MatrixReport run_matrix(const Fixtures& f, const Plan& plan, const MatrixOptions
         if (!pp.attach_url.empty()) {
             outcomes[i] = run_attached(f, plan, *pp.proxy, pp.attach_url, run, progress_index[i]);
         } else if (pp.proxy->provenance == "launched") {
-            threads.emplace_back([&, i] { outcomes[i] = run_launched(f, plan, *plan.proxies[i].proxy, run, progress_index[i]); });
+            threads.emplace_back([&, i] {
+                outcomes[i] = run_launched(f, plan, *plan.proxies[i].proxy, run, progress_index[i], *tickets[i]);
+            });
         } else {
             outcomes[i].info = proxy_info(pp.proxy->id, pp.proxy->name, "source", pp.proxy->npm_version);
             for (const auto& pc : cells_for(plan)) outcomes[i].cells.push_back(predict_cell(*pp.proxy, *pc.client, *pc.variant));

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <filesystem>
 #include <iosfwd>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -21,6 +22,10 @@ struct MatrixOptions {
     bool allow_quota = false;
     bool keep_artifacts = false;
     int jobs = 2;
+    // Launched proxies replaying (cells, then grids) at once: 0 is all of them. All start at once either way. A proxy with more expected work goes first (run/busy_slots.hpp): expected_busy_ms holds each
+    // proxy's ready_ms + replay_ms + grids_ms from an earlier run (the previous report), empty when unknown.
+    int proxies_at_once = 0;
+    std::map<std::string, double> expected_busy_ms;
     bool grids = true;  // also run the behaviour grids (auth, health, streaming) against each proxy
     std::filesystem::path preload;  // the Node preload
     std::filesystem::path run_dir;  // temp HOMEs and logs go below it
