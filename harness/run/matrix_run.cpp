@@ -12,15 +12,15 @@
 #include "join/join.hpp"
 #include "judge/judge.hpp"
 #include "grid/grid.hpp"
-#include "judge/predict.hpp"
+#include "contract/predict.hpp"
 #include "launch/ports.hpp"
 #include "launch/proxy.hpp"
 #include "mock_upstream/mock_upstream.hpp"
 #include "model/version.hpp"
-#include "replay/replay.hpp"
+#include "http/client.hpp"
 #include "run/progress.hpp"
 #include "run/provenance.hpp"
-#include "run/replay_cells.hpp"
+#include "replay/replay_cells.hpp"
 #include "text/secrets.hpp"
 
 namespace routecheck {
