@@ -1,5 +1,7 @@
 // Whole-file writes that a full disk or a crash cannot leave half done: the one write-then-rename of routecheck
-// (reports, expected tables, grid expectations, saved probe profiles, redacted logs, the mock's port file).
+// (report files, expected tables, grid expectations, saved probe profiles, the mock's port file). Two renames stay
+// apart on purpose: a proxy log redacted in place (launch/proxy.cpp streams it 64 KiB at a time, never whole in
+// memory) and the previous run's matrix.json kept by a hard link (report/report_json.cpp).
 #pragma once
 #include <filesystem>
 #include <stdexcept>

@@ -8,9 +8,11 @@
 
 #include <csignal>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <sstream>
 
+#include "grid/grid.hpp"
 #include "text/file_write.hpp"
 
 namespace fs = std::filesystem;
@@ -36,10 +38,10 @@ protected:
     }
     void TearDown() override { fs::remove_all(dir_); }
 
-    // replace_file in a child whose files may not grow past `limit` bytes (SIGXFSZ ignored: the write fails with
+    // `write` in a child whose files may not grow past `limit` bytes (SIGXFSZ ignored: the write fails with
     // EFBIG). Returns the child's exit code: 0 FileWriteError thrown (message on `message_file`), 1 no error,
     // 2 another exception.
-    int replace_with_limit(const fs::path& file, const std::string& text, rlim_t limit, const fs::path& message_file) {
+    int with_limit(const std::function<void()>& write, rlim_t limit, const fs::path& message_file) {
         pid_t pid = ::fork();
         if (pid == 0) {
             std::signal(SIGXFSZ, SIG_IGN);
@@ -49,7 +51,7 @@ protected:
             try {
                 rlimit rl{limit, limit};
                 ::setrlimit(RLIMIT_FSIZE, &rl);
-                replace_file(file, text);
+                write();
             } catch (const FileWriteError& e) {
                 message = e.what();
                 code = 0;
@@ -64,6 +66,10 @@ protected:
         int status = 0;
         ::waitpid(pid, &status, 0);
         return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    }
+
+    int replace_with_limit(const fs::path& file, const std::string& text, rlim_t limit, const fs::path& message_file) {
+        return with_limit([&] { replace_file(file, text); }, limit, message_file);
     }
 
     fs::path dir_;
@@ -103,6 +109,33 @@ TEST_F(FileWrite, AFullDiskLeavesNoFileWhereThereWasNone) {
     ASSERT_EQ(replace_with_limit(file, std::string(64 * 1024, 'y'), 1024, dir_ / "message"), 0);
     EXPECT_FALSE(fs::exists(file));
     EXPECT_FALSE(fs::exists(dir_ / "new.json.partial"));
+}
+
+// The grid-expectation writer (`routecheck matrix --update-expectations`) on a full disk: the reviewed grid file
+// stays as it was. (The expected-table writer, cli/expectations.cpp, calls the same replace_file.)
+TEST_F(FileWrite, AFullDiskKeepsTheGridExpectations) {
+    fs::create_directories(dir_ / "grids");
+    fs::create_directories(dir_ / "proxies");
+    const fs::path file = dir_ / "grids" / "x.json";
+    const std::string good = "{\n  \"proxy\": \"x\",\n  \"auth\": {\"r1\": \"REFUSED\"}\n}\n";
+    std::ofstream(file) << good;
+    routecheck::Fixtures f;
+    f.roots = {dir_};
+    routecheck::ProxyProfile proxy;
+    proxy.id = "x";
+    proxy.file = dir_ / "proxies" / "x.json";
+    f.proxies.push_back(proxy);
+    nlohmann::json rows = nlohmann::json::array();
+    for (int i = 0; i < 400; ++i)  // about 16 KB of grid file: more than the limit lets through
+        rows.push_back({{"kind", "auth"}, {"row", "row-" + std::to_string(i)}, {"observed", std::string(20, 'A')}});
+    const nlohmann::json grids = {{"proxies", {{{"id", "x"}, {"provenance", "launched"}, {"rows", rows}}}}};
+    ASSERT_EQ(with_limit([&] { routecheck::grid::update_grid_expectations(f, grids); }, 4096, dir_ / "message"), 0)
+        << "the grid writer did not report the failed write";
+    EXPECT_EQ(slurp(file), good) << "a failed write replaced the reviewed grid file";
+    EXPECT_FALSE(fs::exists(dir_ / "grids" / "x.json.partial"));
+    // The same run without the limit does write it: the limit, not the input, made it fail.
+    routecheck::grid::update_grid_expectations(f, grids);
+    EXPECT_NE(slurp(file).find("row-399"), std::string::npos);
 }
 
 TEST_F(FileWrite, AFailedRenameKeepsTheTargetAndRemovesThePartial) {
