@@ -6,7 +6,7 @@
 
 #include "judge/classify.hpp"
 #include "judge/path.hpp"
-#include "judge/routes.hpp"
+#include "contract/routes.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string text(reinterpret_cast<const char*>(data), size);

@@ -12,6 +12,7 @@
 
 #include "mock_upstream/mock_upstream.hpp"
 #include "mock_upstream/standin.hpp"
+#include "text/file_write.hpp"
 
 namespace {
 
@@ -103,16 +104,8 @@ int to_int(const std::string& flag, const std::string& v, int lo, int hi) {
   return static_cast<int>(n);
 }
 
-void write_atomically(const std::string& path, const std::string& text) {
-  // Readers poll for the file: rename makes it appear complete or not at all.
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << text;
-    if (!out) throw std::runtime_error("cannot write " + tmp);
-  }
-  std::filesystem::rename(tmp, path);
-}
+// Readers poll for the file: the rename makes it appear complete or not at all.
+void write_atomically(const std::string& path, const std::string& text) { routecheck::replace_file(path, text); }
 
 }  // namespace
 

@@ -16,6 +16,7 @@
 #include "mock_upstream/journal.hpp"
 #include "mock_upstream/protocol.hpp"
 #include "mock_upstream/wire.hpp"
+#include "http/headers.hpp"
 
 namespace routecheck::mock {
 namespace {
@@ -145,13 +146,13 @@ struct MockUpstream::Impl {
     e.path = in.path;
     e.query = in.query;
     e.target = req.target;
-    e.origin = in.header("x-routecheck-origin");
-    e.correlation = in.header("x-routecheck-step");
+    e.origin = in.header(routecheck::kOriginHeader);
+    e.correlation = in.header(routecheck::kStepHeader);
 
     // Per-request header first, then the scripted rules.
     Fault fault;
     std::string fault_error;
-    if (const std::string spec = in.header("x-routecheck-fault"); !spec.empty()) {
+    if (const std::string spec = in.header(routecheck::kFaultHeader); !spec.empty()) {
       try {
         fault = Fault::parse(spec);
       } catch (const std::exception& ex) {

@@ -10,7 +10,7 @@
 #include <stdexcept>
 #include <thread>
 
-#include "judge/routes.hpp"
+#include "http/route_path.hpp"
 
 namespace routecheck::mock {
 

@@ -22,30 +22,6 @@ Fixtures load_with(const std::vector<std::string>& extra_dirs, bool allow_overri
     return load_fixtures(roots, allow_override);
 }
 
-std::vector<std::string> check_recordings(const ClientProfile& client) {
-    std::vector<std::string> out;
-    for (const auto& rec : client.recordings) {
-        if (rec.requests.empty()) continue;  // the client sent nothing there (noted in the fixture)
-        std::string base = render_base_url(rec.base_url, 8045, 9);
-        std::vector<std::string> want;
-        for (const auto& r : rec.requests) want.push_back(r);
-        std::vector<std::string> got;
-        for (const auto& s : client.steps) got.push_back(request_line(client, s, base));
-        for (auto& w : want) {
-            auto pos = w.find("{port}");
-            if (pos != std::string::npos) w.replace(pos, 6, "8045");
-        }
-        if (got != want) {
-            std::string g, w;
-            for (const auto& x : got) g += "\n      " + x;
-            for (const auto& x : want) w += "\n      " + x;
-            out.push_back(client.file.string() + ": variant " + rec.variant + " (" + rec.base_url +
-                          "): the join rule gives" + g + "\n    but the client sent" + w);
-        }
-    }
-    return out;
-}
-
 const ClientProfile& require_client(const Fixtures& f, const std::string& id) {
     if (const ClientProfile* c = f.client(id)) return *c;
     std::string known;

@@ -43,7 +43,4 @@ Fixtures load_with(const std::vector<std::string>& extra_dirs, bool allow_overri
 // The client profile with this id, or a UsageError listing the known ids.
 const ClientProfile& require_client(const Fixtures& fixtures, const std::string& id);
 
-// Checks that a profile's join rule reproduces every request it recorded; returns the differences.
-std::vector<std::string> check_recordings(const ClientProfile& client);
-
 }  // namespace routecheck::cli

@@ -12,14 +12,15 @@
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "join/join.hpp"
+#include "judge/doctor.hpp"
 #include "judge/judge.hpp"
 #include "judge/path.hpp"
 #include "judge/recommend.hpp"
 #include "probe/probe.hpp"
-#include "replay/replay.hpp"
+#include "http/client.hpp"
 #include "report/report.hpp"
 #include "launch/proxy.hpp"
-#include "run/replay_cells.hpp"
+#include "replay/replay_cells.hpp"
 #include "text/secrets.hpp"
 #include "text/utf8.hpp"
 
@@ -54,91 +55,10 @@ Exit: 0 the client works (every essential step was sent or probed and is OK), 1 
       With --seen/--log: 0 every line explained by some client, 1 a line no known client builds.
 )";
 
-constexpr const char* kControlPath = "/routecheck-no-such-route-7d1c";
-
 struct Health {
     std::string url;
     HttpResponse answer;
 };
-
-HttpResponse send_once(const std::string& method, const std::string& url,
-                       std::vector<std::pair<std::string, std::string>> headers, const std::string& body) {
-    HttpClient http;
-    HttpRequest rq;
-    rq.method = method;
-    rq.url = url;
-    rq.headers = std::move(headers);
-    rq.body = body;
-    rq.timeout_ms = 5000;
-    rq.connect_timeout_ms = 1500;
-    rq.keep_body = 300;
-    return http.send(rq);
-}
-
-// A probe's answer says something only when a path that is surely no route gets another one: a server that
-// answers 400 (or 200) to any POST tells nothing by answering it to ours. 401, 403 and 404 always say something.
-void drop_uninformative_probes(CellObservation& cell, const ClientProfile& client, const std::string& origin) {
-    std::map<std::string, int> control;  // method -> status at the control path
-    for (auto& s : cell.steps) {
-        if (s.evidence != "probe" || s.status == 0 || s.status == 401 || s.status == 403 || s.status == 404) continue;
-        if (!control.count(s.method)) {
-            std::vector<std::pair<std::string, std::string>> headers;
-            for (const auto& st : client.steps)
-                if (st.id == s.step)
-                    for (const auto& [k, v] : st.headers) headers.emplace_back(k, v);
-            control[s.method] = send_once(s.method, origin + kControlPath, headers, "{}").status;
-        }
-        if (control[s.method] == s.status) {
-            s.skipped = true;
-            s.skip_reason = "the probe got " + std::to_string(s.status) + ", which " + origin +
-                            " answers to any path (" + kControlPath + " too): it cannot tell";
-        }
-    }
-}
-
-CellObservation unsent_cell(const ProxyProfile& proxy, const ClientProfile& client, const std::string& base,
-                            const std::string& why) {
-    CellObservation cell;
-    cell.proxy = proxy.id;
-    cell.client = client.id;
-    cell.variant = "typed";
-    cell.base_url = base;
-    for (const auto& step : client.steps) {
-        StepObservation o;
-        o.step = step.id;
-        FinalRequest fr = join_request(client.join, base, step);
-        o.method = step.method;
-        o.target = fr.target;
-        o.url = fr.url;
-        o.skipped = true;
-        o.skip_reason = why;
-        cell.steps.push_back(std::move(o));
-    }
-    return cell;
-}
-
-// Prefixes worth probing for this Base URL: every leading part of its path before an endpoint word ("/zen",
-// "/openai/v1" -> "/openai", "/openai/v1"); the probe adds /v1 and /v1beta to each.
-std::vector<std::string> typed_prefixes(const std::string& base) {
-    std::vector<std::string> out;
-    std::string path = parse_base_url(base).path, acc;
-    std::size_t i = 0;
-    while (i < path.size()) {
-        if (path[i] == '/') {
-            ++i;
-            continue;
-        }
-        std::size_t j = path.find('/', i);
-        std::string seg = path.substr(i, j == std::string::npos ? std::string::npos : j - i);
-        if (seg == "chat" || seg == "completions" || seg == "messages" || seg == "responses" || seg == "models" ||
-            seg.find(':') != std::string::npos)
-            break;
-        acc += "/" + seg;
-        out.push_back(acc);
-        i = j == std::string::npos ? path.size() : j;
-    }
-    return out;
-}
 
 std::string answer_text(const HttpResponse& r) {
     if (r.status) {
@@ -243,7 +163,7 @@ int cmd_doctor(const std::vector<std::string>& argv) {
         std::string pid = a.one_or("--proxy", f.proxy("antigravity-tools") ? "antigravity-tools" : f.proxies.front().id);
         const ProxyProfile* proxy = f.proxy(pid);
         if (!proxy) throw UsageError("unknown proxy '" + pid + "'");
-        std::string origin = "http://127.0.0.1:8045";  // the document's proxy default; --target names another
+        std::string origin = "http://127.0.0.1:" + std::to_string(kShownPort);  // --target names another
         if (a.has("--target")) {
             BaseUrl t = parse_base_url(a.one("--target"));
             origin = "http://" + t.host + ":" + std::to_string(t.port);

@@ -6,6 +6,7 @@
 
 #include "grid/grid.hpp"
 #include "model/json_access.hpp"
+#include "text/file_write.hpp"
 #include "text/utf8.hpp"
 
 namespace routecheck::cli {
@@ -93,18 +94,8 @@ std::vector<std::string> update_expectations(const Fixtures& f, const MatrixRepo
     std::vector<std::string> written;
     for (auto& [proxy, doc] : docs) {
         fs::create_directories(files[proxy].parent_path());
-        fs::path tmp = files[proxy];
-        tmp += ".partial";
-        {
-            std::ofstream out(tmp, std::ios::trunc);
-            out << table_text(doc);
-            if (!out.flush()) {
-                fs::remove(tmp);
-                throw std::runtime_error("cannot write " + tmp.string() + " (disk full?): " + files[proxy].string() +
-                                         " was left as it was");
-            }
-        }
-        fs::rename(tmp, files[proxy]);
+        // A full disk fails the write of the .partial: the good table stays, never a truncated one.
+        replace_file(files[proxy], table_text(doc));
         written.push_back(files[proxy].string());
     }
     for (auto& file : grid::update_grid_expectations(f, report.grids)) written.push_back(std::move(file));

@@ -9,6 +9,7 @@
 #include "model/json_access.hpp"
 #include "probe/probe.hpp"
 #include "text/secrets.hpp"
+#include "text/file_write.hpp"
 #include "text/utf8.hpp"
 
 namespace routecheck::cli {
@@ -102,17 +103,7 @@ int cmd_probe(const std::vector<std::string>& argv) {
         std::filesystem::path file = a.one("--save");
         nlohmann::json profile = probed_profile(r, id, today_utc());
         parse_proxy(profile, file);  // what is saved always loads
-        std::filesystem::path tmp = file;
-        tmp += ".partial";
-        {
-            std::ofstream out(tmp, std::ios::trunc);
-            out << profile.dump(2) << "\n";
-            if (!out.flush()) {
-                std::filesystem::remove(tmp);
-                throw std::runtime_error("cannot write " + file.string());
-            }
-        }
-        std::filesystem::rename(tmp, file);
+        replace_file(file, profile.dump(2) + "\n");
         if (!a.has("--json")) std::cout << "saved profile '" << id << "' to " << file.string() << "\n";
     }
     if (a.has("--json")) std::cout << redact_known(safe_dump(probe_json(r), 2)) << "\n";  // a proxy's bytes, a key

@@ -1,16 +1,14 @@
 // `routecheck doctor --seen "POST /v1/chat/completions/responses 404"` (or --log FILE, one request line a line, as a
 // proxy's access log shows them): the troubleshooting document's checkpoint table, made exact. For each line, the
-// client profiles and Base URLs whose join produces that path, each judged as a one-step cell by judge_cell.
+// client profiles and Base URLs whose join produces that path, each judged as a one-step cell (judge/doctor.hpp:
+// explain_seen). This file parses the lines and prints.
 #include <fstream>
 #include <iostream>
 #include <regex>
-#include <set>
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
-#include "join/join.hpp"
-#include "judge/judge.hpp"
-#include "judge/path.hpp"
+#include "judge/doctor.hpp"
 #include "report/report.hpp"
 #include "text/utf8.hpp"
 
@@ -42,39 +40,6 @@ SeenLine parse_line(const std::string& raw, const std::string& where) {
     return s;
 }
 
-// Segment equality where a model name may differ: "gemini-2.5-flash:generateContent" matches "x:generateContent".
-bool same_segment(const std::string& a, const std::string& b) {
-    auto ca = a.find(':'), cb = b.find(':');
-    if (ca != std::string::npos && cb != std::string::npos) return a.substr(ca) == b.substr(cb);
-    return a == b;
-}
-
-// The Base URL path a client must have typed for `step` to reach `path`, or nullopt.
-std::optional<std::string> base_for(const ClientProfile& c, const Step& step, const std::string& path) {
-    std::vector<std::string> e, p;
-    for (std::size_t i = 0, j; i < step.endpoint.size(); i = j) {
-        i = step.endpoint.find_first_not_of('/', i);
-        if (i == std::string::npos) break;
-        j = step.endpoint.find('/', i);
-        e.push_back(step.endpoint.substr(i, j == std::string::npos ? std::string::npos : j - i));
-        if (j == std::string::npos) j = step.endpoint.size();
-    }
-    for (std::size_t i = 0, j; i < path.size(); i = j) {
-        i = path.find_first_not_of('/', i);
-        if (i == std::string::npos) break;
-        j = path.find('/', i);
-        p.push_back(path.substr(i, j == std::string::npos ? std::string::npos : j - i));
-        if (j == std::string::npos) j = path.size();
-    }
-    if (e.empty() || p.size() < e.size()) return std::nullopt;
-    for (std::size_t k = 0; k < e.size(); ++k)
-        if (!same_segment(e[e.size() - 1 - k], p[p.size() - 1 - k])) return std::nullopt;
-    std::string base;
-    for (std::size_t k = 0; k + e.size() < p.size(); ++k) base += "/" + p[k];
-    if (c.join.rule == JoinRule::Resolve) base += "/";
-    return base;
-}
-
 }  // namespace
 
 int doctor_seen(const Fixtures& f, const ProxyProfile& proxy, const std::vector<std::string>& raw_lines,
@@ -86,41 +51,13 @@ int doctor_seen(const Fixtures& f, const ProxyProfile& proxy, const std::vector<
         nlohmann::json entry = {{"line", s.text}, {"request", s.method + " " + s.target},
                                 {"status", s.status ? nlohmann::json(s.status) : nlohmann::json(nullptr)},
                                 {"clients", nlohmann::json::array()}};
-        std::set<std::string> seen_clients;
-        for (const auto& c : f.clients)
-            for (const auto& step : c.steps) {
-                if (step.method != s.method || seen_clients.count(c.id)) continue;
-                auto base = base_for(c, step, s.path);
-                if (!base) continue;
-                seen_clients.insert(c.id);
-                std::string base_url = origin + *base;
-                // One step, judged as a cell: the status seen (404 when the line has none).
-                Step seen_step = step;  // the path as seen (its model name), for the judge
-                seen_step.endpoint = s.path.substr(base->size() - (c.join.rule == JoinRule::Resolve ? 1 : 0));
-                CellObservation cell;
-                cell.proxy = proxy.id;
-                cell.client = c.id;
-                cell.variant = "seen";
-                cell.base_url = base_url;
-                StepObservation o;
-                o.step = seen_step.id;
-                o.method = s.method;
-                o.target = s.target;
-                o.status = s.status ? s.status : 404;
-                cell.steps.push_back(o);
-                ClientProfile one = c;
-                one.steps = {seen_step};
-                one.steps.front().essential = true;
-                CellResult r = judge_cell(cell, proxy, one, nullptr);
-                entry["clients"].push_back({{"client", c.id}, {"name", c.name}, {"base_url", base_url},
-                                            {"step", step.id}, {"verdict", verdict_json(r.judgment)}, {"works", r.works}});
-            }
+        for (const auto& x : explain_seen(f, proxy, s.method, s.target, s.status, origin))
+            entry["clients"].push_back({{"client", x.client->id}, {"name", x.client->name}, {"base_url", x.base_url},
+                                        {"step", x.step}, {"verdict", verdict_json(x.result.judgment)},
+                                        {"works", x.result.works}});
         if (entry["clients"].empty()) {
             ++unexplained;
-            Diagnosis shape = path_shape(s.path);
-            entry["note"] = "no known client builds this path" +
-                            (shape == Diagnosis::Ok ? std::string()
-                                                    : std::string("; its shape alone says ") + to_string(shape));
+            entry["note"] = unexplained_note(s.path);
         }
         out.push_back(entry);
     }

@@ -13,7 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "model/fixtures.hpp"
-#include "replay/replay.hpp"
+#include "http/client.hpp"
 
 namespace routecheck::mock {
 class MockUpstream;
@@ -90,7 +90,7 @@ std::vector<RowResult> run_rows(const ProxyProfile& proxy, const std::vector<Row
                                 mock::MockUpstream* upstream, const std::map<std::string, std::string>& vars,
                                 int jobs = 6, const Deadline& deadline = {});
 
-// Predicted rows for a source-only proxy, from its contract (judge/predict.hpp): auth and health grids only.
+// Predicted rows for a source-only proxy, from its contract (contract/predict.hpp): auth and health grids only.
 std::vector<RowResult> predict_rows(const ProxyProfile& proxy, const std::vector<RowSpec>& rows);
 
 // fixtures/grids/<proxy>.json from the first fixture root that has it (null when none does).

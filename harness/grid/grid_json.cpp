@@ -4,6 +4,7 @@
 
 #include "grid/grid.hpp"
 #include "model/json_access.hpp"
+#include "text/file_write.hpp"
 #include "text/utf8.hpp"
 
 namespace routecheck::grid {
@@ -57,15 +58,10 @@ std::string grid_file_text(const json& doc) {
     return out + "\n}\n";
 }
 
+// The grid expectations: a full disk fails the write of the .partial and leaves the good file as it was.
 void write_whole(const fs::path& file, const std::string& text) {
     fs::create_directories(file.parent_path());
-    fs::path tmp = file;
-    tmp += ".partial";
-    {
-        std::ofstream out(tmp, std::ios::trunc);
-        out << text;
-    }
-    fs::rename(tmp, file);
+    replace_file(file, text);
 }
 
 }  // namespace

@@ -2,7 +2,7 @@
 #include <algorithm>
 
 #include "grid/grid.hpp"
-#include "judge/routes.hpp"
+#include "contract/routes.hpp"
 
 namespace routecheck::grid {
 

@@ -6,10 +6,11 @@
 
 #include "grid/grid.hpp"
 #include "grid/grid_verdict.hpp"
-#include "judge/predict.hpp"
+#include "contract/predict.hpp"
 #include "mock_upstream/mock_upstream.hpp"
-#include "replay/replay.hpp"
-#include "run/replay_cells.hpp"
+#include "http/client.hpp"
+#include "http/headers.hpp"
+#include "replay/replay_cells.hpp"
 
 namespace routecheck::grid {
 
@@ -36,7 +37,7 @@ HttpRequest build(const ProxyProfile& proxy, const RowSpec& r, int port,
     for (auto& h : proxy_headers(proxy, as_client, vars)) req.headers.push_back(std::move(h));
     for (const auto& [k, v] : r.probe.headers) req.headers.emplace_back(k, v);
     req.headers.emplace_back(kCorrelationHeader, correlation_of(r));
-    if (!r.fault.empty()) req.headers.emplace_back("x-routecheck-fault", r.fault);
+    if (!r.fault.empty()) req.headers.emplace_back(kFaultHeader, r.fault);
     if (!r.probe.body.is_null()) {
         Step step;
         step.endpoint = r.probe.path.substr(0, r.probe.path.find('?'));
@@ -156,7 +157,8 @@ std::vector<RowResult> predict_rows(const ProxyProfile& proxy, const std::vector
         }
         std::string path = r.probe.path.substr(0, r.probe.path.find('?'));
         p.status = predict_status(proxy, r.probe.method, path, o);
-        // The contract's health endpoint answers locally: upstream conditions do not reach it.
+        // A health endpoint answers locally unless the contract says it calls the upstream (behaviour
+        // health_calls_upstream): then an upstream fault reaches it, and the contract predicts 503.
         if (r.kind == "health" && proxy.behaviour && proxy.behaviour->health_calls_upstream && !r.fault.empty())
             p.status = 503;
         judge(p);

@@ -3,41 +3,13 @@
 
 #include <string_view>
 
+#include "http/sse.hpp"
+
 namespace routecheck::grid {
 
 namespace {
 
 using nlohmann::json;
-
-std::vector<SseEvent> parse_sse(const std::string& body) {
-    std::vector<SseEvent> out;
-    SseEvent cur;
-    bool any = false;
-    std::size_t start = 0;
-    while (start <= body.size()) {
-        std::size_t nl = body.find('\n', start);
-        std::string_view line(body.data() + start, (nl == std::string::npos ? body.size() : nl) - start);
-        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-        if (line.empty()) {
-            if (any) out.push_back(std::move(cur));
-            cur = {};
-            any = false;
-        } else if (line.rfind("event:", 0) == 0) {
-            cur.event = std::string(line.substr(line.find_first_not_of(' ', 6) == std::string_view::npos
-                                                    ? line.size() : line.find_first_not_of(' ', 6)));
-            any = true;
-        } else if (line.rfind("data:", 0) == 0) {
-            std::string_view d = line.substr(5);
-            if (!d.empty() && d.front() == ' ') d.remove_prefix(1);
-            cur.data += (cur.data.empty() ? "" : "\n") + std::string(d);
-            any = true;
-        }
-        if (nl == std::string::npos) break;
-        start = nl + 1;
-    }
-    if (any) out.push_back(std::move(cur));  // a stream cut before its blank line
-    return out;
-}
 
 bool nonempty_string(const json& j, const char* key) {
     return j.is_object() && j.contains(key) && j[key].is_string() && !j[key].get<std::string>().empty();
@@ -135,8 +107,8 @@ StreamFacts stream_facts(const std::string& protocol, const std::string& body) {
         ++f.events;
         if (e.event == "error") f.error_event = true;
         std::string name = e.event;
-        if (e.data == "[DONE]") {
-            f.terminal = f.terminal || protocol == "openai";
+        if (e.data == "[DONE]") {  // no JSON in it; it ends an OpenAI stream only (a Gemini client reads past it)
+            f.terminal = f.terminal || (protocol == "openai" && sse_ends_stream(e.event, e.data));
             continue;
         }
         json d = json::parse(e.data, nullptr, false);

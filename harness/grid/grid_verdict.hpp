@@ -1,4 +1,4 @@
-// Internal to harness/grid: SSE reading and the verdict of each kind of row.
+// Internal to harness/grid: what a stream carried (read with http/sse.hpp) and the verdict of each kind of row.
 #pragma once
 #include <string>
 #include <vector>
@@ -6,11 +6,6 @@
 #include "grid/grid.hpp"
 
 namespace routecheck::grid {
-
-struct SseEvent {
-    std::string event;  // "" when the event has no event: line (OpenAI, Gemini)
-    std::string data;
-};
 
 struct StreamFacts {
     int events = 0;

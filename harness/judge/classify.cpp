@@ -4,7 +4,7 @@
 
 #include "judge/body.hpp"
 #include "judge/path.hpp"
-#include "judge/routes.hpp"
+#include "contract/routes.hpp"
 
 namespace routecheck {
 

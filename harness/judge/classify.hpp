@@ -5,7 +5,7 @@
 
 #include "model/fixtures.hpp"
 #include "model/verdict_class.hpp"
-#include "judge/observation.hpp"
+#include "replay/observation.hpp"
 
 namespace routecheck {
 

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "judge/classify.hpp"
-#include "judge/observation.hpp"
+#include "replay/observation.hpp"
 #include "model/fixtures.hpp"
 
 namespace routecheck {

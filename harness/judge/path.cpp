@@ -5,7 +5,7 @@
 #include <set>
 
 #include "join/join.hpp"
-#include "judge/routes.hpp"
+#include "contract/routes.hpp"
 
 namespace routecheck {
 

@@ -4,7 +4,7 @@
 
 #include "join/join.hpp"
 #include "judge/path.hpp"
-#include "judge/routes.hpp"
+#include "contract/routes.hpp"
 
 namespace routecheck {
 
@@ -48,7 +48,7 @@ std::string client_family(const ClientProfile& client) {
 
 namespace {
 
-std::string probe_url(const Variant& v) { return render_base_url(v.base_url, 8045, 9); }
+std::string probe_url(const Variant& v) { return shown_base_url(v.base_url); }
 
 const Variant* first_working(const ClientProfile& client, const ProxyProfile& proxy, const Fixtures& fixtures) {
     if (client.steps.empty()) return nullptr;  // a client that ignores the Base URL works at none

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <system_error>
 
+#include "http/headers.hpp"
 #include "launch/readiness.hpp"
 #include "model/json_access.hpp"
 #include "text/secrets.hpp"
@@ -294,7 +295,7 @@ bool ProxyInstance::try_start(const ProxyLaunch& launch, int attempt) {
     ReadyOptions ready;
     ready.path = launch.ready_path.empty() ? "/" : launch.ready_path;
     ready.deadline = settings_.ready_deadline.value_or(std::chrono::milliseconds(launch.ready_timeout_ms));
-    if (!settings_.ready_step.empty()) ready.headers["x-routecheck-step"] = settings_.ready_step;
+    if (!settings_.ready_step.empty()) ready.headers[kStepHeader] = settings_.ready_step;
     try {
         const ReadyResult r = wait_ready(port_, *child_, ready);
         ready_ms_ = r.elapsed;
@@ -347,7 +348,7 @@ void ProxyInstance::run_after_ready(const ProxyLaunch& launch) {
             body = render_json(r.body, vars_, where(profile_file_, at + "/body")).dump();
             if (!headers.count("content-type")) headers["content-type"] = "application/json";
         }
-        if (!settings_.ready_step.empty()) headers["x-routecheck-step"] = settings_.ready_step;
+        if (!settings_.ready_step.empty()) headers[kStepHeader] = settings_.ready_step;
         const SetupAnswer a = send_setup_request(port_, r.method, path, headers, body, std::chrono::milliseconds(10000));
         const bool ok = r.expect_status != 0 ? a.status == r.expect_status : a.status >= 200 && a.status < 300;
         if (!ok) {
@@ -367,7 +368,7 @@ void ProxyInstance::run_after_ready(const ProxyLaunch& launch) {
         again.path = launch.ready_path.empty() ? "/" : launch.ready_path;
         again.deadline = settings_.ready_deadline.value_or(std::chrono::milliseconds(launch.ready_timeout_ms));
         again.want_status = launch.ready_status;
-        if (!settings_.ready_step.empty()) again.headers["x-routecheck-step"] = settings_.ready_step;
+        if (!settings_.ready_step.empty()) again.headers[kStepHeader] = settings_.ready_step;
         try {
             ready_status_ = wait_ready(port_, *child_, again).status;
         } catch (const LaunchError& e) {

@@ -1,5 +1,5 @@
 // The "behaviour" section of a source profile (provenance "source"): the contract, read from the proxy's source and
-// corrected by what was observed, that harness/judge/predict.cpp turns into predicted statuses. Parsed and checked
+// corrected by what was observed, that harness/contract/predict.cpp turns into predicted statuses. Parsed and checked
 // when the profile loads, so a typo is a fixture error (file + JSON pointer), never a silent default.
 // Format and meaning: docs/design.md ("Source-only profiles").
 #pragma once
@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "http/base_url.hpp"
 #include "model/json_access.hpp"
 
 namespace routecheck {
@@ -48,7 +49,7 @@ struct Deployment {
 };
 
 struct Behaviour {
-    int default_port = 8045;
+    int default_port = kShownPort;
     int options_status = 200;
     int unknown_status = 404;
     int wrong_method_status = 405;

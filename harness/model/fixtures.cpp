@@ -4,7 +4,7 @@
 #include <cctype>
 #include <set>
 
-#include "join/join.hpp"
+#include "http/base_url.hpp"
 #include "model/json_access.hpp"
 #include "model/grid_file.hpp"
 #include "model/verdict_class.hpp"

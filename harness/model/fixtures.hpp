@@ -162,7 +162,7 @@ struct ProxyProfile {
     // false when the route table is not known ("behaviour": {"routes_known": false}: a probe that met a key checked
     // before routing, without the key). Then the judge says nothing about a path but its shape.
     bool routes_known = true;
-    std::optional<Behaviour> behaviour;  // source profiles: the contract harness/judge/predict.cpp reads
+    std::optional<Behaviour> behaviour;  // source profiles: the contract harness/contract/predict.cpp reads
     nlohmann::json raw;  // the whole document, for sections other modules read
     std::filesystem::path file;
 };

@@ -1,6 +1,6 @@
 // fixtures/observed/<proxy>.json: what a proxy known from its source answered when it was run once beside the project
 // (curl probes of its routes, key carriers and modes), distilled to one row per distinct answer. suites/attach checks
-// the profile's contract (harness/judge/predict.cpp) against every row. Format: docs/design.md ("Observed probes").
+// the profile's contract (harness/contract/predict.cpp) against every row. Format: docs/design.md ("Observed probes").
 #pragma once
 #include <filesystem>
 #include <map>

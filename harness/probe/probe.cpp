@@ -9,8 +9,8 @@
 #include "join/join.hpp"
 #include "judge/body.hpp"
 #include "judge/classify.hpp"
-#include "judge/routes.hpp"
-#include "replay/replay.hpp"
+#include "contract/routes.hpp"
+#include "http/client.hpp"
 
 namespace routecheck {
 

@@ -1,4 +1,3 @@
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -7,6 +6,7 @@
 #include <cstring>
 
 #include "report/report.hpp"
+#include "text/file_write.hpp"
 #include "text/secrets.hpp"
 #include "text/utf8.hpp"
 
@@ -144,27 +144,13 @@ constexpr const char* kStagePrefix = ".rc-report-";
                            (err ? std::string(": ") + std::strerror(err) : std::string()));
 }
 
-// Writes `text` to a new file; every short write and the final fsync/close are checked (a full disk shows at
-// any of them).
+// text/file_write.hpp's write, its error in the report's words.
 void write_new(const fs::path& file, const std::string& text) {
-    int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd < 0) fail(file, "open", errno);
-    for (std::size_t off = 0; off < text.size();) {
-        ssize_t n = ::write(fd, text.data() + off, text.size() - off);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) {
-            int err = n < 0 ? errno : EIO;
-            ::close(fd);
-            fail(file, "write", err);
-        }
-        off += static_cast<std::size_t>(n);
+    try {
+        write_new_file(file, text);
+    } catch (const FileWriteError& e) {
+        throw ReportWriteError(std::string("cannot write the report: ") + e.what());
     }
-    if (::fsync(fd) != 0) {
-        int err = errno;
-        ::close(fd);
-        fail(file, "fsync", err);
-    }
-    if (::close(fd) != 0) fail(file, "close", errno);
 }
 
 // A folder inside `dir` the files are written into first; removed with what it holds unless released.
@@ -237,21 +223,10 @@ std::vector<std::pair<std::string, std::string>> report_files(const MatrixReport
 }
 
 void write_text_file(const fs::path& file, const std::string& text) {
-    fs::path partial = file;
-    partial += ".partial";
-    std::error_code ec;
-    fs::remove(partial, ec);
     try {
-        write_new(partial, redact_known(valid_utf8(text)));
-    } catch (...) {
-        fs::remove(partial, ec);
-        throw;
-    }
-    fs::rename(partial, file, ec);
-    if (ec) {
-        const int err = ec.value();
-        fs::remove(partial, ec);
-        fail(file, "rename", err);
+        replace_file(file, redact_known(valid_utf8(text)));
+    } catch (const FileWriteError& e) {
+        throw ReportWriteError(std::string("cannot write the report: ") + e.what());
     }
 }
 

@@ -14,7 +14,7 @@
 #include <mutex>
 #include <vector>
 
-#include "replay/replay.hpp"  // Deadline
+#include "http/client.hpp"  // Deadline
 
 namespace routecheck {
 

@@ -1,7 +1,7 @@
 // Antigravity Tools was built and run once beside the project (v4.5.8; the profile's source.observed says how). What
 // it answered is kept as data: fixtures/expected/antigravity-tools.json (the 140 cells, replayed in attach mode) and
 // fixtures/observed/antigravity-tools.json (curl probes of every route, key carrier and mode). CI cannot build it, so
-// these tests check that the contract read from its source (the profile's "behaviour", harness/judge/predict.cpp)
+// these tests check that the contract read from its source (the profile's "behaviour", harness/contract/predict.cpp)
 // still predicts every observed row, and print each row it gets wrong with the rule that decided.
 #include <gtest/gtest.h>
 
@@ -10,7 +10,7 @@
 
 #include "antigravity_tools.hpp"
 #include "judge/judge.hpp"
-#include "judge/predict.hpp"
+#include "contract/predict.hpp"
 #include "model/fixtures.hpp"
 
 using namespace routecheck;

@@ -1,4 +1,4 @@
-// The source-only antigravity-tools profile: what the contract predicts (harness/judge/predict.cpp reads its
+// The source-only antigravity-tools profile: what the contract predicts (harness/contract/predict.cpp reads its
 // "behaviour" section) and that the Base URLs the suite recommends agree with the ones its README gives. What the
 // real app answered when it was run once is checked against the same contract in observed_contract_test.cpp.
 #include <gtest/gtest.h>
@@ -7,7 +7,7 @@
 
 #include "antigravity_tools.hpp"
 #include "join/join.hpp"
-#include "judge/predict.hpp"
+#include "contract/predict.hpp"
 #include "judge/recommend.hpp"
 #include "model/fixtures.hpp"
 

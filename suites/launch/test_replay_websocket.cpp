@@ -11,7 +11,7 @@
 #include <string>
 #include <thread>
 
-#include "replay/replay.hpp"
+#include "http/client.hpp"
 
 namespace {
 
@@ -118,6 +118,39 @@ TEST(ReplayWebsocket, ARefusedUpgradeIsItsStatus) {
     EXPECT_EQ(r.status, 404);
     EXPECT_EQ(r.error, TransportError::None) << r.error_text;
     EXPECT_EQ(r.body_excerpt, "not found");
+}
+
+// The client's SSE count and end marker (http/sse.hpp): a delta whose content is the text "[DONE]" does not end the
+// stream; "event:message_stop" without a space does.
+HttpResponse sse_answer(const std::string& body) {
+    OneShotServer server("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nContent-Length: " +
+                             std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body,
+                         0ms);
+    HttpClient http;
+    HttpRequest r;
+    r.method = "POST";
+    r.url = "http://127.0.0.1:" + std::to_string(server.port()) + "/v1/chat/completions";
+    r.body = "{}";
+    r.timeout_ms = 4000;
+    return http.send(r);
+}
+
+TEST(ReplaySse, ContentThatSaysDoneIsNotTheEnd) {
+    http_global_init();
+    HttpResponse r = sse_answer("data: {\"choices\":[{\"delta\":{\"content\":\"[DONE]\"}}]}\n\n");
+    EXPECT_EQ(r.status, 200) << r.error_text;
+    EXPECT_EQ(r.sse_events, 1);
+    EXPECT_FALSE(r.sse_done);
+}
+
+TEST(ReplaySse, TheEndMarkersAreSeenWithOrWithoutASpace) {
+    http_global_init();
+    HttpResponse done = sse_answer("data: {\"a\":1}\n\ndata:[DONE]\n\n");
+    EXPECT_EQ(done.sse_events, 2);
+    EXPECT_TRUE(done.sse_done);
+    HttpResponse stop = sse_answer("event:message_stop\r\ndata: {\"type\":\"message_stop\"}\r\n\r\n");
+    EXPECT_EQ(stop.sse_events, 1);
+    EXPECT_TRUE(stop.sse_done);
 }
 
 }  // namespace

@@ -14,7 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "judge/routes.hpp"
+#include "contract/routes.hpp"
 #include "launch/proxy.hpp"
 #include "mock_upstream/mock_upstream.hpp"
 #include "model/fixtures.hpp"

@@ -2,7 +2,7 @@
 
 #include "judge/judge.hpp"
 #include "judge/path.hpp"
-#include "judge/predict.hpp"
+#include "contract/predict.hpp"
 #include "judge/recommend.hpp"
 
 namespace {

@@ -1,4 +1,5 @@
-#include "replay/replay.hpp"
+#include "http/client.hpp"
+#include "http/sse.hpp"
 #include "text/secrets.hpp"
 #include "text/utf8.hpp"
 
@@ -59,20 +60,21 @@ struct Capture {
     int status = 0;           // of the response whose headers are being read
 };
 
+// Counts data lines and sees the end marker (http/sse.hpp: the one rule). Only the first kLineKept bytes of a line
+// are kept, which holds "data: [DONE]" and every end event's name whole.
 void end_line(Capture& c) {
-    std::string_view line(c.line);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.rfind("data:", 0) == 0) {
+    const SseField f = sse_field(c.line);
+    if (f.field == "data") {
         const auto now = std::chrono::steady_clock::now();
         c.out->last_event_at_ms = std::chrono::duration<double, std::milli>(now.time_since_epoch()).count();
         if (c.out->sse_events++ == 0) {
             c.out->first_event_ms = std::chrono::duration<double, std::milli>(now - c.start).count();
             c.out->first_event_at_ms = c.out->last_event_at_ms;
         }
-        if (line.find("[DONE]") != std::string_view::npos) c.out->sse_done = true;
-    }
-    if (line.rfind("event: message_stop", 0) == 0 || line.rfind("event: response.completed", 0) == 0)
+        if (sse_ends_stream("", f.value)) c.out->sse_done = true;
+    } else if (f.field == "event" && sse_ends_stream(f.value, "")) {
         c.out->sse_done = true;
+    }
     c.line.clear();
 }
 

@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "replay/replay.hpp"
+#include "http/client.hpp"
 
 namespace routecheck {
 

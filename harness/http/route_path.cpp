@@ -1,4 +1,4 @@
-#include "judge/routes.hpp"
+#include "http/route_path.hpp"
 
 namespace routecheck {
 
@@ -52,16 +52,6 @@ bool route_path_matches(const std::string& pattern, const std::string& path) {
     for (std::size_t i = 0; i < pat.size(); ++i)
         if (!segment_matches(pat[i], segs[i])) return false;
     return true;
-}
-
-RouteMatch match_route(const std::vector<Route>& routes, const std::string& method, const std::string& path) {
-    bool path_known = false;
-    for (const auto& r : routes) {
-        if (r.fallback || !route_path_matches(r.path, path)) continue;
-        if (r.method == "*" || r.method == method || (method == "HEAD" && r.method == "GET")) return RouteMatch::Route;
-        path_known = true;
-    }
-    return path_known ? RouteMatch::WrongMethod : RouteMatch::NoRoute;
 }
 
 }  // namespace routecheck

@@ -6,9 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "judge/observation.hpp"
+#include "replay/observation.hpp"
 #include "model/fixtures.hpp"
-#include "replay/replay.hpp"
+#include "http/client.hpp"
+#include "http/headers.hpp"
 
 namespace routecheck {
 
@@ -65,6 +66,6 @@ std::vector<CellObservation> replay_cells(const ReplayTarget& target, const std:
                                           std::string* stopped = nullptr);
 
 // The header a replayed request carries so the upstream journal can attribute what the proxy sent.
-inline constexpr const char* kCorrelationHeader = "x-routecheck-step";
+inline constexpr const char* kCorrelationHeader = kStepHeader;
 
 }  // namespace routecheck

@@ -49,7 +49,7 @@ struct HttpResponse {
     std::size_t body_bytes = 0;  // bytes read (at most max_body)
     bool body_capped = false;    // reading stopped at max_body; the answer was longer
     int sse_events = 0;        // "data:" lines seen (each scanned in one pass, whatever its length)
-    bool sse_done = false;     // an OpenAI "[DONE]" or Anthropic "message_stop" was seen
+    bool sse_done = false;     // the event that ends a stream was seen (http/sse.hpp: sse_ends_stream)
     double first_byte_ms = 0;  // time to the first response byte
     double first_event_ms = 0; // time to the first SSE "data:" line (0 when none): a proxy may send headers at
                                // once yet hold every event until its upstream finished

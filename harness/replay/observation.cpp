@@ -1,4 +1,4 @@
-#include "judge/observation.hpp"
+#include "replay/observation.hpp"
 
 namespace routecheck {
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "judge/observation.hpp"
+#include "replay/observation.hpp"
 #include "model/fixtures.hpp"
 
 namespace routecheck {

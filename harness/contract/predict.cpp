@@ -1,11 +1,11 @@
-#include "judge/predict.hpp"
+#include "contract/predict.hpp"
 
 #include <algorithm>
 #include <cctype>
 #include <stdexcept>
 
 #include "join/join.hpp"
-#include "judge/routes.hpp"
+#include "contract/routes.hpp"
 
 namespace routecheck {
 
@@ -130,7 +130,7 @@ CellObservation predict_cell(const ProxyProfile& proxy, const ClientProfile& cli
     cell.client = client.id;
     cell.variant = variant.id;
     bool closed = variant.base_url.find("{closed_port}") != std::string::npos;
-    cell.base_url = render_base_url(variant.base_url, proxy.behaviour ? proxy.behaviour->default_port : 8045, 1);
+    cell.base_url = render_base_url(variant.base_url, proxy.behaviour ? proxy.behaviour->default_port : kShownPort, 1);
     if (o.send_key) {
         const KeyCarrier& k = client.key_carriers.front();
         cell.key_via = k.setting.empty() ? k.header : k.setting;

@@ -3,13 +3,10 @@
 #include <string>
 #include <vector>
 
+#include "http/route_path.hpp"
 #include "model/fixtures.hpp"
 
 namespace routecheck {
-
-std::vector<std::string> split_path(const std::string& path);  // "/a/b" -> {"a","b"}; "/" -> {}
-
-bool route_path_matches(const std::string& pattern, const std::string& path);
 
 enum class RouteMatch { Route, WrongMethod, NoRoute };
 // Route: method and path match; WrongMethod: the path is a route but not for this method (405).

@@ -1,4 +1,4 @@
-#include "run/replay_cells.hpp"
+#include "replay/replay_cells.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -7,7 +7,7 @@
 
 #include "join/join.hpp"
 #include "launch/template.hpp"
-#include "replay/replay.hpp"
+#include "http/client.hpp"
 
 namespace routecheck {
 
