@@ -67,7 +67,7 @@ GridProbe parse_probe(const JsonAt& at, bool templated, std::initializer_list<co
         if (std::none_of(keys.begin(), keys.end(), [&](const char* k) { return it.key() == k; })) {
             std::string list;
             for (const char* k : keys) list += (list.empty() ? "" : ", ") + std::string(k);
-            at.at(it.key()).fail("unknown field (expected one of: " + list + ")");
+            at.at(it.key()).fail("unknown field (allowed: " + list + ")");
         }
     GridProbe p;
     p.method = at.str_or("method", p.method);
