@@ -298,11 +298,13 @@ std::vector<BadInput> cases() {
              return e.validate();
          }, 2, {"hyg-p.json", "/setup/stream_protocls", "unknown field"}},
         {"grid_catalogue_misspelt_key", [](Env& e) {
+             e.scratch.add_test_proxy("hyg-p", "serve");  // a folder with only grids/ is no fixtures folder
              const std::string text = read_file(fs::path(ROUTECHECK_REPO_ROOT) / "fixtures/grids/catalogue.json");
              e.scratch.write("grids/catalogue.json", replace(text, R"("timeout_ms": 4000)", R"("timeout_msec": 4000)"));
              return e.validate();
          }, 2, {"catalogue.json", "/auth/timeout_msec", "unknown field"}},
         {"grid_catalogue_wrong_type", [](Env& e) {
+             e.scratch.add_test_proxy("hyg-p", "serve");  // a folder with only grids/ is no fixtures folder
              const std::string text = read_file(fs::path(ROUTECHECK_REPO_ROOT) / "fixtures/grids/catalogue.json");
              e.scratch.write("grids/catalogue.json", replace(text, R"("timeout_ms": 4000)", R"("timeout_ms": "4000")"));
              return e.matrix();
