@@ -1,6 +1,7 @@
 // Behaviour grids: per proxy, the auth grid (key state x key carrier x target), the health grid (upstream
-// condition x key) and the streaming grid (protocol x upstream case). Rows are data: derived from the proxy
-// profile plus the optional "setup" section of fixtures/grids/<proxy>.json, run against the proxy instance the
+// condition x key) and the streaming grid (protocol x upstream case). Rows are data: the row catalogue
+// (fixtures/grids/catalogue.json) times the proxy profile and the optional "setup" section of
+// fixtures/grids/<proxy>.json, both typed in model/grid_file.hpp; run against the proxy instance the
 // matrix run already started (faults are scripted per request by the x-routecheck-fault header, which the Node
 // preload carries to the upstream, so rows run in parallel without touching each other), and judged against the
 // expected rows of the same file. See docs/grids.md.
@@ -14,6 +15,7 @@
 
 #include "model/fixtures.hpp"
 #include "http/client.hpp"
+#include "model/grid_file.hpp"
 
 namespace routecheck::mock {
 class MockUpstream;
@@ -21,14 +23,10 @@ class MockUpstream;
 
 namespace routecheck::grid {
 
-// One request the grid sends: method, path (+query), headers, body.
-struct Probe {
-    std::string method, path;
-    nlohmann::json body;  // null: no body
-    std::map<std::string, std::string> headers;
-};
+// One request the grid sends: method, path (+query), headers, body (null: none). Placeholders filled in.
+using Probe = GridProbe;
 
-// What the grids send to one proxy, from its profile and the setup overrides.
+// What the grids send to one proxy, from its profile, the setup overrides and the catalogue's defaults.
 struct Setup {
     Probe known;                    // a known route that needs no upstream where possible (GET model list)
     std::string api_prefix = "/v1";  // the unknown path inside it is <prefix>/v1/messages
@@ -41,7 +39,7 @@ struct Setup {
     long stream_timeout_ms = 6000;   // the streaming grid's client: a proxy still retrying then is HUNG
 };
 
-Setup setup_for(const ProxyProfile& proxy, const nlohmann::json& overrides);
+Setup setup_for(const GridCatalogue& catalogue, const ProxyProfile& proxy, const GridSetup& overrides);
 
 // One row of one grid, before it runs.
 struct RowSpec {
@@ -56,7 +54,9 @@ struct RowSpec {
     std::string test_name(const std::string& proxy) const { return "grid." + kind + "." + proxy + "." + row; }
 };
 
-std::vector<RowSpec> plan_rows(const ProxyProfile& proxy, const Setup& setup, bool with_upstream);
+// The rows of one proxy: the catalogue's rows with the setup's values, in the catalogue's order. Without the mock
+// upstream (`with_upstream` false: attach mode) no faulted row and no streaming row.
+std::vector<RowSpec> plan_rows(const GridCatalogue& catalogue, const Setup& setup, bool with_upstream);
 
 // What came back for one row.
 struct RowResult {
@@ -81,7 +81,7 @@ struct RowResult {
 };
 
 // The compared part of a row: what the expected table stores (status, verdict, ...).
-nlohmann::json expected_view(const RowResult& r);
+GridOutcome expected_view(const RowResult& r);
 
 // Runs every row against a proxy on 127.0.0.1:port. `upstream` (may be null: attach mode, no faults) is the mock
 // whose journal attributes upstream requests. `vars` renders the profile's extra headers.
@@ -93,16 +93,19 @@ std::vector<RowResult> run_rows(const ProxyProfile& proxy, const std::vector<Row
 // Predicted rows for a source-only proxy, from its contract (contract/predict.hpp): auth and health grids only.
 std::vector<RowResult> predict_rows(const ProxyProfile& proxy, const std::vector<RowSpec>& rows);
 
-// fixtures/grids/<proxy>.json from the first fixture root that has it (null when none does).
-nlohmann::json load_grid_file(const Fixtures& f, const std::string& proxy);
+// fixtures/grids/<proxy>.json from the last fixture root that has it (nullopt when none does), and the row
+// catalogue (model/grid_file.hpp load_grid_file, load_grid_catalogue; FixtureError when invalid).
+std::optional<GridFile> load_grid_file(const Fixtures& f, const std::string& proxy);
+GridCatalogue load_grid_catalogue(const Fixtures& f);
 std::filesystem::path grid_file_path(const Fixtures& f, const ProxyProfile& proxy);
 
-// Rows of one proxy judged against its expected table: the "proxies" entry of grids.json.
+// Rows of one proxy judged against its grid file (null: none): the "proxies" entry of grids.json.
 nlohmann::json proxy_grids_json(const ProxyProfile& proxy, const std::string& provenance,
-                                const std::vector<RowResult>& rows, const nlohmann::json& expected_doc);
+                                const std::vector<RowResult>& rows, const GridFile* expected);
 
-// Judges one row's JSON (from grids.json) against an expected doc: "" when as expected, else why not.
-std::string judge_row(const nlohmann::json& row, const nlohmann::json& expected_doc);
+// Judges one row's JSON (from grids.json: its kind, row, observed, verdict, detail) against a grid file (null:
+// none): "" when as expected, else why not (also when the row's "observed" is not an outcome).
+std::string judge_row(const nlohmann::json& row, const GridFile* expected);
 
 // The ctest names of every grid row of the selected proxies (launched and source), without running anything.
 std::vector<std::string> list_rows(const Fixtures& f, const std::vector<const ProxyProfile*>& proxies);

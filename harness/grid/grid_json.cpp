@@ -30,7 +30,7 @@ json row_json(const RowResult& r) {
               {"retry_after", r.retry_after}, {"first_event_ms", r.first_event_ms}, {"total_ms", r.total_ms},
               {"events", r.events}, {"content_pieces", r.content_pieces}, {"upstream", r.upstream},
               {"error_shape", r.error_shape}, {"verdict", r.verdict}, {"detail", r.detail}, {"predicted", r.predicted},
-              {"observed", expected_view(r)}};
+              {"observed", expected_view(r).to_json()}};
     return j;
 }
 
@@ -66,16 +66,11 @@ void write_whole(const fs::path& file, const std::string& text) {
 
 }  // namespace
 
-json load_grid_file(const Fixtures& f, const std::string& proxy) {
-    // A later fixture folder overrides an earlier one, as for the other fixture files.
-    json doc;
-    for (const auto& root : f.roots) {
-        fs::path p = root / "grids" / (proxy + ".json");
-        if (fs::exists(p)) doc = read_json_file(p);
-    }
-    if (!doc.is_null() && !doc.is_object()) throw FixtureError(proxy + ".json", "", "a grid file must be an object");
-    return doc;
+std::optional<GridFile> load_grid_file(const Fixtures& f, const std::string& proxy) {
+    return routecheck::load_grid_file(f.roots, proxy);
 }
+
+GridCatalogue load_grid_catalogue(const Fixtures& f) { return routecheck::load_grid_catalogue(f.roots); }
 
 fs::path grid_file_path(const Fixtures& f, const ProxyProfile& proxy) {
     for (auto it = f.roots.rbegin(); it != f.roots.rend(); ++it) {
@@ -85,34 +80,37 @@ fs::path grid_file_path(const Fixtures& f, const ProxyProfile& proxy) {
     return proxy.file.parent_path().parent_path() / "grids" / (proxy.id + ".json");
 }
 
-std::string judge_row(const json& row, const json& expected_doc) {
+std::string judge_row(const json& row, const GridFile* expected) {
     const std::string kind = row.value("kind", ""), id = row.value("row", "");
-    if (!expected_doc.is_object() || !expected_doc.contains(kind) || !expected_doc[kind].contains(id))
+    const GridExpected* want = expected ? expected->expected(kind, id) : nullptr;
+    if (!want)
         return "no expected row " + kind + "/" + id +
                " in fixtures/grids (run `routecheck matrix --update-expectations`, review the diff)";
-    const json& want = expected_doc[kind][id];
-    const json& got = row["observed"];
-    if (want == got) return "";
+    const json observed = row.contains("observed") ? row["observed"] : json();
+    GridOutcome got;
+    try {
+        got = parse_grid_outcome(JsonAt(observed, "grids.json", "/observed"));
+    } catch (const FixtureError& e) {
+        return std::string("the row's observed outcome is unreadable: ") + e.what();
+    }
     // A list: the proxy answers this row one of these ways, depending on a race of its own (claudish: whether its
     // first event was out before the upstream cut). Each is a real observation; the grid file's notes say why.
-    if (want.is_array() && std::find(want.begin(), want.end(), got) != want.end()) return "";
-    return "expected " + safe_dump(want) + ", got " + safe_dump(got) + " — " + row.value("verdict", "") + ": " +
-           row.value("detail", "");
+    if (want->accepts(got)) return "";
+    return "expected " + safe_dump(want->to_json()) + ", got " + safe_dump(observed) + " — " + row.value("verdict", "") +
+           ": " + row.value("detail", "");
 }
 
 json proxy_grids_json(const ProxyProfile& proxy, const std::string& provenance, const std::vector<RowResult>& rows,
-                      const json& expected_doc) {
+                      const GridFile* expected) {
     json p = {{"id", proxy.id}, {"name", proxy.name}, {"provenance", provenance}, {"error", ""},
               {"rows", json::array()}};
     int pass = 0, fail = 0;
     for (const auto& r : rows) {
         json j = row_json(r);
         j["name"] = r.spec.test_name(proxy.id);
-        std::string why = judge_row(j, expected_doc);
-        j["expected"] = expected_doc.is_object() && expected_doc.contains(r.spec.kind) &&
-                                expected_doc[r.spec.kind].contains(r.spec.row)
-                            ? expected_doc[r.spec.kind][r.spec.row]
-                            : json();
+        std::string why = judge_row(j, expected);
+        const GridExpected* want = expected ? expected->expected(r.spec.kind, r.spec.row) : nullptr;
+        j["expected"] = want ? want->to_json() : json();
         j["pass"] = why.empty();
         j["message"] = why;
         (why.empty() ? pass : fail)++;
@@ -125,11 +123,12 @@ json proxy_grids_json(const ProxyProfile& proxy, const std::string& provenance, 
 
 std::vector<std::string> list_rows(const Fixtures& f, const std::vector<const ProxyProfile*>& proxies) {
     std::vector<std::string> out;
+    const GridCatalogue catalogue = load_grid_catalogue(f);
     for (const auto* p : proxies) {
-        json doc = load_grid_file(f, p->id);
-        Setup s = setup_for(*p, doc.is_object() && doc.contains("setup") ? doc["setup"] : json::object());
+        auto grid = load_grid_file(f, p->id);
+        Setup s = setup_for(catalogue, *p, grid ? grid->setup : GridSetup{});
         bool launched = p->provenance == "launched";
-        for (const auto& r : plan_rows(*p, s, true))
+        for (const auto& r : plan_rows(catalogue, s, true))
             if (launched || r.kind != "stream") out.push_back(r.test_name(p->id));
     }
     return out;
@@ -142,7 +141,10 @@ std::vector<std::string> update_grid_expectations(const Fixtures& f, const json&
         const ProxyProfile* profile = f.proxy(p.value("id", ""));
         if (!profile || !p.value("error", "").empty() || p["rows"].empty()) continue;
         fs::path file = grid_file_path(f, *profile);
+        // The old file as written (its setup and notes are kept word for word) and as read (its expected rows).
         json old = fs::exists(file) ? read_json_file(file) : json::object();
+        std::optional<GridFile> old_grid;
+        if (fs::exists(file)) old_grid = parse_grid_file(old, file);
         const bool old_observed = says_observed(old);
         const std::string run = p.value("provenance", "");
         // Predictions never overwrite what was observed. An observed file keeps its provenance (version, how it
@@ -159,9 +161,10 @@ std::vector<std::string> update_grid_expectations(const Fixtures& f, const json&
         for (const auto& r : p["rows"]) {
             const std::string kind = r.value("kind", ""), id = r.value("row", "");
             // A reviewed list of outcomes (a racy row) is kept while this run's outcome is one of them.
-            const bool listed = old.contains(kind) && old[kind].contains(id) && old[kind][id].is_array() &&
-                                std::find(old[kind][id].begin(), old[kind][id].end(), r["observed"]) != old[kind][id].end();
-            doc[kind][id] = listed ? old[kind][id] : r["observed"];
+            const GridExpected* want = old_grid ? old_grid->expected(kind, id) : nullptr;
+            const bool listed = want && want->listed &&
+                                want->accepts(parse_grid_outcome(JsonAt(r["observed"], "grids.json", "/observed")));
+            doc[kind][id] = listed ? want->to_json() : r["observed"];
         }
         write_whole(file, grid_file_text(doc));
         written.push_back(file.string());
@@ -175,25 +178,32 @@ namespace routecheck::grid {
 
 namespace {
 
-json setup_of(const Fixtures& f, const ProxyProfile& proxy, json& doc) {
-    doc = load_grid_file(f, proxy.id);
-    return doc.is_object() && doc.contains("setup") ? doc["setup"] : json::object();
+// The rows of one proxy: its grid file (may be absent), the catalogue, and the two put together.
+struct Planned {
+    std::optional<GridFile> grid;
+    std::vector<RowSpec> rows;
+};
+
+Planned plan_for(const Fixtures& f, const ProxyProfile& proxy, bool with_upstream) {
+    Planned p;
+    const GridCatalogue catalogue = load_grid_catalogue(f);
+    p.grid = load_grid_file(f, proxy.id);
+    p.rows = plan_rows(catalogue, setup_for(catalogue, proxy, p.grid ? p.grid->setup : GridSetup{}), with_upstream);
+    return p;
 }
 
 }  // namespace
 
 json run_proxy_grids(const Fixtures& f, const ProxyProfile& proxy, int port, mock::MockUpstream* upstream,
                      const std::map<std::string, std::string>& vars, const Deadline& deadline) {
-    json doc;
-    Setup s = setup_for(proxy, setup_of(f, proxy, doc));
-    auto rows = run_rows(proxy, plan_rows(proxy, s, upstream != nullptr), port, upstream, vars, 6, deadline);
-    return proxy_grids_json(proxy, upstream ? "observed" : "attached", rows, doc);
+    Planned p = plan_for(f, proxy, upstream != nullptr);
+    auto rows = run_rows(proxy, p.rows, port, upstream, vars, 6, deadline);
+    return proxy_grids_json(proxy, upstream ? "observed" : "attached", rows, p.grid ? &*p.grid : nullptr);
 }
 
 json predict_proxy_grids(const Fixtures& f, const ProxyProfile& proxy) {
-    json doc;
-    Setup s = setup_for(proxy, setup_of(f, proxy, doc));
-    return proxy_grids_json(proxy, "predicted from source", predict_rows(proxy, plan_rows(proxy, s, true)), doc);
+    Planned p = plan_for(f, proxy, true);
+    return proxy_grids_json(proxy, "predicted from source", predict_rows(proxy, p.rows), p.grid ? &*p.grid : nullptr);
 }
 
 json failed_proxy_grids(const ProxyProfile& proxy, const std::string& error) {

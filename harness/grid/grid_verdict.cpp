@@ -227,12 +227,17 @@ void judge_auth(RowResult& r) {
     r.detail = r.status ? std::to_string(r.status) : r.transport;
 }
 
-json expected_view(const RowResult& r) {
-    if (r.spec.kind == "auth") return {{"status", r.status}};
-    if (r.spec.kind == "health") return {{"status", r.status}, {"verdict", r.verdict}, {"upstream", !r.upstream.empty()}};
-    json v = {{"status", r.status}, {"verdict", r.verdict}};
-    if (!r.error_shape.empty()) v["error_shape"] = r.error_shape;
-    if (r.spec.stream_case == "429") v["retry_after"] = r.retry_after;
+GridOutcome expected_view(const RowResult& r) {
+    GridOutcome v;
+    v.status = r.status;
+    if (r.spec.kind == "auth") return v;
+    v.verdict = r.verdict;
+    if (r.spec.kind == "health") {
+        v.upstream = !r.upstream.empty();
+        return v;
+    }
+    if (!r.error_shape.empty()) v.error_shape = r.error_shape;
+    if (r.spec.stream_case == "429") v.retry_after = r.retry_after;
     return v;
 }
 

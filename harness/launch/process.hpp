@@ -2,10 +2,35 @@
 // stdout+stderr to a log file, and a teardown that always reaches every descendant: the whole group, and
 // processes that left it (`setsid sleep 301 &`, a daemon that double-forks), through a guardian that is the
 // child's parent and a child subreaper (PR_SET_CHILD_SUBREAPER), so every orphan of the launch becomes its child.
-// Plain fork/exec rather than Boost.Process: we need pre-exec steps (setpgid, PR_SET_PDEATHSIG, close_range),
-// group signalling and a non-reaping exit check, which Boost.Process v1 only offers through extension hooks
-// and v2 does not build header-only on Boost 1.81. All forks happen on one long-lived internal thread (see
-// process.cpp), so start() may be called from any thread, but not from a forked child that did not exec.
+// All forks happen on one long-lived internal thread (see process.cpp), so start() may be called from any thread,
+// but not from a forked child that did not exec.
+//
+// Plain fork/exec, not Boost.Process (the design card's package; Debian's libboost1.81-dev). Checked against the
+// 1.81 headers (issue 20), each part it would take over weakens a guarantee here:
+// - The spawn of the proxy. The proxy is forked by its guardian, and the guardian is a fork of the multi-threaded
+//   harness that never execs, so only async-signal-safe calls may run in it (POSIX, fork(2)). bp::child's executor
+//   (boost/process/detail/posix/executor.hpp) allocates there (the argv and env vectors, the exec error read into a
+//   std::string) and throws process_error on failure: a lock that another harness thread held at the fork (an
+//   allocator's, libstdc++'s exception pool, the unwinder's) is never released in the guardian, which would hang,
+//   and then nothing ends the proxy's subtree when the harness is SIGKILLed. (v1's extend::on_exec_setup would give
+//   the process group and PR_SET_PDEATHSIG, but only inside that executor.)
+// - The exit check. bp::child::running() and wait() reap the leader (waitpid in detail/posix/is_running.hpp), and
+//   ~child() kills a running child that was not detached. The guardian keeps the exited leader a zombie (waitid
+//   WNOWAIT) so that its pid, the group's id, is not reused while the harness may still signal the group.
+// - Pipes. bp::pipe is made with pipe(2) without O_CLOEXEC (detail/posix/basic_pipe.hpp), and the executor's own
+//   error pipe gets FD_CLOEXEC on one end only: a fork on another thread in between would inherit them. Ours are
+//   pipe2(O_CLOEXEC).
+// - Executable lookup and environment. bp::search_path does not compile with BOOST_PROCESS_USE_STD_FS on 1.81 (it
+//   passes a boost::system::error_code to std::filesystem::is_regular_file), and without it it needs the compiled
+//   libboost_filesystem 1.81, which the setup does not install (Debian's libboost-filesystem1.81-dev); the executor's
+//   own lookup of a bare name (prepare_cmd_style) reads the harness's PATH from ::environ, not the child's, and tries
+//   the name relative to the harness's cwd first. bp::environment's native_handle() returns &_data.front(), a
+//   std::string*, where a char** is declared (detail/posix/environment.hpp): it does not compile where used.
+// - Errors. The child reports which pre-exec step failed (setpgid, prctl, dup2, chdir to DIR, exec) with errno;
+//   the executor reports errno and "execve failed" only.
+// What would let Boost.Process spawn both: a guardian that is its own executable (exec'd, single-threaded, where
+// allocation is safe) started by bp::child with on_exec_setup, spawning the proxy with bp::child + detach() and
+// reporting exits with its own waitid(WNOWAIT); that costs a second binary to build, install and locate.
 #pragma once
 #include <sys/types.h>
 

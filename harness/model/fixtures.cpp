@@ -504,6 +504,10 @@ Fixtures load_fixtures(const std::vector<fs::path>& roots, bool allow_override) 
             add_unique(f.proxies, std::move(p), allow_override, file);
         }
         for (const auto& file : json_files(root / "grids")) {
+            if (file.filename() == kGridCatalogueFile) {  // the row catalogue, not the grid file of a proxy
+                (void)parse_grid_catalogue(read_json_file(file), file);
+                continue;
+            }
             check_grid_file(read_json_file(file), file);
             grid_files.push_back(file);
         }

@@ -4,11 +4,33 @@
 
 #include "grid/grid.hpp"
 #include "grid/grid_verdict.hpp"
+#include "model/json_access.hpp"
 
 namespace {
 
 using namespace routecheck;
 using namespace routecheck::grid;
+
+// The built-in row catalogue (fixtures/grids/catalogue.json), as the runs load it.
+const GridCatalogue& catalogue() {
+    static const GridCatalogue c = parse_grid_catalogue(read_json_file(ROUTECHECK_GRID_CATALOGUE), ROUTECHECK_GRID_CATALOGUE);
+    return c;
+}
+
+std::vector<RowSpec> rows_of(const ProxyProfile& p, const GridSetup& setup = {}, bool with_upstream = true) {
+    return plan_rows(catalogue(), setup_for(catalogue(), p, setup), with_upstream);
+}
+
+// The FixtureError a bad document raises, as "file|pointer|message" ("" when it parses).
+template <class Parse>
+std::string error_of(Parse parse) {
+    try {
+        parse();
+    } catch (const FixtureError& e) {
+        return e.file() + "|" + e.pointer() + "|" + e.what();
+    }
+    return "";
+}
 
 RowResult stream_row(const std::string& protocol, const std::string& stream_case, int status, std::string body,
                      std::string transport = "") {
@@ -135,7 +157,7 @@ ProxyProfile keyed_profile(const std::string& provenance) {
 
 TEST(GridPlan, RowsOfAKeyedProxy) {
     ProxyProfile p = keyed_profile("launched");
-    auto rows = plan_rows(p, setup_for(p, nlohmann::json::object()), true);
+    auto rows = rows_of(p);
     int auth = 0, health = 0, stream = 0;
     for (const auto& r : rows) (r.kind == "auth" ? auth : r.kind == "health" ? health : stream)++;
     EXPECT_EQ(auth, 5 + 2 * 3 * 5);  // no key x targets + {wrong, right} x carriers x targets
@@ -150,7 +172,7 @@ TEST(GridPlan, PredictionsFollowTheContract) {
     p.behaviour = Behaviour{};
     p.behaviour->auth_before_routing = true;
     p.behaviour->auth_exempt = {"/health"};
-    auto rows = predict_rows(p, plan_rows(p, setup_for(p, nlohmann::json::object()), true));
+    auto rows = predict_rows(p, rows_of(p));
     std::map<std::string, int> status;
     for (const auto& r : rows) {
         EXPECT_TRUE(r.predicted);
@@ -164,16 +186,129 @@ TEST(GridPlan, PredictionsFollowTheContract) {
     EXPECT_EQ(status["health/down.no-key"], 200);                    // exempt, answered locally
 }
 
+// A grid file p.json holding `rows` (kind -> row -> expected).
+GridFile grid_with(const nlohmann::json& rows) {
+    nlohmann::json doc = rows;
+    doc["proxy"] = "p";
+    return parse_grid_file(doc, "grids/p.json");
+}
+
 TEST(GridJudge, RowAgainstExpected) {
     nlohmann::json row = {{"kind", "auth"}, {"row", "no-key.known"}, {"observed", {{"status", 401}}}};
-    EXPECT_EQ(judge_row(row, {{"auth", {{"no-key.known", {{"status", 401}}}}}}), "");
-    EXPECT_NE(judge_row(row, {{"auth", {{"no-key.known", {{"status", 404}}}}}}).find("expected"), std::string::npos);
+    GridFile same = grid_with({{"auth", {{"no-key.known", {{"status", 401}}}}}});
+    EXPECT_EQ(judge_row(row, &same), "");
+    GridFile other = grid_with({{"auth", {{"no-key.known", {{"status", 404}}}}}});
+    EXPECT_NE(judge_row(row, &other).find("expected"), std::string::npos);
     EXPECT_NE(judge_row(row, nullptr).find("no expected row"), std::string::npos);
     // A racy row lists every outcome seen: any of them passes, anything else does not.
-    nlohmann::json either = {{"auth", {{"no-key.known", nlohmann::json::array({{{"status", 400}}, {{"status", 401}}})}}}};
-    EXPECT_EQ(judge_row(row, either), "");
-    nlohmann::json neither = {{"auth", {{"no-key.known", nlohmann::json::array({{{"status", 400}}, {{"status", 500}}})}}}};
-    EXPECT_NE(judge_row(row, neither).find("expected"), std::string::npos);
+    GridFile either = grid_with({{"auth", {{"no-key.known", nlohmann::json::array({{{"status", 400}}, {{"status", 401}}})}}}});
+    EXPECT_EQ(judge_row(row, &either), "");
+    GridFile neither = grid_with({{"auth", {{"no-key.known", nlohmann::json::array({{{"status", 400}}, {{"status", 500}}})}}}});
+    EXPECT_NE(judge_row(row, &neither).find("expected"), std::string::npos);
+    // A reviewer's note on an expected row is shown, not compared.
+    GridFile noted = grid_with({{"auth", {{"no-key.known", {{"status", 401}, {"note", "checked by hand"}}}}}});
+    EXPECT_EQ(judge_row(row, &noted), "");
+    // An observed outcome that is not one (a hand-edited grids.json) is a failed row that says so, not a crash.
+    nlohmann::json bad = {{"kind", "auth"}, {"row", "no-key.known"}, {"observed", {{"status", "401"}}}};
+    EXPECT_NE(judge_row(bad, &same).find("/observed/status"), std::string::npos);
+}
+
+// The typed grid file: a misspelt key and a wrong type in the setup are errors naming the file and the pointer,
+// never a default the run would silently use.
+TEST(GridFileModel, MisspeltSetupKeyNamesFileAndPointer) {
+    nlohmann::json doc = {{"proxy", "p"}, {"setup", {{"stream_protocls", {"openai"}}}}};
+    std::string e = error_of([&] { parse_grid_file(doc, "fixtures/grids/p.json"); });
+    EXPECT_EQ(e.substr(0, e.find('|', e.find('|') + 1)), "fixtures/grids/p.json|/setup/stream_protocls") << e;
+    nlohmann::json known = {{"proxy", "p"}, {"setup", {{"known", {{"path", "/v1/models"}, {"header", {}}}}}}};
+    e = error_of([&] { parse_grid_file(known, "fixtures/grids/p.json"); });
+    EXPECT_EQ(e.substr(0, e.find('|', e.find('|') + 1)), "fixtures/grids/p.json|/setup/known/header") << e;
+}
+
+TEST(GridFileModel, WrongTypeNamesFileAndPointer) {
+    nlohmann::json doc = {{"proxy", "p"}, {"setup", {{"models", {{"openai", 5}}}}}};
+    std::string e = error_of([&] { parse_grid_file(doc, "fixtures/grids/p.json"); });
+    EXPECT_EQ(e.substr(0, e.find('|', e.find('|') + 1)), "fixtures/grids/p.json|/setup/models/openai") << e;
+    nlohmann::json row = {{"proxy", "p"}, {"health", {{"up.key", {{"upstream", "no"}}}}}};
+    e = error_of([&] { parse_grid_file(row, "fixtures/grids/p.json"); });
+    EXPECT_EQ(e.substr(0, e.find('|', e.find('|') + 1)), "fixtures/grids/p.json|/health/up.key/upstream") << e;
+}
+
+// The setup's typed values reach the rows.
+TEST(GridFileModel, SetupShapesTheRows) {
+    ProxyProfile p = keyed_profile("launched");
+    p.capabilities = {"anthropic", "openai", "gemini"};
+    GridSetup s = parse_grid_file({{"proxy", "p"},
+                                   {"setup", {{"known", {{"method", "POST"}, {"path", "/v1/messages"}}},
+                                              {"api_prefix", "/api"},
+                                              {"stream_protocols", {"gemini"}},
+                                              {"models", {{"gemini", "gemini-x"}}},
+                                              {"health_timeout_ms", 700}}}},
+                                  "grids/p.json")
+                      .setup;
+    std::map<std::string, RowSpec> by;
+    for (auto& r : rows_of(p, s)) by[r.kind + "/" + r.row] = r;
+    EXPECT_EQ(by["auth/no-key.known"].probe.method, "POST");
+    EXPECT_EQ(by["auth/no-key.unknown-prefix"].probe.path, "/api/v1/messages");
+    EXPECT_EQ(by["auth/no-key.options"].probe.headers["access-control-request-method"], "POST");
+    EXPECT_EQ(by["health/slow.key"].fault, "delay;ms=1400");
+    EXPECT_EQ(by["health/slow.key"].timeout_ms, 700);
+    EXPECT_EQ(by["stream/gemini.ok"].probe.path, "/v1beta/models/gemini-x:streamGenerateContent?alt=sse");
+    EXPECT_EQ(by["stream/gemini.ok"].probe.headers["authorization"], "Bearer k");  // x-goog-api-key not read
+    EXPECT_EQ(by.count("stream/anthropic.ok"), 0u);
+    EXPECT_EQ(by["stream/gemini.429"].phase, 2);
+}
+
+// The catalogue is data: what the file says is what the rows are.
+TEST(GridCatalogueModel, RowsFollowTheFile) {
+    nlohmann::json doc = read_json_file(ROUTECHECK_GRID_CATALOGUE);
+    doc["stream"]["cases"].erase(1);  // no dribble row
+    doc["auth"]["carriers"] = {"x-api-key"};
+    GridCatalogue c = parse_grid_catalogue(doc, "catalogue.json");
+    ProxyProfile p = keyed_profile("launched");
+    int auth = 0, stream = 0;
+    for (const auto& r : plan_rows(c, setup_for(c, p, {}), true)) {
+        if (r.kind == "auth") ++auth;
+        if (r.kind == "stream") ++stream;
+        EXPECT_NE(r.stream_case, "dribble");
+    }
+    EXPECT_EQ(auth, 5 + 2 * 1 * 5);
+    EXPECT_EQ(stream, 5);
+    // Without the mock upstream: no faulted health row, no stream row.
+    int health = 0;
+    for (const auto& r : plan_rows(c, setup_for(c, p, {}), false)) {
+        EXPECT_NE(r.kind, "stream");
+        if (r.kind != "health") continue;
+        ++health;
+        EXPECT_EQ(r.fault, "");
+    }
+    EXPECT_EQ(health, 2);
+}
+
+TEST(GridCatalogueModel, MisspeltKeyAndWrongTypeNameFileAndPointer) {
+    const nlohmann::json good = read_json_file(ROUTECHECK_GRID_CATALOGUE);
+    auto pointer_of = [](const nlohmann::json& doc) {
+        std::string e = error_of([&] { parse_grid_catalogue(doc, "fixtures/grids/catalogue.json"); });
+        return e.substr(0, e.find('|', e.find('|') + 1));
+    };
+    EXPECT_EQ(pointer_of(good), "");
+    nlohmann::json typo = good;
+    typo["health"]["conditions"][2]["faul"] = typo["health"]["conditions"][2]["fault"];
+    EXPECT_EQ(pointer_of(typo), "fixtures/grids/catalogue.json|/health/conditions/2/faul");
+    nlohmann::json wrong_type = good;
+    wrong_type["auth"]["timeout_ms"] = "4000";
+    EXPECT_EQ(pointer_of(wrong_type), "fixtures/grids/catalogue.json|/auth/timeout_ms");
+    nlohmann::json placeholder = good;
+    placeholder["auth"]["targets"][1]["path"] = "{api_prefx}/v1/messages";
+    EXPECT_EQ(pointer_of(placeholder), "fixtures/grids/catalogue.json|/auth/targets/1/path");
+    nlohmann::json phase = good;
+    phase["stream"]["cases"][0]["phase"] = 3;
+    EXPECT_EQ(pointer_of(phase), "fixtures/grids/catalogue.json|/stream/cases/0/phase");
+    nlohmann::json duplicate = good;
+    duplicate["stream"]["cases"][1]["id"] = "ok";
+    EXPECT_EQ(pointer_of(duplicate), "fixtures/grids/catalogue.json|/stream/cases/1/id");
+    nlohmann::json fallback = good;
+    fallback["known"].back()["if_route"] = true;
+    EXPECT_EQ(pointer_of(fallback), "fixtures/grids/catalogue.json|/known/3/if_route");
 }
 
 }  // namespace

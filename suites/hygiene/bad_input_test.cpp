@@ -291,6 +291,24 @@ std::vector<BadInput> cases() {
              e.scratch.write("grids/hyg-p.json", R"({"proxy":"hyg-p","auth":{"no-key.known":{"status":"401"}}})");
              return e.validate();
          }, 2, {"hyg-p.json", "/auth/no-key.known/status"}},
+        // Issue 20: the grid files and the row catalogue are typed; a misspelt key is an error, never a default.
+        {"grid_setup_misspelt_key", [](Env& e) {
+             e.scratch.add_test_proxy("hyg-p", "serve");
+             e.scratch.write("grids/hyg-p.json", R"({"proxy":"hyg-p","setup":{"stream_protocls":["openai"]}})");
+             return e.validate();
+         }, 2, {"hyg-p.json", "/setup/stream_protocls", "unknown field"}},
+        {"grid_catalogue_misspelt_key", [](Env& e) {
+             e.scratch.add_test_proxy("hyg-p", "serve");  // a folder with only grids/ is no fixtures folder
+             const std::string text = read_file(fs::path(ROUTECHECK_REPO_ROOT) / "fixtures/grids/catalogue.json");
+             e.scratch.write("grids/catalogue.json", replace(text, R"("timeout_ms": 4000)", R"("timeout_msec": 4000)"));
+             return e.validate();
+         }, 2, {"catalogue.json", "/auth/timeout_msec", "unknown field"}},
+        {"grid_catalogue_wrong_type", [](Env& e) {
+             e.scratch.add_test_proxy("hyg-p", "serve");  // a folder with only grids/ is no fixtures folder
+             const std::string text = read_file(fs::path(ROUTECHECK_REPO_ROOT) / "fixtures/grids/catalogue.json");
+             e.scratch.write("grids/catalogue.json", replace(text, R"("timeout_ms": 4000)", R"("timeout_ms": "4000")"));
+             return e.matrix();
+         }, 2, {"catalogue.json", "/auth/timeout_ms", "expected an integer"}},
         {"deep_nesting_in_a_step_body", [](Env& e) {
              const std::string body = std::string(60000, '[') + std::string(60000, ']');
              e.scratch.write("clients/hyg-client.json", replace(kClient, R"("endpoint":"/v1/messages")",
