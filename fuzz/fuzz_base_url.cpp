@@ -41,7 +41,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     } catch (const std::invalid_argument& e) {
         // What stood before an '@' may be a password: then the message quotes nothing of the input (every echo of
         // it is quoted '...'), so no piece of it can be printed back.
-        if (url.find('@') != std::string::npos && std::string(e.what()).find('\'') != std::string::npos) __builtin_trap();
+        if (url.find('@') != std::string::npos && std::string(e.what()).find('\'') != std::string::npos)
+            __builtin_trap();
         return 0;
     }
     if (b.scheme != "http" && b.scheme != "https") __builtin_trap();
@@ -52,7 +53,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!b.path.empty() && b.path.front() != '/') __builtin_trap();
     if (!printable_ascii(b.path) || !printable_ascii(b.query)) __builtin_trap();
     if (has_dot_segment(b.path)) __builtin_trap();
-    if (url.find('@') != std::string::npos && url.find('@') < url.find_first_of("/?", url.find("://") + 3)) __builtin_trap();
+    if (url.find('@') != std::string::npos && url.find('@') < url.find_first_of("/?", url.find("://") + 3))
+        __builtin_trap();
     // A fixed point: the parsed URL, written out and parsed again, is the same URL.
     const std::string again = b.origin() + b.path + (b.query.empty() ? "" : "?" + b.query);
     routecheck::BaseUrl c = routecheck::parse_base_url(again);

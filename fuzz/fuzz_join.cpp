@@ -52,7 +52,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     if (b.host.empty() || b.port < 1 || b.port > 65535) __builtin_trap();
     routecheck::FinalRequest r = routecheck::join_request(join, base, step);
-    if (r.path.empty() || r.path.front() != '/') __builtin_trap();       // always a request target
+    if (r.path.empty() || r.path.front() != '/') __builtin_trap();  // always a request target
     if (r.target.rfind(r.path, 0) != 0) __builtin_trap();
     if (r.url.rfind("http://", 0) != 0 && r.url.rfind("https://", 0) != 0) __builtin_trap();
     return 0;

@@ -83,21 +83,48 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     cell.message = "step prompt.messages: " + f[1];
     report.cells.push_back(cell);
     // One grids.json row in the shape grid_json.cpp's row_json() writes, the proxy's bytes where a run puts them.
-    nlohmann::json row = {{"kind", "stream"}, {"row", "anthropic.cut"}, {"name", "grid.stream.px.anthropic.cut"},
-                          {"request", "POST /v1/messages"}, {"fault", "cut;after=1"}, {"key_state", ""},
-                          {"carrier", ""}, {"target", ""}, {"condition", ""}, {"protocol", "anthropic"},
-                          {"case", "cut"}, {"status", 200}, {"transport", f[2]}, {"content_type", valid_utf8(f[1])},
-                          {"body_excerpt", f[5]}, {"retry_after", false}, {"first_event_ms", 1.0},
-                          {"total_ms", 2.0}, {"events", 1}, {"content_pieces", 1}, {"upstream", {f[3]}},
-                          {"error_shape", ""}, {"verdict", "TRUNCATED"}, {"detail", f[5]}, {"predicted", false},
-                          {"observed", {{"status", 200}, {"verdict", "TRUNCATED"}}}, {"expected", nullptr},
-                          {"pass", false}, {"message", f[5]}};
-    report.grids = {{"proxies", {{{"id", "px"}, {"name", "px"}, {"provenance", "observed"}, {"error", ""},
-                                  {"pass", 0}, {"fail", 1}, {"rows", {row}}}}}};
+    nlohmann::json row = {{"kind", "stream"},
+                          {"row", "anthropic.cut"},
+                          {"name", "grid.stream.px.anthropic.cut"},
+                          {"request", "POST /v1/messages"},
+                          {"fault", "cut;after=1"},
+                          {"key_state", ""},
+                          {"carrier", ""},
+                          {"target", ""},
+                          {"condition", ""},
+                          {"protocol", "anthropic"},
+                          {"case", "cut"},
+                          {"status", 200},
+                          {"transport", f[2]},
+                          {"content_type", valid_utf8(f[1])},
+                          {"body_excerpt", f[5]},
+                          {"retry_after", false},
+                          {"first_event_ms", 1.0},
+                          {"total_ms", 2.0},
+                          {"events", 1},
+                          {"content_pieces", 1},
+                          {"upstream", {f[3]}},
+                          {"error_shape", ""},
+                          {"verdict", "TRUNCATED"},
+                          {"detail", f[5]},
+                          {"predicted", false},
+                          {"observed", {{"status", 200}, {"verdict", "TRUNCATED"}}},
+                          {"expected", nullptr},
+                          {"pass", false},
+                          {"message", f[5]}};
+    report.grids = {{"proxies",
+                     {{{"id", "px"},
+                       {"name", "px"},
+                       {"provenance", "observed"},
+                       {"error", ""},
+                       {"pass", 0},
+                       {"fail", 1},
+                       {"rows", {row}}}}}};
 
     for (const auto& [name, text] : report_files(report)) {
         if (valid_utf8(text) != text) __builtin_trap();
-        if ((name == "matrix.json" || name == "grids.json") && nlohmann::json::parse(text, nullptr, false).is_discarded())
+        if ((name == "matrix.json" || name == "grids.json") &&
+            nlohmann::json::parse(text, nullptr, false).is_discarded())
             __builtin_trap();
         if (check_secret && text.find(secret) != std::string::npos) __builtin_trap();
     }

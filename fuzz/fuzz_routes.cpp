@@ -4,9 +4,9 @@
 #include <cstdint>
 #include <string>
 
+#include "contract/routes.hpp"
 #include "judge/classify.hpp"
 #include "judge/path.hpp"
-#include "contract/routes.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string text(reinterpret_cast<const char*>(data), size);

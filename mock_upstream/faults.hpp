@@ -16,16 +16,16 @@ FaultRule fault_rule_from_json(const nlohmann::json& j);
 nlohmann::json fault_rule_to_json(const FaultRule& r);
 
 class FaultTable {
- public:
-  void add(FaultRule rule);
-  void clear();
-  std::vector<FaultRule> rules() const;
-  // The fault for a request with this target (kind none if no rule matches); spends one use of the rule.
-  Fault take(const std::string& target);
+public:
+    void add(FaultRule rule);
+    void clear();
+    std::vector<FaultRule> rules() const;
+    // The fault for a request with this target (kind none if no rule matches); spends one use of the rule.
+    Fault take(const std::string& target);
 
- private:
-  mutable std::mutex mu_;
-  std::vector<FaultRule> rules_;
+private:
+    mutable std::mutex mu_;
+    std::vector<FaultRule> rules_;
 };
 
 }  // namespace routecheck::mock

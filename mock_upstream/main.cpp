@@ -92,16 +92,17 @@ The process prints its URL on stdout and exits 0 on SIGTERM or SIGINT.
 )";
 
 [[noreturn]] void usage_error(const std::string& msg) {
-  std::cerr << "mock-upstream: " << msg << " (see --help)\n";
-  std::exit(2);
+    std::cerr << "mock-upstream: " << msg << " (see --help)\n";
+    std::exit(2);
 }
 
 int to_int(const std::string& flag, const std::string& v, int lo, int hi) {
-  char* end = nullptr;
-  long n = std::strtol(v.c_str(), &end, 10);
-  if (v.empty() || *end != '\0' || n < lo || n > hi)
-    usage_error(flag + " needs an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], got '" + v + "'");
-  return static_cast<int>(n);
+    char* end = nullptr;
+    long n = std::strtol(v.c_str(), &end, 10);
+    if (v.empty() || *end != '\0' || n < lo || n > hi)
+        usage_error(flag + " needs an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], got '" + v +
+                    "'");
+    return static_cast<int>(n);
 }
 
 // Readers poll for the file: the rename makes it appear complete or not at all.
@@ -110,84 +111,86 @@ void write_atomically(const std::string& path, const std::string& text) { routec
 }  // namespace
 
 int main(int argc, char** argv) {
-  routecheck::mock::Options opts;
-  std::string port_file, journal_out, standin;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) usage_error(a + " needs a value");
-      return argv[++i];
-    };
-    if (a == "--help" || a == "-h") {
-      std::cout << kHelp;
-      return 0;
-    } else if (a == "--port") opts.port = to_int(a, value(), 0, 65535);
-    else if (a == "--host") opts.host = value();
-    else if (a == "--port-file") port_file = value();
-    else if (a == "--protocols") {
-      std::stringstream ss(value());
-      for (std::string p; std::getline(ss, p, ',');)
-        if (!p.empty()) opts.protocols.push_back(p);
-    } else if (a == "--openai-unprefixed") opts.openai_unprefixed = true;
-    else if (a == "--record") opts.record = true;
-    else if (a == "--threads") opts.threads = to_int(a, value(), 2, 4096);
-    else if (a == "--keep-alive-timeout") opts.keep_alive_timeout_s = to_int(a, value(), 1, 3600);
-    else if (a == "--journal-limit") opts.journal_limit = static_cast<std::size_t>(to_int(a, value(), 0, 1000000000));
-    else if (a == "--journal-out") journal_out = value();
-    else if (a == "--standin") standin = value();
-    else usage_error("unknown argument '" + a + "'");
-  }
+    routecheck::mock::Options opts;
+    std::string port_file, journal_out, standin;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        auto value = [&]() -> std::string {
+            if (i + 1 >= argc) usage_error(a + " needs a value");
+            return argv[++i];
+        };
+        if (a == "--help" || a == "-h") {
+            std::cout << kHelp;
+            return 0;
+        } else if (a == "--port") opts.port = to_int(a, value(), 0, 65535);
+        else if (a == "--host") opts.host = value();
+        else if (a == "--port-file") port_file = value();
+        else if (a == "--protocols") {
+            std::stringstream ss(value());
+            for (std::string p; std::getline(ss, p, ',');)
+                if (!p.empty()) opts.protocols.push_back(p);
+        } else if (a == "--openai-unprefixed") opts.openai_unprefixed = true;
+        else if (a == "--record") opts.record = true;
+        else if (a == "--threads") opts.threads = to_int(a, value(), 2, 4096);
+        else if (a == "--keep-alive-timeout") opts.keep_alive_timeout_s = to_int(a, value(), 1, 3600);
+        else if (a == "--journal-limit")
+            opts.journal_limit = static_cast<std::size_t>(to_int(a, value(), 0, 1000000000));
+        else if (a == "--journal-out") journal_out = value();
+        else if (a == "--standin") standin = value();
+        else usage_error("unknown argument '" + a + "'");
+    }
 
 #ifndef ROUTECHECK_MOCK_JEMALLOC
-  // Built without jemalloc: cpp-httplib allocates a 4 KB read buffer per request, and with glibc's fastbins
-  // on, every such allocation first consolidates all freed small chunks (about 5 % of the mock's CPU under
-  // load). Small blocks are still served from the per-thread caches.
-  mallopt(M_MXFAST, 0);
+    // Built without jemalloc: cpp-httplib allocates a 4 KB read buffer per request, and with glibc's fastbins
+    // on, every such allocation first consolidates all freed small chunks (about 5 % of the mock's CPU under
+    // load). Small blocks are still served from the per-thread caches.
+    mallopt(M_MXFAST, 0);
 #endif
 
-  // Block the stop signals in every thread (workers inherit the mask) and take them with sigwait below.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-  std::signal(SIGPIPE, SIG_IGN);  // a client that hangs up mid-stream must not kill the mock
+    // Block the stop signals in every thread (workers inherit the mask) and take them with sigwait below.
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGTERM);
+    sigaddset(&stop_signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+    std::signal(SIGPIPE, SIG_IGN);  // a client that hangs up mid-stream must not kill the mock
 
-  if (!standin.empty()) {
+    if (!standin.empty()) {
+        try {
+            std::ifstream in(standin);
+            if (!in) usage_error("--standin: cannot read '" + standin + "'");
+            nlohmann::json doc = nlohmann::json::parse(in, nullptr, false);
+            if (doc.is_discarded() || !doc.is_object() || !doc.contains("proxy"))
+                usage_error("--standin: '" + standin + "' is not a case file with a \"proxy\" object");
+            routecheck::mock::StandIn server(doc["proxy"], opts.host, opts.port);
+            server.start();
+            if (!port_file.empty()) write_atomically(port_file, std::to_string(server.port()) + "\n");
+            std::cout << server.url() << std::endl;
+            int sig = 0;
+            sigwait(&stop_signals, &sig);
+            server.stop();
+        } catch (const std::invalid_argument& e) {
+            usage_error("--standin " + standin + ": " + e.what());
+        } catch (const std::exception& e) {
+            std::cerr << "mock-upstream: " << e.what() << "\n";
+            return 1;
+        }
+        return 0;
+    }
+
     try {
-      std::ifstream in(standin);
-      if (!in) usage_error("--standin: cannot read '" + standin + "'");
-      nlohmann::json doc = nlohmann::json::parse(in, nullptr, false);
-      if (doc.is_discarded() || !doc.is_object() || !doc.contains("proxy"))
-        usage_error("--standin: '" + standin + "' is not a case file with a \"proxy\" object");
-      routecheck::mock::StandIn server(doc["proxy"], opts.host, opts.port);
-      server.start();
-      if (!port_file.empty()) write_atomically(port_file, std::to_string(server.port()) + "\n");
-      std::cout << server.url() << std::endl;
-      int sig = 0;
-      sigwait(&stop_signals, &sig);
-      server.stop();
-    } catch (const std::invalid_argument& e) {
-      usage_error("--standin " + standin + ": " + e.what());
+        routecheck::mock::MockUpstream mock(opts);
+        mock.start();
+        if (!port_file.empty()) write_atomically(port_file, std::to_string(mock.port()) + "\n");
+        std::cout << mock.url() << std::endl;
+        int sig = 0;
+        sigwait(&stop_signals, &sig);
+        mock.stop();
+        if (!journal_out.empty())
+            write_atomically(journal_out, routecheck::mock::journal_to_json(mock.journal()) + "\n");
     } catch (const std::exception& e) {
-      std::cerr << "mock-upstream: " << e.what() << "\n";
-      return 1;
+        std::cerr << "mock-upstream: " << e.what() << "\n";
+        return 1;
     }
     return 0;
-  }
-
-  try {
-    routecheck::mock::MockUpstream mock(opts);
-    mock.start();
-    if (!port_file.empty()) write_atomically(port_file, std::to_string(mock.port()) + "\n");
-    std::cout << mock.url() << std::endl;
-    int sig = 0;
-    sigwait(&stop_signals, &sig);
-    mock.stop();
-    if (!journal_out.empty()) write_atomically(journal_out, routecheck::mock::journal_to_json(mock.journal()) + "\n");
-  } catch (const std::exception& e) {
-    std::cerr << "mock-upstream: " << e.what() << "\n";
-    return 1;
-  }
-  return 0;
 }

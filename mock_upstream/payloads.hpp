@@ -12,10 +12,10 @@ namespace routecheck::mock::payloads {
 inline constexpr const char* kText = "hi";
 
 // OpenAI
-Reply openai_chat(const Incoming& in);        // JSON or SSE per body "stream"; SSE ends with [DONE]
-Reply openai_completions(const Incoming& in); // legacy /completions
-Reply openai_responses(const Incoming& in);   // JSON or SSE event sequence through response.completed
-Reply openai_embeddings(const Incoming& in);  // honours encoding_format=base64
+Reply openai_chat(const Incoming& in);         // JSON or SSE per body "stream"; SSE ends with [DONE]
+Reply openai_completions(const Incoming& in);  // legacy /completions
+Reply openai_responses(const Incoming& in);    // JSON or SSE event sequence through response.completed
+Reply openai_embeddings(const Incoming& in);   // honours encoding_format=base64
 // Model list that both the OpenAI and the Anthropic SDKs accept ("data" entries carry both shapes).
 Reply model_list();
 Reply model_get(const std::string& id);
@@ -29,8 +29,7 @@ Reply gemini_generate(const Incoming& in, const std::string& model, bool stream)
 Reply gemini_count_tokens(const Incoming& in);
 Reply gemini_model_list();
 Reply gemini_model_get(const std::string& model);
-nlohmann::json gemini_response(const Incoming& in, const std::string& model, const std::string& text,
-                               bool final_chunk);
+nlohmann::json gemini_response(const Incoming& in, const std::string& model, const std::string& text, bool final_chunk);
 // JSON mode: when the request's generationConfig (top level, or under "request" for Cloud Code) asks for
 // responseMimeType application/json, the answer text is a minimal instance of its responseJsonSchema or
 // responseSchema (objects with their required properties, strings "hi" or the first enum value, numbers the

@@ -15,7 +15,8 @@ struct UsageError : std::runtime_error {
 class Args {
 public:
     // `valued` flags take a value (--flag V or --flag=V, repeatable); `switches` take none.
-    Args(const std::vector<std::string>& argv, const std::set<std::string>& valued, const std::set<std::string>& switches);
+    Args(const std::vector<std::string>& argv, const std::set<std::string>& valued,
+         const std::set<std::string>& switches);
 
     bool has(const std::string& flag) const;
     std::string one(const std::string& flag) const;  // required, at most once

@@ -1,7 +1,6 @@
 #include "cli/commands.hpp"
 #include "model/cases.hpp"
 
-
 #include <ctime>
 #include <iostream>
 
@@ -73,7 +72,8 @@ int cmd_paths(const std::vector<std::string>& argv) {
 
 int cmd_list_cells(const std::vector<std::string>& argv) {
     if (wants_help(argv))
-        return cmd_help("usage: routecheck list-cells [--proxy ID]... [--client ID]... [--variant ID]... [--fixtures DIR]...\n");
+        return cmd_help(
+            "usage: routecheck list-cells [--proxy ID]... [--client ID]... [--variant ID]... [--fixtures DIR]...\n");
     Args a(argv, {"--proxy", "--client", "--variant", "--fixtures"}, {"--override"});
     Fixtures f = load_with(a.all("--fixtures"), a.has("--override"));
     MatrixOptions opt;
@@ -117,7 +117,8 @@ int cmd_validate(const std::vector<std::string>& argv) {
     std::cout << f.clients.size() << " client profiles, " << f.variants.size() << " variants, " << f.proxies.size()
               << " proxy profiles, " << f.expected.size() << " expected tables, " << f.observed.size()
               << " observed probe tables, " << cases << " corpus cases: "
-              << (problems ? std::to_string(problems) + " recordings not reproduced" : std::string("all valid")) << "\n";
+              << (problems ? std::to_string(problems) + " recordings not reproduced" : std::string("all valid"))
+              << "\n";
     return problems ? 2 : 0;
 }
 
@@ -137,7 +138,8 @@ int dispatch(const std::string& command, const std::vector<std::string>& args) {
     if (command == "doctor") return cmd_doctor(args);
     if (command == "probe") return cmd_probe(args);
     if (command == "diff") return cmd_diff(args);
-    throw UsageError("unknown command '" + command + "' (matrix, diff, paths, doctor, probe, list-cells, list-grid-rows, validate)");
+    throw UsageError("unknown command '" + command +
+                     "' (matrix, diff, paths, doctor, probe, list-cells, list-grid-rows, validate)");
 }
 
 }  // namespace routecheck::cli

@@ -11,16 +11,16 @@
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
+#include "http/client.hpp"
 #include "join/join.hpp"
 #include "judge/doctor.hpp"
 #include "judge/judge.hpp"
 #include "judge/path.hpp"
 #include "judge/recommend.hpp"
-#include "probe/probe.hpp"
-#include "http/client.hpp"
-#include "report/report.hpp"
 #include "launch/proxy.hpp"
+#include "probe/probe.hpp"
 #include "replay/replay_cells.hpp"
+#include "report/report.hpp"
 #include "text/secrets.hpp"
 #include "text/utf8.hpp"
 
@@ -28,7 +28,8 @@ namespace routecheck::cli {
 
 namespace {
 
-const char* kHelp = R"(usage: routecheck doctor --client ID --base-url URL [--target URL] [--api-key K] [--key-setting NAME]
+const char* kHelp =
+    R"(usage: routecheck doctor --client ID --base-url URL [--target URL] [--api-key K] [--key-setting NAME]
                         [--proxy ID] [--allow-quota] [--json] [--fixtures DIR]... [--override]
        routecheck doctor --seen "METHOD /path [STATUS]"... | --log FILE  [--proxy ID] [--target URL] [--json]
 Diagnoses one client profile at one Base URL against a proxy, step by step:
@@ -105,7 +106,9 @@ void print_text(std::ostream& o, const CellResult& r, const ClientProfile& clien
         for (const auto& d : learned.differences) o << "     - " << d << "\n";
     }
     o << "\n1. Is the proxy up?\n";
-    if (!health) o << "   not checked: no --target given, so nothing is sent; paths are judged by " << proxy.id << "'s routes.\n";
+    if (!health)
+        o << "   not checked: no --target given, so nothing is sent; paths are judged by " << proxy.id
+          << "'s routes.\n";
     else {
         o << "   GET " << health->url << " -> " << answer_text(health->answer) << "\n   ";
         int st = health->answer.status;
@@ -117,16 +120,19 @@ void print_text(std::ostream& o, const CellResult& r, const ClientProfile& clien
     o << "2. Which path does " << client.id << " build from this Base URL, is it a route of " << proxy.name
       << ", and what came back (a 401 is a key problem, a 404 a route problem)?\n";
     for (const auto& s : r.steps) {
-        o << "   " << s.observed.request_line() << "  [" << s.observed.step << (s.essential ? "" : ", optional") << "]\n"
+        o << "   " << s.observed.request_line() << "  [" << s.observed.step << (s.essential ? "" : ", optional")
+          << "]\n"
           << "      " << step_answer(s) << (s.observed.evidence == "probe" ? " [inferred from a probe]" : "")
           << "\n      " << to_string(s.finding.diagnosis)
-          << (s.outcome() == "fell back" ? " (fell back: the client retries over HTTP)" : "") << ": " << s.finding.reason
-          << "\n";
+          << (s.outcome() == "fell back" ? " (fell back: the client retries over HTTP)" : "") << ": "
+          << s.finding.reason << "\n";
     }
     bool unverified = r.judgment.diagnosis == Diagnosis::Skipped;
     o << "3. Verdict: " << (unverified ? "UNVERIFIED" : to_string(r.judgment.diagnosis))
-      << (r.works ? " (works)" : unverified ? " (the paths are right; nothing confirmed it)" : "") << "\n   why: "
-      << r.judgment.reason << "\n";
+      << (r.works      ? " (works)"
+          : unverified ? " (the paths are right; nothing confirmed it)"
+                       : "")
+      << "\n   why: " << r.judgment.reason << "\n";
     if (!r.judgment.fix.empty()) o << "   fix: " << r.judgment.fix << "\n";
     for (const auto& w : r.warnings) o << "   warning: " << w << "\n";
     // The recommendation speaks of Base URLs: shown only where a Base URL is the question, and never against the
@@ -152,15 +158,17 @@ int cmd_doctor(const std::vector<std::string>& argv) {
             std::cout << kHelp;
             return 0;
         }
-    Args a(argv, {"--client", "--base-url", "--target", "--api-key", "--key-setting", "--proxy", "--fixtures", "--seen",
-                  "--log"},
+    Args a(argv,
+           {"--client", "--base-url", "--target", "--api-key", "--key-setting", "--proxy", "--fixtures", "--seen",
+            "--log"},
            {"--json", "--override", "--allow-quota"});
     Fixtures f = load_with(a.all("--fixtures"), a.has("--override"));
     if (a.has("--seen") || a.has("--log")) {
         std::vector<std::string> lines = a.all("--seen");
         for (const auto& file : a.all("--log"))
             for (auto& l : read_log_lines(file)) lines.push_back(std::move(l));
-        std::string pid = a.one_or("--proxy", f.proxy("antigravity-tools") ? "antigravity-tools" : f.proxies.front().id);
+        std::string pid =
+            a.one_or("--proxy", f.proxy("antigravity-tools") ? "antigravity-tools" : f.proxies.front().id);
         const ProxyProfile* proxy = f.proxy(pid);
         if (!proxy) throw UsageError("unknown proxy '" + pid + "'");
         std::string origin = "http://127.0.0.1:" + std::to_string(kShownPort);  // --target names another
@@ -234,7 +242,8 @@ int cmd_doctor(const std::vector<std::string>& argv) {
         }
     }
     Recommendation rec = recommend(client, *proxy, f);
-    std::string rec_url = rec.found ? base_url_at(client, base, parse_base_url(render_base_url(rec.base_url, 1, 1)).path) : "";
+    std::string rec_url =
+        rec.found ? base_url_at(client, base, parse_base_url(render_base_url(rec.base_url, 1, 1)).path) : "";
     std::optional<Health> health;
     CellObservation cell;
     if (!target) {
@@ -274,8 +283,12 @@ int cmd_doctor(const std::vector<std::string>& argv) {
         if (learned.probe) j["probe"] = probe_json(*learned.probe);
         j["looks_like_proxy"] = learned.differences.empty();
         j["differences"] = learned.differences;
-        j["recommended"] = {{"found", rec.found}, {"variant", rec.variant}, {"base_url", rec_url},
-                            {"note", rec.note}, {"alternatives", alternatives_at(rec, base)}, {"caveat", rec.caveat}};
+        j["recommended"] = {{"found", rec.found},
+                            {"variant", rec.variant},
+                            {"base_url", rec_url},
+                            {"note", rec.note},
+                            {"alternatives", alternatives_at(rec, base)},
+                            {"caveat", rec.caveat}};
         std::cout << redact_known(safe_dump(j, 2)) << "\n";  // a Base URL or body with any bytes still prints
     } else {
         std::ostringstream text;

@@ -54,8 +54,9 @@ std::vector<std::string> update_expectations(const Fixtures& f, const MatrixRepo
         if (!docs.count(proxy)) {
             auto it = f.expected.find(proxy);
             const ProxyProfile* p = f.proxy(proxy);
-            fs::path file = it != f.expected.end() ? it->second.file
-                                                   : p->file.parent_path().parent_path() / "expected" / (proxy + ".json");
+            fs::path file = it != f.expected.end()
+                                ? it->second.file
+                                : p->file.parent_path().parent_path() / "expected" / (proxy + ".json");
             nlohmann::json doc = fs::exists(file) ? read_json_file(file) : nlohmann::json::object();
             // A prediction never overwrites what was observed (an attach run of the real proxy may replace it).
             if (predicted && says_observed(doc)) {
@@ -72,7 +73,8 @@ std::vector<std::string> update_expectations(const Fixtures& f, const MatrixRepo
             files[proxy] = file;
         }
         nlohmann::json& doc = docs[proxy];
-        const nlohmann::json old = doc["cells"].value(cell.cell.client, nlohmann::json::object())
+        const nlohmann::json old = doc["cells"]
+                                       .value(cell.cell.client, nlohmann::json::object())
                                        .value(cell.cell.variant, nlohmann::json::array());
         nlohmann::json rows = nlohmann::json::array();
         for (const auto& s : cell.steps) {

@@ -5,8 +5,8 @@
 
 namespace routecheck::cli {
 
-std::filesystem::path share_dir();          // the folder holding fixtures/, npm/ and preload.cjs
-std::filesystem::path builtin_fixtures();   // share_dir()/fixtures
+std::filesystem::path share_dir();         // the folder holding fixtures/, npm/ and preload.cjs
+std::filesystem::path builtin_fixtures();  // share_dir()/fixtures
 std::filesystem::path preload_script();
 
 }  // namespace routecheck::cli

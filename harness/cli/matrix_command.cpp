@@ -75,7 +75,8 @@ private:
                              (holder.empty() ? "" : " (pid " + holder + ")") +
                              ": wait for it to end or choose another --out");
         }
-        struct stat held {}, named {};
+        struct stat held {
+        }, named{};
         if (::fstat(fd, &held) == 0 && ::stat(file_.c_str(), &named) == 0 && held.st_ino == named.st_ino &&
             held.st_dev == named.st_dev) {
             fd_ = fd;
@@ -111,9 +112,8 @@ FailPolicy parse_fail_on(const std::vector<std::string>& values) {
             start = comma == std::string::npos ? value.size() + 1 : comma + 1;
             name.erase(0, name.find_first_not_of(' '));
             name.erase(name.find_last_not_of(' ') + 1);
-            std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) {
-                return c == '-' ? '_' : static_cast<char>(std::toupper(c));
-            });
+            std::transform(name.begin(), name.end(), name.begin(),
+                           [](unsigned char c) { return c == '-' ? '_' : static_cast<char>(std::toupper(c)); });
             if (name.empty()) continue;
             if (name == kNotAsExpected) p.not_as_expected = true;
             else {
@@ -150,14 +150,13 @@ std::string one_line(std::string s, std::size_t max = 240) {
 void print_answer(std::ostream& out, const MatrixReport& report, const FailPolicy& policy, const fs::path& dir) {
     for (const auto& p : report.proxies) {
         const ProxyTally t = proxy_tally(report, p.id);
-        out << p.id << (p.version.empty() ? "" : " " + p.version) << " (" << (p.known.how.empty() ? p.provenance : p.known.how)
-            << "): " << t.cells << " cells, " << t.working << " working, " << t.as_expected << " as expected, "
-            << t.unexpected << " not as expected"
+        out << p.id << (p.version.empty() ? "" : " " + p.version) << " ("
+            << (p.known.how.empty() ? p.provenance : p.known.how) << "): " << t.cells << " cells, " << t.working
+            << " working, " << t.as_expected << " as expected, " << t.unexpected << " not as expected"
             << (t.predicted ? ", " + std::to_string(t.predicted) + " predicted (not run)" : std::string())
-            << (t.skipped ? ", " + std::to_string(t.skipped) + " skipped" : std::string()) << "; "
-            << t.clients_working << " of " << t.clients
-            << " clients work at some Base URL" << (p.error.empty() ? "" : "; could not run: " + one_line(p.error, 160))
-            << "\n";
+            << (t.skipped ? ", " + std::to_string(t.skipped) + " skipped" : std::string()) << "; " << t.clients_working
+            << " of " << t.clients << " clients work at some Base URL"
+            << (p.error.empty() ? "" : "; could not run: " + one_line(p.error, 160)) << "\n";
     }
     std::vector<const CellResult*> failing;
     for (const auto& c : report.cells)
@@ -169,7 +168,8 @@ void print_answer(std::ostream& out, const MatrixReport& report, const FailPolic
         std::set<std::string> not_run;
         for (const auto& p : report.proxies) {
             if (p.error.empty()) continue;
-            const auto n = std::count_if(failing.begin(), failing.end(), [&](const CellResult* c) { return c->cell.proxy == p.id; });
+            const auto n = std::count_if(failing.begin(), failing.end(),
+                                         [&](const CellResult* c) { return c->cell.proxy == p.id; });
             if (n == 0) continue;
             not_run.insert(p.id);
             out << "  " << p.id << ".*  " << n << " cells: the proxy could not run: " << one_line(p.error, 160)
@@ -180,15 +180,15 @@ void print_answer(std::ostream& out, const MatrixReport& report, const FailPolic
             out << "  " << c->cell.id() << "  " << to_string(c->diagnosis);
             if (c->verdict == CellVerdict::Fail) out << " (not as expected)";
             if (c->verdict == CellVerdict::NoExpectation) out << " (no expected row)";
-            out << "  " << (c->judgment.fix.empty() ? "fix: none needed at this Base URL" : "fix: " + one_line(c->judgment.fix))
+            out << "  "
+                << (c->judgment.fix.empty() ? "fix: none needed at this Base URL" : "fix: " + one_line(c->judgment.fix))
                 << "\n";
         }
     }
     if (report.since_previous) {
         const auto& d = *report.since_previous;
         out << "changed since the last run (" << d.before_label << "): " << d.changed.size()
-            << (d.changed.size() == 1 ? " cell changed, " : " cells changed, ")
-            << d.unchanged_total() << " unchanged";
+            << (d.changed.size() == 1 ? " cell changed, " : " cells changed, ") << d.unchanged_total() << " unchanged";
         out << (d.any_change() ? "; see " + (dir / "index.html").string() + "#changed" : std::string()) << "\n";
     } else if (!report.previous_note.empty()) {
         out << "changed since the last run: " << report.previous_note << "\n";
@@ -223,14 +223,16 @@ std::map<std::string, double> expected_busy_ms(const nlohmann::json& before, con
     std::map<std::string, std::size_t> cells_before;
     if (before.contains("cells") && before["cells"].is_array())
         for (const auto& c : before["cells"])
-            if (c.is_object() && c.contains("proxy") && c["proxy"].is_string()) ++cells_before[c["proxy"].get<std::string>()];
+            if (c.is_object() && c.contains("proxy") && c["proxy"].is_string())
+                ++cells_before[c["proxy"].get<std::string>()];
     const double cells_now = static_cast<double>(plan.clients.size() * plan.variants.size());
     for (const auto& p : before["proxies"]) {
         if (!p.is_object() || p.value("provenance", "") != "launched" || !p.value("error", "").empty()) continue;
         const std::string id = p.value("id", "");
         const auto n = cells_before.find(id);
         if (n == cells_before.end() || n->second == 0) continue;
-        const double ready = p.value("ready_ms", 0.0), replay = p.value("replay_ms", 0.0), grid = p.value("grids_ms", 0.0);
+        const double ready = p.value("ready_ms", 0.0), replay = p.value("replay_ms", 0.0),
+                     grid = p.value("grids_ms", 0.0);
         out[id] = ready + replay / static_cast<double>(n->second) * cells_now + (grids ? grid : 0.0);
     }
     return out;
@@ -282,8 +284,9 @@ An interrupted run (SIGINT, SIGTERM, SIGHUP) stops its proxies and says whether 
 
 int cmd_matrix(const std::vector<std::string>& argv) {
     if (wants_help(argv)) return cmd_help(kMatrixHelp);
-    Args a(argv, {"--out", "--proxy", "--client", "--variant", "--attach", "--api-key", "--key-setting", "--jobs",
-                  "--proxies-at-once", "--deadline", "--request-timeout", "--fixtures", "--fail-on", "--previous"},
+    Args a(argv,
+           {"--out", "--proxy", "--client", "--variant", "--attach", "--api-key", "--key-setting", "--jobs",
+            "--proxies-at-once", "--deadline", "--request-timeout", "--fixtures", "--fail-on", "--previous"},
            {"--allow-quota", "--update-expectations", "--keep-artifacts", "--no-fail", "--no-grids", "--grids",
             "--override", "--progress"});
     if (a.has("--grids") && a.has("--no-grids")) throw UsageError("--grids and --no-grids contradict each other");
@@ -382,8 +385,8 @@ int cmd_matrix(const std::vector<std::string>& argv) {
     Counts c = count_cells(report.cells);
     std::cerr << "routecheck: " << report.cells.size() << " cells: " << c.pass << " as expected, " << c.fail
               << " not as expected, " << c.no_expectation << " without expectation, " << c.skipped << " skipped, "
-              << c.prediction << " predicted; report in " << out.string() << " (open "
-              << (out / "index.html").string() << ")\n";
+              << c.prediction << " predicted; report in " << out.string() << " (open " << (out / "index.html").string()
+              << ")\n";
     for (const auto& e : report.errors) std::cerr << "routecheck: error: " << redact_known(e) << "\n";
     if (report.grids.is_object()) {
         int pass = 0, fail = 0;
@@ -403,7 +406,8 @@ int cmd_matrix(const std::vector<std::string>& argv) {
     }
     if (!report.errors.empty()) return 1;
     if (a.has("--no-fail")) return 0;
-    return std::any_of(report.cells.begin(), report.cells.end(), [&](const CellResult& x) { return fails_run(x, policy); })
+    return std::any_of(report.cells.begin(), report.cells.end(),
+                       [&](const CellResult& x) { return fails_run(x, policy); })
                ? 1
                : 0;
 }

@@ -8,15 +8,16 @@
 #include "cli/commands.hpp"
 #include "model/json_access.hpp"
 #include "probe/probe.hpp"
-#include "text/secrets.hpp"
 #include "text/file_write.hpp"
+#include "text/secrets.hpp"
 #include "text/utf8.hpp"
 
 namespace routecheck::cli {
 
 namespace {
 
-const char* kHelp = R"(usage: routecheck probe --target URL [--api-key K] [--prefix PATH]... [--header H]... [--save FILE] [--id ID] [--json]
+const char* kHelp =
+    R"(usage: routecheck probe --target URL [--api-key K] [--prefix PATH]... [--header H]... [--save FILE] [--id ID] [--json]
 Learns what a running proxy serves, without any request an upstream would bill: its health endpoint and version,
 which routes of the OpenAI, Anthropic and Gemini families it has under "", /v1, /v1beta, /api, /api/v1, /openai,
 /anthropic, /gemini and every --prefix (told apart by a GET to a POST route, a POST with a malformed JSON body, the
@@ -44,7 +45,8 @@ void print(const ProbeResult& r) {
     for (const auto& h : r.health) std::cout << "  health GET " << h.path << " -> " << h.status << "\n";
     std::cout << "  version: " << (r.version.empty() ? "not named" : r.version) << "\n"
               << "  unknown paths get: " << r.unknown_answer << "\n"
-              << "  key: " << (r.auth_seen ? "asked for, checked " + r.auth_order : std::string("not asked for")) << "\n";
+              << "  key: " << (r.auth_seen ? "asked for, checked " + r.auth_order : std::string("not asked for"))
+              << "\n";
     if (r.auth_seen)
         std::cout << "  key headers: " << (r.carriers.empty() ? std::string("unknown") : [&] {
             std::string s;
@@ -56,7 +58,8 @@ void print(const ProbeResult& r) {
     int absent = 0, unknown = 0;
     std::cout << "routes found:\n";
     for (const auto& x : r.routes) {
-        if (x.state == "route") std::cout << "  " << x.method << " " << x.path << "  [" << x.family << "] " << x.how << "\n";
+        if (x.state == "route")
+            std::cout << "  " << x.method << " " << x.path << "  [" << x.family << "] " << x.how << "\n";
         absent += x.state == "absent";
         unknown += x.state == "unknown";
     }

@@ -23,7 +23,8 @@ struct SeenLine {
 
 SeenLine parse_line(const std::string& raw, const std::string& where) {
     // "POST /v1/messages?beta=true 404", also inside a longer access-log line ("... \"POST /x HTTP/1.1\" 404 ...").
-    static const std::regex re(R"re((GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s+(/\S*?)(?:\s+HTTP/[0-9.]+)?"?\s+([1-5][0-9][0-9])?)re");
+    static const std::regex re(
+        R"re((GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s+(/\S*?)(?:\s+HTTP/[0-9.]+)?"?\s+([1-5][0-9][0-9])?)re");
     static const std::regex bare(R"re((GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s+(/\S*))re");
     std::smatch m;
     SeenLine s;
@@ -48,12 +49,16 @@ int doctor_seen(const Fixtures& f, const ProxyProfile& proxy, const std::vector<
     int unexplained = 0;
     for (std::size_t i = 0; i < raw_lines.size(); ++i) {
         SeenLine s = parse_line(raw_lines[i], "--seen line " + std::to_string(i + 1));
-        nlohmann::json entry = {{"line", s.text}, {"request", s.method + " " + s.target},
+        nlohmann::json entry = {{"line", s.text},
+                                {"request", s.method + " " + s.target},
                                 {"status", s.status ? nlohmann::json(s.status) : nlohmann::json(nullptr)},
                                 {"clients", nlohmann::json::array()}};
         for (const auto& x : explain_seen(f, proxy, s.method, s.target, s.status, origin))
-            entry["clients"].push_back({{"client", x.client->id}, {"name", x.client->name}, {"base_url", x.base_url},
-                                        {"step", x.step}, {"verdict", verdict_json(x.result.judgment)},
+            entry["clients"].push_back({{"client", x.client->id},
+                                        {"name", x.client->name},
+                                        {"base_url", x.base_url},
+                                        {"step", x.step},
+                                        {"verdict", verdict_json(x.result.judgment)},
                                         {"works", x.result.works}});
         if (entry["clients"].empty()) {
             ++unexplained;
@@ -68,13 +73,17 @@ int doctor_seen(const Fixtures& f, const ProxyProfile& proxy, const std::vector<
         std::cout << "routecheck doctor --seen: which client and Base URL build each path, judged against " << proxy.id
                   << "\n";
         for (const auto& e : out) {
-            std::cout << "\n" << e["request"].get<std::string>()
+            std::cout << "\n"
+                      << e["request"].get<std::string>()
                       << (e["status"].is_null() ? "" : " -> " + std::to_string(e["status"].get<int>())) << "\n";
             if (e.contains("note")) std::cout << "  " << e["note"].get<std::string>() << "\n";
             for (const auto& c : e["clients"])
-                std::cout << "  " << c["client"].get<std::string>() << " at " << c["base_url"].get<std::string>() << ": "
-                          << c["verdict"]["class"].get<std::string>() << ": " << c["verdict"]["reason"].get<std::string>()
-                          << (c["verdict"]["fix"].get<std::string>().empty() ? "" : ". Fix: " + c["verdict"]["fix"].get<std::string>())
+                std::cout << "  " << c["client"].get<std::string>() << " at " << c["base_url"].get<std::string>()
+                          << ": " << c["verdict"]["class"].get<std::string>() << ": "
+                          << c["verdict"]["reason"].get<std::string>()
+                          << (c["verdict"]["fix"].get<std::string>().empty()
+                                  ? ""
+                                  : ". Fix: " + c["verdict"]["fix"].get<std::string>())
                           << "\n";
         }
     }

@@ -4,8 +4,8 @@
 #include <cctype>
 #include <stdexcept>
 
-#include "join/join.hpp"
 #include "contract/routes.hpp"
+#include "join/join.hpp"
 
 namespace routecheck {
 
@@ -19,7 +19,9 @@ bool any_matches(const std::vector<std::string>& patterns, const std::string& pa
 // Case-insensitive glob: "*" stands for any run of characters (model names such as "*flash*").
 bool glob_matches(const std::string& pattern, const std::string& text) {
     std::size_t p = 0, t = 0, star = std::string::npos, resume = 0;
-    auto eq = [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b)); };
+    auto eq = [](char a, char b) {
+        return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+    };
     while (t < text.size()) {
         if (p < pattern.size() && pattern[p] == '*') {
             star = p++;
@@ -149,9 +151,10 @@ CellObservation predict_cell(const ProxyProfile& proxy, const ClientProfile& cli
         } else {
             PredictOptions so = o;
             so.websocket = step.websocket;
-            so.model = step.body && step.body->is_object() && step.body->contains("model") && (*step.body)["model"].is_string()
-                           ? (*step.body)["model"].get<std::string>()
-                           : "";
+            so.model =
+                step.body && step.body->is_object() && step.body->contains("model") && (*step.body)["model"].is_string()
+                    ? (*step.body)["model"].get<std::string>()
+                    : "";
             Prediction p = predict_request(proxy, step.method, r.path, so);
             s.status = p.status;
             rule = p.rule;

@@ -5,21 +5,21 @@
 #include <string>
 #include <vector>
 
-#include "replay/observation.hpp"
 #include "model/fixtures.hpp"
+#include "replay/observation.hpp"
 
 namespace routecheck {
 
 struct PredictOptions {
-    bool send_key = true;        // the client sends the proxy's key
-    bool key_right = true;       // ...and it is the right one
-    bool auth_on = false;        // the proxy's auth mode requires a key (off by default for a loopback listener)
-    bool strict = false;         // ...and covers the health paths too (behaviour.strict_exempt replaces auth_exempt)
-    bool running = true;         // false: the proxy's service is stopped (no accounts): behaviour.disabled_status
-    bool websocket = false;      // the request carries websocket upgrade headers
+    bool send_key = true;    // the client sends the proxy's key
+    bool key_right = true;   // ...and it is the right one
+    bool auth_on = false;    // the proxy's auth mode requires a key (off by default for a loopback listener)
+    bool strict = false;     // ...and covers the health paths too (behaviour.strict_exempt replaces auth_exempt)
+    bool running = true;     // false: the proxy's service is stopped (no accounts): behaviour.disabled_status
+    bool websocket = false;  // the request carries websocket upgrade headers
     bool upstream_reachable = true;  // false: overrides marked "upstream": "unreachable" apply
-    std::string deployment;      // "" or a key of behaviour.deployments (e.g. a web UI fallback)
-    std::string model;           // the model the request's JSON body names, "" when none
+    std::string deployment;          // "" or a key of behaviour.deployments (e.g. a web UI fallback)
+    std::string model;               // the model the request's JSON body names, "" when none
 };
 
 struct Prediction {

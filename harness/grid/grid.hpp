@@ -13,8 +13,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "model/fixtures.hpp"
 #include "http/client.hpp"
+#include "model/fixtures.hpp"
 #include "model/grid_file.hpp"
 
 namespace routecheck::mock {
@@ -28,15 +28,15 @@ using Probe = GridProbe;
 
 // What the grids send to one proxy, from its profile, the setup overrides and the catalogue's defaults.
 struct Setup {
-    Probe known;                    // a known route that needs no upstream where possible (GET model list)
-    std::string api_prefix = "/v1";  // the unknown path inside it is <prefix>/v1/messages
-    std::string health_path;         // "" when the proxy has no health endpoint
-    std::vector<std::string> carriers;  // the carriers the profile says the proxy reads (report only)
-    std::string key;                 // "" when the proxy takes no key
+    Probe known;                                // a known route that needs no upstream where possible (GET model list)
+    std::string api_prefix = "/v1";             // the unknown path inside it is <prefix>/v1/messages
+    std::string health_path;                    // "" when the proxy has no health endpoint
+    std::vector<std::string> carriers;          // the carriers the profile says the proxy reads (report only)
+    std::string key;                            // "" when the proxy takes no key
     std::vector<std::string> stream_protocols;  // anthropic | openai | gemini
     std::map<std::string, std::string> models;  // protocol -> model name sent (before the profile's model_map)
-    long health_timeout_ms = 2500;   // the health grid's client; the "slow" upstream waits twice as long
-    long stream_timeout_ms = 6000;   // the streaming grid's client: a proxy still retrying then is HUNG
+    long health_timeout_ms = 2500;              // the health grid's client; the "slow" upstream waits twice as long
+    long stream_timeout_ms = 6000;              // the streaming grid's client: a proxy still retrying then is HUNG
 };
 
 Setup setup_for(const GridCatalogue& catalogue, const ProxyProfile& proxy, const GridSetup& overrides);
@@ -46,9 +46,9 @@ struct RowSpec {
     std::string kind;  // auth | health | stream
     std::string row;   // e.g. "wrong-key.x-api-key.unknown-prefix", "down.key", "anthropic.cut"
     Probe probe;
-    std::string fault;        // x-routecheck-fault value ("" for none)
-    long timeout_ms = 3000;   // the client's patience
-    int phase = 0;            // 0 before 1 before 2; phase 2 runs one row at a time (it may change proxy state)
+    std::string fault;       // x-routecheck-fault value ("" for none)
+    long timeout_ms = 3000;  // the client's patience
+    int phase = 0;           // 0 before 1 before 2; phase 2 runs one row at a time (it may change proxy state)
     // What the row varies, for the report's side-by-side tables.
     std::string key_state, carrier, target, condition, protocol, stream_case;
     std::string test_name(const std::string& proxy) const { return "grid." + kind + "." + proxy + "." + row; }
@@ -61,10 +61,10 @@ std::vector<RowSpec> plan_rows(const GridCatalogue& catalogue, const Setup& setu
 // What came back for one row.
 struct RowResult {
     RowSpec spec;
-    int status = 0;                // 0: no HTTP answer
-    std::string transport;         // "" or what failed (timeout, connection reset, ...)
+    int status = 0;         // 0: no HTTP answer
+    std::string transport;  // "" or what failed (timeout, connection reset, ...)
     std::string content_type, body_excerpt;
-    bool retry_after = false;      // the client received a Retry-After header
+    bool retry_after = false;  // the client received a Retry-After header
     double first_event_ms = 0, total_ms = 0;
     // When the client received its first and last event, and when the mock upstream sent each frame of the row's
     // upstream answers (its journal), all on the machine's steady clock (ms): a dribble row's verdict compares
@@ -73,10 +73,10 @@ struct RowResult {
     std::vector<double> upstream_sent_at_ms;
     int events = 0, content_pieces = 0;
     std::vector<std::string> upstream;  // upstream request lines attributed to the row
-    bool fault_applied = false;    // the mock played the row's fault on at least one of them
-    std::string error_shape;       // stream rows answered >= 400: native | foreign | none
-    std::string verdict;           // auth: status class; health: HEALTHY...; stream: STREAM_OK...
-    std::string detail;            // one line on why the verdict
+    bool fault_applied = false;         // the mock played the row's fault on at least one of them
+    std::string error_shape;            // stream rows answered >= 400: native | foreign | none
+    std::string verdict;                // auth: status class; health: HEALTHY...; stream: STREAM_OK...
+    std::string detail;                 // one line on why the verdict
     bool predicted = false;
 };
 

@@ -22,14 +22,30 @@ std::string excerpt(const std::string& s, std::size_t n) {
 json row_json(const RowResult& r) {
     const RowSpec& s = r.spec;
     std::string request = s.probe.method + " " + s.probe.path;
-    json j = {{"kind", s.kind}, {"row", s.row}, {"request", request}, {"fault", s.fault},
-              {"key_state", s.key_state}, {"carrier", s.carrier}, {"target", s.target},
-              {"condition", s.condition}, {"protocol", s.protocol}, {"case", s.stream_case},
-              {"status", r.status}, {"transport", r.transport}, {"content_type", r.content_type},
+    json j = {{"kind", s.kind},
+              {"row", s.row},
+              {"request", request},
+              {"fault", s.fault},
+              {"key_state", s.key_state},
+              {"carrier", s.carrier},
+              {"target", s.target},
+              {"condition", s.condition},
+              {"protocol", s.protocol},
+              {"case", s.stream_case},
+              {"status", r.status},
+              {"transport", r.transport},
+              {"content_type", r.content_type},
               {"body_excerpt", valid_utf8(excerpt(r.body_excerpt, s.kind == "stream" ? 600 : 300))},
-              {"retry_after", r.retry_after}, {"first_event_ms", r.first_event_ms}, {"total_ms", r.total_ms},
-              {"events", r.events}, {"content_pieces", r.content_pieces}, {"upstream", r.upstream},
-              {"error_shape", r.error_shape}, {"verdict", r.verdict}, {"detail", r.detail}, {"predicted", r.predicted},
+              {"retry_after", r.retry_after},
+              {"first_event_ms", r.first_event_ms},
+              {"total_ms", r.total_ms},
+              {"events", r.events},
+              {"content_pieces", r.content_pieces},
+              {"upstream", r.upstream},
+              {"error_shape", r.error_shape},
+              {"verdict", r.verdict},
+              {"detail", r.detail},
+              {"predicted", r.predicted},
               {"observed", expected_view(r).to_json()}};
     return j;
 }
@@ -96,14 +112,14 @@ std::string judge_row(const json& row, const GridFile* expected) {
     // A list: the proxy answers this row one of these ways, depending on a race of its own (claudish: whether its
     // first event was out before the upstream cut). Each is a real observation; the grid file's notes say why.
     if (want->accepts(got)) return "";
-    return "expected " + safe_dump(want->to_json()) + ", got " + safe_dump(observed) + " — " + row.value("verdict", "") +
-           ": " + row.value("detail", "");
+    return "expected " + safe_dump(want->to_json()) + ", got " + safe_dump(observed) + " — " +
+           row.value("verdict", "") + ": " + row.value("detail", "");
 }
 
 json proxy_grids_json(const ProxyProfile& proxy, const std::string& provenance, const std::vector<RowResult>& rows,
                       const GridFile* expected) {
-    json p = {{"id", proxy.id}, {"name", proxy.name}, {"provenance", provenance}, {"error", ""},
-              {"rows", json::array()}};
+    json p = {
+        {"id", proxy.id}, {"name", proxy.name}, {"provenance", provenance}, {"error", ""}, {"rows", json::array()}};
     int pass = 0, fail = 0;
     for (const auto& r : rows) {
         json j = row_json(r);
@@ -207,8 +223,9 @@ json predict_proxy_grids(const Fixtures& f, const ProxyProfile& proxy) {
 }
 
 json failed_proxy_grids(const ProxyProfile& proxy, const std::string& error) {
-    return {{"id", proxy.id}, {"name", proxy.name}, {"provenance", "observed"}, {"error", error},
-            {"rows", json::array()}, {"pass", 0}, {"fail", 0}};
+    return {{"id", proxy.id}, {"name", proxy.name},    {"provenance", "observed"},
+            {"error", error}, {"rows", json::array()}, {"pass", 0},
+            {"fail", 0}};
 }
 
 }  // namespace routecheck::grid

@@ -2,8 +2,8 @@
 // (its profile and the setup overrides of its grid file) filled in.
 #include <algorithm>
 
-#include "grid/grid.hpp"
 #include "contract/routes.hpp"
+#include "grid/grid.hpp"
 
 namespace routecheck::grid {
 

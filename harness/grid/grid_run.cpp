@@ -4,12 +4,12 @@
 #include <set>
 #include <thread>
 
+#include "contract/predict.hpp"
 #include "grid/grid.hpp"
 #include "grid/grid_verdict.hpp"
-#include "contract/predict.hpp"
-#include "mock_upstream/mock_upstream.hpp"
 #include "http/client.hpp"
 #include "http/headers.hpp"
+#include "mock_upstream/mock_upstream.hpp"
 #include "replay/replay_cells.hpp"
 
 namespace routecheck::grid {
@@ -25,8 +25,8 @@ std::string protocol_of(const RowSpec& r) {
     return r.probe.path.rfind("/v1/messages", 0) == 0 ? "anthropic" : "openai";
 }
 
-HttpRequest build(const ProxyProfile& proxy, const RowSpec& r, int port,
-                  const std::map<std::string, std::string>& vars, const Deadline& deadline) {
+HttpRequest build(const ProxyProfile& proxy, const RowSpec& r, int port, const std::map<std::string, std::string>& vars,
+                  const Deadline& deadline) {
     HttpRequest req;
     req.method = r.probe.method;
     req.url = "http://127.0.0.1:" + std::to_string(port) + r.probe.path;
@@ -80,8 +80,9 @@ void judge(RowResult& r) {
     // (a proxy launched without the Node preload, which carries x-routecheck-fault to the upstream).
     if (!r.spec.fault.empty() && !r.upstream.empty() && !r.fault_applied && !r.predicted) {
         r.verdict = "FAULT_NOT_DELIVERED";
-        r.detail = "the upstream requests did not carry x-routecheck-fault (proxy launched without the preload?): "
-                   "this row says nothing about the proxy";
+        r.detail =
+            "the upstream requests did not carry x-routecheck-fault (proxy launched without the preload?): "
+            "this row says nothing about the proxy";
         return;
     }
     if (r.spec.kind == "auth") judge_auth(r);
@@ -92,8 +93,8 @@ void judge(RowResult& r) {
 }  // namespace
 
 std::vector<RowResult> run_rows(const ProxyProfile& proxy, const std::vector<RowSpec>& rows, int port,
-                                mock::MockUpstream* upstream, const std::map<std::string, std::string>& vars,
-                                int jobs, const Deadline& deadline) {
+                                mock::MockUpstream* upstream, const std::map<std::string, std::string>& vars, int jobs,
+                                const Deadline& deadline) {
     http_global_init();
     std::vector<RowResult> out(rows.size());
     // Phases in order: undisturbed rows, then faults that leave no state behind, then (one at a time) faults a
@@ -105,7 +106,8 @@ std::vector<RowResult> run_rows(const ProxyProfile& proxy, const std::vector<Row
         std::atomic<std::size_t> next{0};
         auto worker = [&] {
             HttpClient http;
-            for (std::size_t k = next++; k < todo.size(); k = next++) out[todo[k]] = run_one(http, proxy, rows[todo[k]], port, vars, deadline);
+            for (std::size_t k = next++; k < todo.size(); k = next++)
+                out[todo[k]] = run_one(http, proxy, rows[todo[k]], port, vars, deadline);
         };
         int n = phase == 2 ? 1 : std::max(1, std::min<int>(jobs, static_cast<int>(todo.size())));
         std::vector<std::thread> threads;

@@ -156,10 +156,10 @@ void judge_stream(RowResult& r) {
     } else if (r.status >= 400) {
         r.error_shape = error_shape(proto, r.body_excerpt);
         r.verdict = r.error_shape == "none" ? "ERROR_UNSHAPED" : "ERROR_PROPAGATED";
-        r.detail = std::to_string(r.status) + (r.error_shape == "native" ? " with an error body in the " + proto + " shape"
-                                               : r.error_shape == "foreign"
-                                                   ? " with an error message, but not in the " + proto + " error shape"
-                                                   : " without an error body the " + proto + " client can read");
+        r.detail = std::to_string(r.status) +
+                   (r.error_shape == "native"    ? " with an error body in the " + proto + " shape"
+                    : r.error_shape == "foreign" ? " with an error message, but not in the " + proto + " error shape"
+                                                 : " without an error body the " + proto + " client can read");
         if (r.retry_after) r.detail += "; Retry-After passed on";
     } else if (r.status != 200) {
         r.verdict = "UNEXPECTED";

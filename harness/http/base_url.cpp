@@ -85,9 +85,7 @@ bool valid_name(const std::string& host) {
 
 }  // namespace
 
-std::string BaseUrl::origin() const {
-    return scheme + "://" + host + (port_typed ? ":" + std::to_string(port) : "");
-}
+std::string BaseUrl::origin() const { return scheme + "://" + host + (port_typed ? ":" + std::to_string(port) : ""); }
 
 BaseUrl parse_base_url(const std::string& typed) {
     // Leading and trailing spaces and control characters are dropped, as every client does with a pasted URL.
@@ -99,7 +97,9 @@ BaseUrl parse_base_url(const std::string& typed) {
     const bool secretive = url.find('@') != std::string::npos;
     const std::string shown = secretive ? std::string("the Base URL") : "'" + url + "'";
     // The fixed words of every message hold no quote: only `shown` (and a port, never when secretive) is quoted.
-    auto fail = [&](const std::string& what) -> std::invalid_argument { return std::invalid_argument(shown + " " + what); };
+    auto fail = [&](const std::string& what) -> std::invalid_argument {
+        return std::invalid_argument(shown + " " + what);
+    };
 
     auto sep = url.find("://");
     std::string scheme = sep == std::string::npos ? "" : lower(url.substr(0, sep));
@@ -112,7 +112,8 @@ BaseUrl parse_base_url(const std::string& typed) {
     std::string authority = rest.substr(0, slash);
     std::string tail = slash == std::string::npos ? "" : rest.substr(slash);
     if (authority.find('@') != std::string::npos)
-        throw fail("carries credentials (user:password@host); routecheck never sends them: pass the key with --api-key");
+        throw fail(
+            "carries credentials (user:password@host); routecheck never sends them: pass the key with --api-key");
     if (authority.empty()) throw fail("has no host");
 
     BaseUrl out;
@@ -129,7 +130,8 @@ BaseUrl parse_base_url(const std::string& typed) {
         out.host = "[" + lower(inside) + "]";
         std::string after = authority.substr(close + 1);
         if (!after.empty()) {
-            if (after.front() != ':') throw fail("has text after the IPv6 address (only :port may follow the closing bracket)");
+            if (after.front() != ':')
+                throw fail("has text after the IPv6 address (only :port may follow the closing bracket)");
             has_port = true;
             port_text = after.substr(1);
         }
@@ -141,7 +143,8 @@ BaseUrl parse_base_url(const std::string& typed) {
             port_text = authority.substr(colon + 1);
         }
         if (out.host.empty()) throw fail("has no host");
-        if (!valid_name(out.host)) throw fail("has a host a URL cannot hold (use ASCII letters, digits, dots and hyphens)");
+        if (!valid_name(out.host))
+            throw fail("has a host a URL cannot hold (use ASCII letters, digits, dots and hyphens)");
     }
     if (has_port && !port_text.empty()) {  // "host:" is the default port, as WHATWG reads it
         const std::string quoted = secretive ? "" : " '" + port_text + "'";

@@ -9,9 +9,9 @@
 #include <cctype>
 #include <chrono>
 #include <cstring>
-#include <string_view>
 #include <mutex>
 #include <stdexcept>
+#include <string_view>
 
 namespace routecheck {
 
@@ -36,7 +36,8 @@ Deadline Deadline::in(std::chrono::milliseconds from_now, std::string what) {
 
 long Deadline::clamp_ms(long timeout_ms) const {
     if (at == std::chrono::steady_clock::time_point::max()) return timeout_ms;
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(at - std::chrono::steady_clock::now()).count();
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(at - std::chrono::steady_clock::now()).count();
     return std::max<long>(1, std::min<long>(timeout_ms, left));
 }
 
@@ -56,8 +57,8 @@ struct Capture {
     std::size_t max_body;
     std::string line;  // the first kLineKept bytes of the line being received (a line may span many chunks)
     std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
-    bool websocket = false;   // an upgrade attempt: its answer is the status line, nothing after a 101 is read
-    int status = 0;           // of the response whose headers are being read
+    bool websocket = false;  // an upgrade attempt: its answer is the status line, nothing after a 101 is read
+    int status = 0;          // of the response whose headers are being read
 };
 
 // Counts data lines and sees the end marker (http/sse.hpp: the one rule). Only the first kLineKept bytes of a line
@@ -86,7 +87,8 @@ void scan_sse(Capture& c, const char* data, std::size_t n) {
         const char* nl = static_cast<const char*>(std::memchr(data, '\n', static_cast<std::size_t>(end - data)));
         const char* stop = nl ? nl : end;
         if (c.line.size() < kLineKept)
-            c.line.append(data, std::min<std::size_t>(static_cast<std::size_t>(stop - data), kLineKept - c.line.size()));
+            c.line.append(data,
+                          std::min<std::size_t>(static_cast<std::size_t>(stop - data), kLineKept - c.line.size()));
         if (!nl) return;
         end_line(c);
         data = nl + 1;
@@ -130,7 +132,8 @@ size_t on_header(char* data, size_t size, size_t nmemb, void* user) {
     auto e = value.find_last_not_of(" \t\r\n");
     // Headers are bytes: a proxy may send any. Stored as valid UTF-8 so the report can always hold them.
     // A proxy may echo a key in a header: redacted as it is captured, like the body.
-    c->out->headers[valid_utf8(name)] = redact_known(valid_utf8(b == std::string::npos ? "" : value.substr(b, e - b + 1)));
+    c->out->headers[valid_utf8(name)] =
+        redact_known(valid_utf8(b == std::string::npos ? "" : value.substr(b, e - b + 1)));
     return line.size();
 }
 
@@ -175,7 +178,8 @@ HttpResponse HttpClient::send(const HttpRequest& req) {
             return std::any_of(req.headers.begin(), req.headers.end(), [&](const auto& kv) {
                 return kv.first.size() == std::strlen(name) &&
                        std::equal(kv.first.begin(), kv.first.end(), name, [](char a, char b) {
-                           return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+                           return std::tolower(static_cast<unsigned char>(a)) ==
+                                  std::tolower(static_cast<unsigned char>(b));
                        });
             });
         };

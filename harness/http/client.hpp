@@ -25,8 +25,8 @@ struct HttpRequest {
     std::string url;
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body;
-    bool websocket = false;    // send an upgrade attempt (GET with Upgrade: websocket)
-    long timeout_ms = 15000;   // whole transfer
+    bool websocket = false;   // send an upgrade attempt (GET with Upgrade: websocket)
+    long timeout_ms = 15000;  // whole transfer
     long connect_timeout_ms = 2000;
     std::size_t keep_body = 4096;  // how much of the body to keep as an excerpt
     // Reading stops here (the transfer is ended, the answer counts as received): a proxy that streams without end
@@ -42,17 +42,18 @@ struct HttpResponse {
     int status = 0;  // 0 when no HTTP answer came
     TransportError error = TransportError::None;
     std::string error_text;
-    std::map<std::string, std::string> headers;  // lower-case names; last value wins; valid UTF-8 (U+FFFD for bad bytes)
+    std::map<std::string, std::string>
+        headers;  // lower-case names; last value wins; valid UTF-8 (U+FFFD for bad bytes)
     // The first keep_body bytes, as valid UTF-8 (text/utf8.hpp utf8_excerpt), known secrets redacted (a proxy
     // may quote the caller's key back); header values likewise.
     std::string body_excerpt;
     std::size_t body_bytes = 0;  // bytes read (at most max_body)
     bool body_capped = false;    // reading stopped at max_body; the answer was longer
-    int sse_events = 0;        // "data:" lines seen (each scanned in one pass, whatever its length)
-    bool sse_done = false;     // the event that ends a stream was seen (http/sse.hpp: sse_ends_stream)
-    double first_byte_ms = 0;  // time to the first response byte
-    double first_event_ms = 0; // time to the first SSE "data:" line (0 when none): a proxy may send headers at
-                               // once yet hold every event until its upstream finished
+    int sse_events = 0;          // "data:" lines seen (each scanned in one pass, whatever its length)
+    bool sse_done = false;       // the event that ends a stream was seen (http/sse.hpp: sse_ends_stream)
+    double first_byte_ms = 0;    // time to the first response byte
+    double first_event_ms = 0;   // time to the first SSE "data:" line (0 when none): a proxy may send headers at
+                                 // once yet hold every event until its upstream finished
     // When the first and the last "data:" line arrived, in milliseconds of std::chrono::steady_clock (0 when none):
     // the clock the mock upstream's journal notes its send times in (mock::JournalEntry::sent_at_ms).
     double first_event_at_ms = 0, last_event_at_ms = 0;

@@ -47,8 +47,9 @@ bool is_version(const std::string& seg) {
     if (!digits()) return false;
     for (const char* word : {"alpha", "beta"}) {
         std::size_t n = std::char_traits<char>::length(word);
-        if (seg.size() - i >= n && std::equal(word, word + n, seg.begin() + static_cast<long>(i),
-                                              [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); })) {
+        if (seg.size() - i >= n && std::equal(word, word + n, seg.begin() + static_cast<long>(i), [](char a, char b) {
+                return a == std::tolower(static_cast<unsigned char>(b));
+            })) {
             i += n;
             break;
         }
@@ -90,12 +91,8 @@ FinalRequest join_request(const JoinSpec& join, const std::string& base_url, con
             path = append(base);
             break;
         }
-        case JoinRule::ConcatRaw:
-            path = append(b.path);
-            break;
-        case JoinRule::Resolve:
-            path = resolve_path(b.path, step.endpoint);
-            break;
+        case JoinRule::ConcatRaw: path = append(b.path); break;
+        case JoinRule::Resolve: path = resolve_path(b.path, step.endpoint); break;
     }
     path = path.empty() ? "/" : remove_dot_segments(path);
     FinalRequest r;

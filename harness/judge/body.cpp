@@ -48,7 +48,8 @@ BodyReading from_fragment(const std::string& b) {
     if (b.find("\"error\"") == std::string::npos) return {BodyKind::Json, "JSON"};
     if (std::regex_search(b, m, google) && b.find("\"code\"") != std::string::npos)
         return {BodyKind::UpstreamError, "Google's error object (" + m[1].str() + ")"};
-    if (std::regex_search(b, m, anthropic)) return {BodyKind::UpstreamError, "Anthropic's error object (" + m[1].str() + ")"};
+    if (std::regex_search(b, m, anthropic))
+        return {BodyKind::UpstreamError, "Anthropic's error object (" + m[1].str() + ")"};
     if (std::regex_search(b, m, openai)) return {BodyKind::UpstreamError, "OpenAI's error object (" + m[1].str() + ")"};
     return {BodyKind::ErrorObject, "an error object"};
 }
@@ -59,7 +60,8 @@ BodyReading read_body(const std::string& content_type, const std::string& body) 
     std::string ct = lower(content_type), b = trim_left(body);
     if (b.empty()) return {BodyKind::Empty, ""};
     std::string head = lower(b.substr(0, 64));
-    if (ct.find("text/html") != std::string::npos || head.rfind("<!doctype html", 0) == 0 || head.rfind("<html", 0) == 0)
+    if (ct.find("text/html") != std::string::npos || head.rfind("<!doctype html", 0) == 0 ||
+        head.rfind("<html", 0) == 0)
         return {BodyKind::Html, "an HTML page"};
     if (b.front() == '{' || b.front() == '[') {
         auto j = nlohmann::json::parse(b, nullptr, false);

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 
+#include "contract/routes.hpp"
 #include "judge/body.hpp"
 #include "judge/path.hpp"
-#include "contract/routes.hpp"
 
 namespace routecheck {
 
@@ -36,7 +36,8 @@ namespace {
 
 std::string list_of(const std::vector<std::string>& items, const char* last = " or ") {
     std::string out;
-    for (std::size_t i = 0; i < items.size(); ++i) out += (i == 0 ? "" : i + 1 == items.size() ? last : ", ") + items[i];
+    for (std::size_t i = 0; i < items.size(); ++i)
+        out += (i == 0 ? "" : i + 1 == items.size() ? last : ", ") + items[i];
     return out;
 }
 
@@ -46,7 +47,8 @@ std::string carrier_text(const KeyCarrier& k) {
 }
 
 bool proxy_reads(const ProxyProfile& p, const std::string& header) {
-    return p.auth_carriers.empty() || std::find(p.auth_carriers.begin(), p.auth_carriers.end(), header) != p.auth_carriers.end();
+    return p.auth_carriers.empty() ||
+           std::find(p.auth_carriers.begin(), p.auth_carriers.end(), header) != p.auth_carriers.end();
 }
 
 // What to do about a key the proxy did not get: the client setting that sends it where the proxy reads it, or,
@@ -74,14 +76,16 @@ Finding auth_finding(const StepContext& c, int status) {
     const KeyCarrier* k = c.key_carrier;
     std::string st = std::to_string(status);
     if (!k)
-        return {Diagnosis::AuthMissing, st + ": " + proxy.name + " wants a key and none was sent (a key problem, not a route problem)",
+        return {Diagnosis::AuthMissing,
+                st + ": " + proxy.name + " wants a key and none was sent (a key problem, not a route problem)",
                 key_fix(c), ""};
     if (!proxy_reads(proxy, k->header))
         return {Diagnosis::AuthMissing,
                 st + ": " + c.client->id + " sent its key in " + k->header + ", which " + proxy.name +
                     " does not read (it reads " + list_of(proxy.auth_carriers) + ")",
                 key_fix(c), ""};
-    return {Diagnosis::AuthRejected, st + ": " + proxy.name + " refused the key sent in " + k->header + " (the path is right)",
+    return {Diagnosis::AuthRejected,
+            st + ": " + proxy.name + " refused the key sent in " + k->header + " (the path is right)",
             "the Base URL is right; give " + c.client->id + " the key configured in " + proxy.name +
                 (k->setting.empty() ? std::string() : " (" + k->setting + ")"),
             ""};
@@ -96,12 +100,13 @@ Finding misjoin(const StepContext& c, const BodyReading& body) {
     const PathVerdict& pv = *c.path;
     const ProxyProfile& proxy = *c.proxy;
     Finding f{pv.shape, pv.reason, "", ""};
-    if (pv.shape == Diagnosis::WrongProtocol || (pv.shape == Diagnosis::NoRoute && pv.bases.empty() && c.fix_base_url.empty())) {
+    if (pv.shape == Diagnosis::WrongProtocol ||
+        (pv.shape == Diagnosis::NoRoute && pv.bases.empty() && c.fix_base_url.empty())) {
         f.fix = c.alternatives.empty()
-                    ? std::string("use a client, or a mode of ") + c.client->id + ", that speaks a protocol " + proxy.name +
-                          " serves; no Base URL makes it answer this call"
-                    : "switch to another mode of the client: " + c.alternatives.front() +
-                          "; no Base URL of " + c.client->id + " makes " + proxy.name + " answer this call";
+                    ? std::string("use a client, or a mode of ") + c.client->id + ", that speaks a protocol " +
+                          proxy.name + " serves; no Base URL makes it answer this call"
+                    : "switch to another mode of the client: " + c.alternatives.front() + "; no Base URL of " +
+                          c.client->id + " makes " + proxy.name + " answer this call";
     } else {
         f.base_url = c.fix_base_url;
         if (f.base_url.empty() && !pv.bases.empty()) f.base_url = base_url_at(*c.client, c.base_url, pv.bases.front());
@@ -124,10 +129,12 @@ Finding misjoin(const StepContext& c, const BodyReading& body) {
         }
     } else if (o.status == 101) {
         f.reason += "; the websocket upgrade was accepted at this path all the same";
-    } else if (two && (body.kind == BodyKind::Html || body.kind == BodyKind::ErrorObject || body.kind == BodyKind::UpstreamError)) {
+    } else if (two && (body.kind == BodyKind::Html || body.kind == BodyKind::ErrorObject ||
+                       body.kind == BodyKind::UpstreamError)) {
         f.reason += "; it answered " + st + " with " + body.what + " (a soft 404: not an API answer)";
     } else if (two) {
-        f.reason += "; " + proxy.name + " answered " + st + " here all the same (it tolerates this path; others will not)";
+        f.reason +=
+            "; " + proxy.name + " answered " + st + " here all the same (it tolerates this path; others will not)";
     } else if (!o.upstream.empty() || pv.on_route) {
         f.reason += "; " + proxy.name + " forwarded it (a pass-through) and " +
                     (body.kind == BodyKind::UpstreamError ? "the upstream answered " + st + " with " + body.what
@@ -146,10 +153,12 @@ Finding classify_step(const StepContext& c) {
     const PathVerdict& pv = *c.path;
     if (o.error == TransportError::Refused)
         return {Diagnosis::NotListening, "nothing listens at that address (connection refused)",
-                "start the proxy, or fix the port in the Base URL (" + proxy.name + " listens on its configured port)", ""};
+                "start the proxy, or fix the port in the Base URL (" + proxy.name + " listens on its configured port)",
+                ""};
     if (o.status == 0)
-        return {Diagnosis::Unexpected, std::string("no HTTP answer: ") + to_string(o.error) +
-                                           (o.error_text.empty() ? "" : " (" + o.error_text + ")"),
+        return {Diagnosis::Unexpected,
+                std::string("no HTTP answer: ") + to_string(o.error) +
+                    (o.error_text.empty() ? "" : " (" + o.error_text + ")"),
                 "check that the Base URL points at the proxy and not at another server", ""};
     BodyReading body = read_body(o.content_type, o.body_excerpt);
     if (pv.shape != Diagnosis::Ok) return misjoin(c, body);
@@ -162,8 +171,8 @@ Finding classify_step(const StepContext& c) {
     if ((o.status == 401 || o.status == 403) && body.kind == BodyKind::Html)
         return {Diagnosis::Unexpected,
                 st + " from " + path + " with " + body.what + ": refused in front of the API, not by its key check",
-                "neither the Base URL nor the client's key is the cause: look at what stands in front of " + proxy.name +
-                    " (a CDN, a firewall, basic auth)",
+                "neither the Base URL nor the client's key is the cause: look at what stands in front of " +
+                    proxy.name + " (a CDN, a firewall, basic auth)",
                 ""};
     if (o.status == 401 || o.status == 403) return auth_finding(c, o.status);
     if ((o.status >= 200 && o.status < 300) || o.status == 101) {
@@ -188,12 +197,13 @@ Finding classify_step(const StepContext& c) {
                     "404 at " + where + " with " + (body.what.empty() ? "the upstream's answer" : body.what) +
                         ": the upstream did not find the model or resource, the route itself exists",
                     "the Base URL is right; check the model name and the upstream account", ""};
-        return {Diagnosis::NoRoute,
-                "404 at " + path + ", which " + proxy.name + "'s route table lists, with " +
-                    (body.what.empty() ? std::string("an empty body") : body.what) +
-                    ": what listens there is not " + proxy.name + ", or a version without this route",
-                "check which server listens at that port and its version; start " + proxy.name + " there or fix the port",
-                ""};
+        return {
+            Diagnosis::NoRoute,
+            "404 at " + path + ", which " + proxy.name + "'s route table lists, with " +
+                (body.what.empty() ? std::string("an empty body") : body.what) + ": what listens there is not " +
+                proxy.name + ", or a version without this route",
+            "check which server listens at that port and its version; start " + proxy.name + " there or fix the port",
+            ""};
     }
     if (o.status == 405)
         return {Diagnosis::Unexpected, "405: " + path + " is a route, but not for " + o.method,
@@ -208,8 +218,9 @@ Finding classify_step(const StepContext& c) {
                 "the Base URL is right; look at the proxy's upstream, account or quota", ""};
     if (probe && (o.status == 400 || o.status == 422))
         return {Diagnosis::Ok,
-                st + " from " + where + " to routecheck's empty-body probe: the route exists and checked the body "
-                                        "(inferred; nothing billable was sent)",
+                st + " from " + where +
+                    " to routecheck's empty-body probe: the route exists and checked the body "
+                    "(inferred; nothing billable was sent)",
                 "", ""};
     return {Diagnosis::Unexpected,
             st + " from " + where + (body.what.empty() ? std::string() : " with " + body.what) +

@@ -9,10 +9,6 @@
 
 namespace routecheck {
 
-
-
-
-
 // Which protocol family a well-formed path belongs to: "openai", "anthropic", "gemini", or "" when unknown.
 std::string path_family(const std::string& path);
 
@@ -33,10 +29,10 @@ struct StepContext {
     const ProxyProfile* proxy = nullptr;
     const StepObservation* observed = nullptr;
     const PathVerdict* path = nullptr;
-    std::string base_url;                   // the Base URL as typed
-    std::string fix_base_url;               // the cell's fix Base URL ("" when the Base URL is right or unknown)
+    std::string base_url;                     // the Base URL as typed
+    std::string fix_base_url;                 // the cell's fix Base URL ("" when the Base URL is right or unknown)
     const KeyCarrier* key_carrier = nullptr;  // how the key was sent; null when no key was sent
-    std::vector<std::string> alternatives;  // other modes of the client that work with this proxy: "id at URL"
+    std::vector<std::string> alternatives;    // other modes of the client that work with this proxy: "id at URL"
 };
 
 // The verdict of one step. Never throws.

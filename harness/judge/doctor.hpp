@@ -46,8 +46,9 @@ struct SeenExplanation {
 // Every client profile (its first step with the method) whose join turns some Base URL at `origin` into `path`,
 // each judged against `proxy` as a one-step cell with the status seen (404 when `status` is 0). A model name in a
 // segment may differ ("gemini-2.5-flash:generateContent" matches "x:generateContent"). Empty: no client builds it.
-std::vector<SeenExplanation> explain_seen(const Fixtures& fixtures, const ProxyProfile& proxy, const std::string& method,
-                                          const std::string& target, int status, const std::string& origin);
+std::vector<SeenExplanation> explain_seen(const Fixtures& fixtures, const ProxyProfile& proxy,
+                                          const std::string& method, const std::string& target, int status,
+                                          const std::string& origin);
 
 // For a path no client builds: "no known client builds this path", plus what its shape alone says when it says
 // something (a doubled version prefix, a missing version).

@@ -62,7 +62,8 @@ std::string verdict_text(const Finding& f) {
 std::string compare_step(const StepVerdict& got, const ExpectedStep& e) {
     const StepObservation& o = got.observed;
     std::string out;
-    if (o.request_line() != e.request) out += "request: expected '" + e.request + "', sent '" + o.request_line() + "'. ";
+    if (o.request_line() != e.request)
+        out += "request: expected '" + e.request + "', sent '" + o.request_line() + "'. ";
     if (o.status != e.status)
         out += "status: expected " + std::to_string(e.status) + ", got " +
                (o.status ? std::to_string(o.status) : std::string("no answer (") + to_string(o.error) + ")") + ". ";
@@ -100,14 +101,15 @@ std::string cell_fix_base_url(const ClientProfile& client, const ProxyProfile& p
         if (!common) common = here;
         else {
             std::set<std::string> both;
-            std::set_intersection(common->begin(), common->end(), here.begin(), here.end(), std::inserter(both, both.end()));
+            std::set_intersection(common->begin(), common->end(), here.begin(), here.end(),
+                                  std::inserter(both, both.end()));
             common = both;
         }
     }
     if (all_right) return "";
-    std::vector<std::string> ranked = common && !common->empty()
-                                          ? rank_bases({common->begin(), common->end()}, typed, protocol_family(client.protocol))
-                                          : first_failing;
+    std::vector<std::string> ranked = common && !common->empty() ? rank_bases({common->begin(), common->end()}, typed,
+                                                                              protocol_family(client.protocol))
+                                                                 : first_failing;
     if (another) {
         std::string t = typed;
         while (!t.empty() && t.back() == '/') t.pop_back();
@@ -146,8 +148,9 @@ CellResult judge_cell(const CellObservation& cell, const ProxyProfile& proxy, co
         sv.essential = def ? def->essential : true;
         sv.websocket = def && def->websocket;
         if (!def || !parsed) {
-            sv.finding = {Diagnosis::Unexpected, def ? "the Base URL " + cell.base_url + " does not parse"
-                                                     : "step '" + o.step + "' is not in " + client.id + "'s profile",
+            sv.finding = {Diagnosis::Unexpected,
+                          def ? "the Base URL " + cell.base_url + " does not parse"
+                              : "step '" + o.step + "' is not in " + client.id + "'s profile",
                           "check the Base URL and the client profile", ""};
         } else {
             PathVerdict pv = judge_path(client, *def, cell.base_url, proxy);
@@ -239,7 +242,8 @@ CellResult judge_cell(const CellObservation& cell, const ProxyProfile& proxy, co
         Diagnosis d = r.judgment.diagnosis;
         if (parsed && (d == Diagnosis::UpstreamError || d == Diagnosis::Unexpected)) {
             std::string other = cell_fix_base_url(client, proxy, cell.base_url, true);
-            if (!other.empty()) r.judgment.fix += "; " + proxy.name + " also serves these calls at " + other + ": try it";
+            if (!other.empty())
+                r.judgment.fix += "; " + proxy.name + " also serves these calls at " + other + ": try it";
         }
     } else {
         int probed = 0, essential = 0;
@@ -270,7 +274,8 @@ CellResult judge_cell(const CellObservation& cell, const ProxyProfile& proxy, co
         r.verdict = CellVerdict::Skipped;
     } else if (!rows) {
         r.verdict = CellVerdict::NoExpectation;
-        r.message = "no expected rows for " + cell.id() + " (run routecheck matrix --update-expectations and review the diff)";
+        r.message =
+            "no expected rows for " + cell.id() + " (run routecheck matrix --update-expectations and review the diff)";
     } else {
         r.verdict = mismatch ? CellVerdict::Fail : CellVerdict::Pass;
         for (const auto& s : r.steps)

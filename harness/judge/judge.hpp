@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "judge/classify.hpp"
-#include "replay/observation.hpp"
 #include "model/fixtures.hpp"
+#include "replay/observation.hpp"
 
 namespace routecheck {
 

@@ -4,8 +4,8 @@
 #include <regex>
 #include <set>
 
-#include "join/join.hpp"
 #include "contract/routes.hpp"
+#include "join/join.hpp"
 
 namespace routecheck {
 
@@ -30,7 +30,7 @@ bool method_ok(const Route& r, const std::string& method) {
 // The endpoint words a client appends; one of them inside the Base URL means the user typed an endpoint there.
 std::size_t endpoint_words_at(const Segments& segs, std::size_t i) {
     static const std::vector<Segments> words = {{"chat", "completions"}, {"completions"}, {"messages"},
-                                                {"responses"},          {"embeddings"},  {"models"}};
+                                                {"responses"},           {"embeddings"},  {"models"}};
     for (const auto& w : words)
         if (i + w.size() <= segs.size() && std::equal(w.begin(), w.end(), segs.begin() + static_cast<long>(i)))
             return w.size();
@@ -52,7 +52,8 @@ std::string joined_path(const ClientProfile& client, const Step& step, const std
 }
 
 bool is_endpoint_word(const std::string& s) {
-    return s == "chat" || s == "completions" || s == "messages" || s == "responses" || s == "embeddings" || s == "models";
+    return s == "chat" || s == "completions" || s == "messages" || s == "responses" || s == "embeddings" ||
+           s == "models";
 }
 
 // A pattern segment fits an endpoint segment; a wildcard stands for a value (a model name), never for one of the
@@ -100,7 +101,8 @@ std::pair<std::vector<std::string>, std::vector<std::string>> candidate_bases(co
                 bool fits = true;
                 for (std::size_t i = 0; i < rest && fits; ++i) fits = segment_fits(lit[k + i], ep[i]);
                 Segments base(lit.begin(), lit.begin() + static_cast<long>(k));
-                bool literal = std::none_of(base.begin(), base.end(), [](auto& s) { return s.find('*') != std::string::npos; });
+                bool literal =
+                    std::none_of(base.begin(), base.end(), [](auto& s) { return s.find('*') != std::string::npos; });
                 if (fits && literal && !holds_endpoint_word(base)) {
                     std::string b = to_path(base);
                     Segments all = split_path(joined_path(client, step, b));
@@ -222,7 +224,8 @@ PathVerdict no_repair(PathVerdict v, const ClientProfile& client, const ProxyPro
         v.shape = Diagnosis::WrongProtocol;
         v.reason = v.path + " is a " + family_name(family) + " call; " + proxy.name +
                    (served.empty() ? std::string(" serves none of the OpenAI, Anthropic or Gemini APIs")
-                                   : " serves " + list + " only") + side;
+                                   : " serves " + list + " only") +
+                   side;
     } else {
         v.shape = Diagnosis::NoRoute;
         v.reason = v.path + " is not a route of " + proxy.name + ", and no Base URL makes this call one" + side;
@@ -267,8 +270,8 @@ PathVerdict judge_path(const ClientProfile& client, const Step& step, const std:
             }
     if (at != std::string::npos) {
         v.shape = Diagnosis::EndpointInBase;
-        v.reason = line + ": the Base URL already holds the endpoint " + to_path(base, at, at + words) + " and " +
-                   who + " appends " + step.endpoint + " to it";
+        v.reason = line + ": the Base URL already holds the endpoint " + to_path(base, at, at + words) + " and " + who +
+                   " appends " + step.endpoint + " to it";
         v.shape_fix = to_path(base, 0, at);
         return no_repair(v, client, proxy);
     }
@@ -286,11 +289,13 @@ PathVerdict judge_path(const ClientProfile& client, const Step& step, const std:
         }
     if (v.on_route) {  // a pass-through takes it, and its shape is sound
         for (const auto& r : proxy.routes) {
-            if (r.fallback || !pass_through(r) || !method_ok(r, step.method) || !route_path_matches(r.path, v.path)) continue;
+            if (r.fallback || !pass_through(r) || !method_ok(r, step.method) || !route_path_matches(r.path, v.path))
+                continue;
             Segments lit = split_path(r.path);
             lit.pop_back();
             std::string rest = to_path(all, lit.size());
-            bool versioned = std::any_of(all.begin(), all.end(), [](const std::string& x) { return is_version_segment(x); });
+            bool versioned =
+                std::any_of(all.begin(), all.end(), [](const std::string& x) { return is_version_segment(x); });
             if (!versioned && path_shape(rest) == Diagnosis::MissingVersion) {
                 std::string version = protocol_family(client.protocol) == "gemini" ? "v1beta" : "v1";
                 std::string typed_path = typed.path;
@@ -314,7 +319,8 @@ PathVerdict judge_path(const ClientProfile& client, const Step& step, const std:
                        " to the Base URL, so the Base URL must end in /" + b.back();
         } else {
             v.shape = Diagnosis::NoRoute;
-            v.reason = line + " is not a route of " + proxy.name + "; it serves this call at " + joined_path(client, step, best);
+            v.reason = line + " is not a route of " + proxy.name + "; it serves this call at " +
+                       joined_path(client, step, best);
         }
         return v;
     }
@@ -334,8 +340,8 @@ PathVerdict judge_path(const ClientProfile& client, const Step& step, const std:
     }
     // Without a route table to go by (a probe that could not see the routes), the shape alone still tells a missing
     // version (/chat/completions at the root); anything else stays unjudged by the path.
-    if (!any_route && !ep.empty() && !is_version_segment(ep.front()) && (base.empty() || !is_version_segment(base.back())) &&
-        endpoint_words_at(all, base.size())) {
+    if (!any_route && !ep.empty() && !is_version_segment(ep.front()) &&
+        (base.empty() || !is_version_segment(base.back())) && endpoint_words_at(all, base.size())) {
         std::string version = protocol_family(client.protocol) == "gemini" ? "v1beta" : "v1";
         v.shape = Diagnosis::MissingVersion;
         v.reason = line + " lacks /" + version + ": " + who + " appends " + step.endpoint +

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 
+#include "contract/routes.hpp"
 #include "join/join.hpp"
 #include "judge/path.hpp"
-#include "contract/routes.hpp"
 
 namespace routecheck {
 
@@ -36,7 +36,8 @@ std::vector<std::string> unrouted_steps(const ClientProfile& client, const Proxy
 }
 
 std::string client_family(const ClientProfile& client) {
-    if (client.provenance.is_object() && client.provenance.contains("family") && client.provenance["family"].is_string())
+    if (client.provenance.is_object() && client.provenance.contains("family") &&
+        client.provenance["family"].is_string())
         return client.provenance["family"].get<std::string>();
     // ids are "<client>-<mode>"; the family is everything before a known mode suffix.
     static const std::vector<std::string> modes = {"-openai-compatible", "-openai", "-anthropic", "-google", "-gemini"};
@@ -72,7 +73,8 @@ std::string auth_caveat(const ClientProfile& client, const ProxyProfile& proxy) 
         if (reads(k))
             return proxy.name + " reads its key from " + carriers + " only: give " + client.id + " the key in " +
                    (k.setting.empty() ? k.header : k.setting) + " (sent as " + k.header + "), not in " +
-                   (client.key_carriers.front().setting.empty() ? client.auth_header : client.key_carriers.front().setting);
+                   (client.key_carriers.front().setting.empty() ? client.auth_header
+                                                                : client.key_carriers.front().setting);
     return proxy.name + " reads its key from " + carriers + " only, and " + client.id + " sends its key in " +
            client.auth_header + ": expect 401 at any Base URL unless the proxy accepts " + client.auth_header;
 }
@@ -108,7 +110,8 @@ Recommendation recommend(const ClientProfile& client, const ProxyProfile& proxy,
     std::string family = client_family(client);
     for (const auto& other : fixtures.clients) {
         if (other.id == client.id || client_family(other) != family) continue;
-        if (const Variant* v = first_working(other, proxy, fixtures)) r.alternatives.push_back(other.id + " at " + v->base_url);
+        if (const Variant* v = first_working(other, proxy, fixtures))
+            r.alternatives.push_back(other.id + " at " + v->base_url);
     }
     if (!r.alternatives.empty()) r.note += "; use another mode of the client: " + r.alternatives.front();
     return r;

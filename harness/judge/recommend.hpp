@@ -11,9 +11,9 @@ namespace routecheck {
 struct Recommendation {
     std::string client, proxy;
     bool found = false;
-    std::string variant;   // variant id, when found
-    std::string base_url;  // template with {port}, when found
-    std::string note;      // why none works, and what would
+    std::string variant;                    // variant id, when found
+    std::string base_url;                   // template with {port}, when found
+    std::string note;                       // why none works, and what would
     std::vector<std::string> alternatives;  // other modes of the same client family that do work: "id at base"
     // When the routes land but the proxy will not read the key where this client sends it (the proxy takes its
     // key from other headers): a 401 that no Base URL fixes. "" otherwise.

@@ -27,7 +27,8 @@ void write_report(int fd, Report r) {
 std::size_t put_decimal(char* out, long n) {
     char tmp[24];
     std::size_t len = 0;
-    do tmp[len++] = static_cast<char>('0' + n % 10); while ((n /= 10) > 0);
+    do tmp[len++] = static_cast<char>('0' + n % 10);
+    while ((n /= 10) > 0);
     for (std::size_t i = 0; i < len; ++i) out[i] = tmp[len - 1 - i];
     return len;
 }
@@ -165,8 +166,7 @@ void end_subtree(pid_t self, pid_t leader) {
         for (int i = 0; i < n; ++i) ::kill(kids[i], SIGKILL);
         for (int i = 0; i < n; ++i) {
             int status = 0;
-            while (::waitpid(kids[i], &status, 0) < 0 && errno == EINTR) {
-            }
+            while (::waitpid(kids[i], &status, 0) < 0 && errno == EINTR) {}
         }
         n = list_children(self, leader, kids, 512);
     }
@@ -264,8 +264,7 @@ void guardian_main(const LaunchPlan& plan) {
     // The harness died without stopping the child (SIGKILL): its temp HOME holds the rendered key.
     if (why == SIGUSR1 && plan.orphan_dir) remove_tree_with_rm(plan.orphan_dir);
     int status = 0;
-    while (::waitpid(leader, &status, 0) < 0 && errno == EINTR) {
-    }
+    while (::waitpid(leader, &status, 0) < 0 && errno == EINTR) {}
     ::_exit(0);
 }
 

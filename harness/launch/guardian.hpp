@@ -16,7 +16,7 @@ inline constexpr int kStarted = 1, kForkFailed = 2, kExited = 3;
 
 // Everything the guardian and the child need.
 struct LaunchPlan {
-    const char* program;     // resolved path
+    const char* program;  // resolved path
     char* const* argv;
     char* const* envp;
     const char* cwd;         // null: the harness's cwd

@@ -69,7 +69,8 @@ std::map<unsigned long, ListenAddress> listening_sockets() {
             std::istringstream fields(line);
             std::string sl, local, remote, st, queues, timer, retr, uid, timeout;
             unsigned long inode = 0;
-            if (!(fields >> sl >> local >> remote >> st >> queues >> timer >> retr >> uid >> timeout >> inode)) continue;
+            if (!(fields >> sl >> local >> remote >> st >> queues >> timer >> retr >> uid >> timeout >> inode))
+                continue;
             if (st != "0A") continue;
             auto colon = local.find(':');
             if (colon == std::string::npos) continue;

@@ -29,7 +29,7 @@ private:
 struct ListenAddress {
     std::string address;  // "127.0.0.1", "0.0.0.0", "::", "::1", ...
     int port = 0;
-    pid_t pid = 0;        // the process holding the socket
+    pid_t pid = 0;             // the process holding the socket
     std::string text() const;  // "127.0.0.1:8080" or "[::]:8080"
     bool loopback_v4() const { return address.rfind("127.", 0) == 0; }
 };

@@ -16,6 +16,7 @@
 #include <array>
 #include <atomic>
 #include <cerrno>
+#include <condition_variable>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -24,7 +25,6 @@
 #include <future>
 #include <mutex>
 #include <queue>
-#include <condition_variable>
 #include <sstream>
 #include <thread>
 #include <utility>
@@ -39,7 +39,8 @@ constexpr std::size_t kMaxLaunches = 512;
 std::array<std::atomic<std::uint64_t>, kMaxLaunches> g_launches{};
 
 std::uint64_t pack(pid_t leader, pid_t guardian) {
-    return (static_cast<std::uint64_t>(static_cast<std::uint32_t>(guardian)) << 32) | static_cast<std::uint32_t>(leader);
+    return (static_cast<std::uint64_t>(static_cast<std::uint32_t>(guardian)) << 32) |
+           static_cast<std::uint32_t>(leader);
 }
 pid_t leader_of(std::uint64_t v) { return static_cast<pid_t>(v & 0xffffffffu); }
 pid_t guardian_of(std::uint64_t v) { return static_cast<pid_t>(v >> 32); }
@@ -84,7 +85,9 @@ public:
     }
 
 private:
-    Spawner() { std::thread([this] { loop(); }).detach(); }
+    Spawner() {
+        std::thread([this] { loop(); }).detach();
+    }
     [[noreturn]] void loop() {
         for (;;) {
             std::function<void()> job;
@@ -223,7 +226,8 @@ void close_all(std::initializer_list<int> fds) {
 // One whole report; false at EOF (the guardian is gone) or on an error.
 bool read_report(int fd, detail::Report& r) {
     ssize_t n;
-    do n = ::read(fd, &r, sizeof r); while (n < 0 && errno == EINTR);
+    do n = ::read(fd, &r, sizeof r);
+    while (n < 0 && errno == EINTR);
     return n == static_cast<ssize_t>(sizeof r);
 }
 
@@ -255,12 +259,15 @@ void ChildProcess::start(const ProcessSpec& spec) {
     if (null_fd < 0 || (pumped && ::pipe2(out_pipe, O_CLOEXEC) != 0) || ::pipe2(err_pipe, O_CLOEXEC) != 0 ||
         ::pipe2(report_pipe, O_CLOEXEC) != 0) {
         const int e = errno;
-        close_all({log_fd, null_fd, out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1], report_pipe[0], report_pipe[1]});
+        close_all(
+            {log_fd, null_fd, out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1], report_pipe[0], report_pipe[1]});
         throw LaunchError(std::string("cannot create pipe: ") + std::strerror(e));
     }
-    const detail::LaunchPlan plan{program.c_str(), argv.data(), envp.data(), cwd.empty() ? nullptr : cwd.c_str(),
-                                  null_fd, pumped ? out_pipe[1] : log_fd, err_pipe[1], report_pipe[1], ::getpid(),
-                                  orphan_dir.empty() ? nullptr : orphan_dir.c_str()};
+    const detail::LaunchPlan plan{program.c_str(), argv.data(),
+                                  envp.data(),     cwd.empty() ? nullptr : cwd.c_str(),
+                                  null_fd,         pumped ? out_pipe[1] : log_fd,
+                                  err_pipe[1],     report_pipe[1],
+                                  ::getpid(),      orphan_dir.empty() ? nullptr : orphan_dir.c_str()};
     int fork_errno = 0;
     const pid_t guardian = Spawner::instance().run([&]() -> pid_t {
         const pid_t g = ::fork();
@@ -281,10 +288,10 @@ void ChildProcess::start(const ProcessSpec& spec) {
         const int e = guardian < 0 ? fork_errno : have_report ? started.a : 0;
         close_all({err_pipe[0], report_pipe[0]});
         int status = 0;
-        while (guardian > 0 && ::waitpid(guardian, &status, 0) < 0 && errno == EINTR) {
-        }
+        while (guardian > 0 && ::waitpid(guardian, &status, 0) < 0 && errno == EINTR) {}
         stop_pump();
-        throw LaunchError(std::string("fork failed: ") + (e ? std::strerror(e) : "the guardian ended before the child started"));
+        throw LaunchError(std::string("fork failed: ") +
+                          (e ? std::strerror(e) : "the guardian ended before the child started"));
     }
     pid_ = started.a;
     guardian_ = guardian;
@@ -296,11 +303,13 @@ void ChildProcess::start(const ProcessSpec& spec) {
 
     int payload[2] = {0, 0};
     ssize_t n;
-    do n = ::read(err_pipe[0], payload, sizeof payload); while (n < 0 && errno == EINTR);
+    do n = ::read(err_pipe[0], payload, sizeof payload);
+    while (n < 0 && errno == EINTR);
     ::close(err_pipe[0]);
     if (n == static_cast<ssize_t>(sizeof payload)) {
         static const char* stages[] = {"?", "setpgid", "prctl", "redirect output", "chdir", "exec"};
-        std::string what = payload[0] == 4 ? "chdir to " + cwd : stages[payload[0] >= 0 && payload[0] < 6 ? payload[0] : 0];
+        std::string what =
+            payload[0] == 4 ? "chdir to " + cwd : stages[payload[0] >= 0 && payload[0] < 6 ? payload[0] : 0];
         stop(std::chrono::milliseconds(0));
         throw LaunchError("cannot start " + program + ": " + what + " failed: " + std::strerror(payload[1]));
     }
@@ -311,13 +320,15 @@ void ChildProcess::poll_exit(std::chrono::milliseconds timeout) {
     if (!exited_ && timeout.count() > 0) {
         pollfd p{status_fd_, POLLIN, 0};
         int ready;
-        do ready = ::poll(&p, 1, static_cast<int>(timeout.count())); while (ready < 0 && errno == EINTR);
+        do ready = ::poll(&p, 1, static_cast<int>(timeout.count()));
+        while (ready < 0 && errno == EINTR);
     }
     // Everything readable now: the exit report, and the end of the pipe once the guardian is gone.
     for (;;) {
         detail::Report r{};
         ssize_t n;
-        do n = ::read(status_fd_, &r, sizeof r); while (n < 0 && errno == EINTR);
+        do n = ::read(status_fd_, &r, sizeof r);
+        while (n < 0 && errno == EINTR);
         if (n == static_cast<ssize_t>(sizeof r)) {
             if (r.kind == detail::kExited) {
                 exited_ = true;
@@ -363,7 +374,8 @@ bool ChildProcess::wait_exit(std::chrono::milliseconds timeout) {
     const auto until = std::chrono::steady_clock::now() + timeout;
     for (;;) {
         if (pid_ <= 0 || exited_) return true;
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
         if (left.count() <= 0) {
             poll_exit();
             return pid_ <= 0 || exited_;
@@ -392,9 +404,8 @@ bool ChildProcess::stop(std::chrono::milliseconds grace) noexcept {
     // only by wait_for_guardians(), after which the pipe has ended: no signal then to a pid that may be reused.)
     int status = 0;
     if (!guardian_gone_) ::kill(guardian_, SIGTERM);
-    while (::waitpid(guardian_, &status, 0) < 0 && errno == EINTR) {
-    }
-    poll_exit();  // the exit report it sent on its way out
+    while (::waitpid(guardian_, &status, 0) < 0 && errno == EINTR) {}
+    poll_exit();     // the exit report it sent on its way out
     if (!exited_) {  // killed before we saw it exit: record the kill
         exited_ = true;
         status_code_ = CLD_KILLED;
@@ -452,8 +463,7 @@ void wait_for_guardians() noexcept {
         const std::uint64_t v = slot.load();
         if (v == 0) continue;
         int status = 0;
-        while (::waitpid(guardian_of(v), &status, 0) < 0 && errno == EINTR) {
-        }
+        while (::waitpid(guardian_of(v), &status, 0) < 0 && errno == EINTR) {}
     }
 }
 

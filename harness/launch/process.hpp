@@ -62,10 +62,10 @@ using Environment = std::map<std::string, std::string>;
 Environment minimal_environment();
 
 struct ProcessSpec {
-    std::vector<std::string> argv;    // argv[0] without '/' is looked up in env["PATH"]
-    Environment env;                  // the complete environment of the child
-    std::filesystem::path cwd;        // empty: the harness's cwd
-    std::filesystem::path log_file;   // stdout+stderr, appended; empty: /dev/null
+    std::vector<std::string> argv;   // argv[0] without '/' is looked up in env["PATH"]
+    Environment env;                 // the complete environment of the child
+    std::filesystem::path cwd;       // empty: the harness's cwd
+    std::filesystem::path log_file;  // stdout+stderr, appended; empty: /dev/null
     // Replaced by "[redacted]" on the way to log_file: the child writes into a pipe and a harness thread
     // redacts line by line before appending, so no secret ever reaches the disk, even if the harness is
     // SIGKILLed mid-run. Empty: the child writes to log_file directly.
@@ -111,9 +111,9 @@ public:
 
     bool started() const { return pid_ > 0; }
     pid_t guardian() const { return guardian_; }  // the child's parent; -1 when not started
-    bool running();                  // false once the leader has exited (does not reap it)
-    std::optional<int> exit_code();  // exit status, or 128+signal; nullopt while running or never started
-    std::string exit_description();  // "exited with 3", "killed by signal 9 (SIGKILL)", "running"
+    bool running();                               // false once the leader has exited (does not reap it)
+    std::optional<int> exit_code();               // exit status, or 128+signal; nullopt while running or never started
+    std::string exit_description();               // "exited with 3", "killed by signal 9 (SIGKILL)", "running"
     pid_t pid() const { return pid_; }
     pid_t pgid() const { return pid_; }  // the child leads its own group
     const std::filesystem::path& log_path() const { return log_file_; }
@@ -129,8 +129,8 @@ private:
     void stop_pump() noexcept;  // ends and joins log_pump_
 
     pid_t pid_ = -1;
-    pid_t guardian_ = -1;  // see guardian_main() in process.cpp
-    int status_fd_ = -1;   // read end of the guardian's report pipe (non-blocking)
+    pid_t guardian_ = -1;         // see guardian_main() in process.cpp
+    int status_fd_ = -1;          // read end of the guardian's report pipe (non-blocking)
     bool guardian_gone_ = false;  // the report pipe is closed: the guardian exited and reaped the leader
     bool exited_ = false;
     bool reaped_ = false;

@@ -41,7 +41,8 @@ std::string rendered_or_empty(const std::string& text, const TemplateVars& vars)
 }
 
 // Every string under a credential-named key of a launch file's JSON, rendered.
-void file_secrets(const nlohmann::json& j, bool inside_credential, const TemplateVars& vars, std::vector<std::string>& out) {
+void file_secrets(const nlohmann::json& j, bool inside_credential, const TemplateVars& vars,
+                  std::vector<std::string>& out) {
     if (j.is_string()) {
         if (inside_credential) out.push_back(rendered_or_empty(j.get<std::string>(), vars));
     } else if (j.is_object()) {
@@ -54,10 +55,12 @@ void file_secrets(const nlohmann::json& j, bool inside_credential, const Templat
 
 }  // namespace
 
-std::vector<std::string> profile_secrets(const ProxyProfile& profile, const TemplateVars& vars, const std::string& api_key) {
+std::vector<std::string> profile_secrets(const ProxyProfile& profile, const TemplateVars& vars,
+                                         const std::string& api_key) {
     std::vector<std::string> out = {api_key.empty() ? profile.api_key : api_key};
     auto header = [&](const std::string& name, const std::string& value) {
-        if (std::find(profile.public_headers.begin(), profile.public_headers.end(), name) == profile.public_headers.end())
+        if (std::find(profile.public_headers.begin(), profile.public_headers.end(), name) ==
+            profile.public_headers.end())
             out.push_back(rendered_or_empty(value, vars));
     };
     for (const auto& [k, v] : profile.extra_headers) header(k, v);
@@ -71,7 +74,8 @@ std::vector<std::string> profile_secrets(const ProxyProfile& profile, const Temp
         for (std::size_t i = 0; i < l.command.size(); ++i) {
             const std::string& arg = l.command[i];
             if (arg.rfind("-", 0) != 0 || !names_a_credential(arg.substr(0, arg.find('=')))) continue;
-            if (auto eq = arg.find('='); eq != std::string::npos) out.push_back(rendered_or_empty(arg.substr(eq + 1), vars));
+            if (auto eq = arg.find('='); eq != std::string::npos)
+                out.push_back(rendered_or_empty(arg.substr(eq + 1), vars));
             else if (i + 1 < l.command.size()) out.push_back(rendered_or_empty(l.command[i + 1], vars));
         }
     }
@@ -137,8 +141,7 @@ std::filesystem::path check_installed(const ProxyProfile& profile, const std::fi
         std::string version;
         try {
             version = read_json_file(pkg_json).value("version", "");
-        } catch (const std::exception&) {
-        }
+        } catch (const std::exception&) {}
         if (version != profile.npm_version) {
             throw LaunchError(who + ": installed " + profile.npm_package + " is " + (version.empty() ? "?" : version) +
                               " but the profile pins " + profile.npm_version + " (" + pkg_json.string() +
@@ -154,8 +157,8 @@ std::filesystem::path check_package_installed(const ProxyProfile& profile, const
     const std::filesystem::path dir = std::filesystem::absolute(install_root / pkg.dir, ec).lexically_normal();
     if (!std::filesystem::exists(dir / pkg.installed)) {
         throw LaunchError("proxy '" + profile.id + "' (" + profile.file.string() + "): " + pkg.registry + " package " +
-                          pkg.name + "@" + pkg.version + " is not installed (missing " + (dir / pkg.installed).string() +
-                          "); run scripts/setup " + profile.id);
+                          pkg.name + "@" + pkg.version + " is not installed (missing " +
+                          (dir / pkg.installed).string() + "); run scripts/setup " + profile.id);
     }
     return dir;
 }
@@ -170,7 +173,7 @@ ProxyInstance::ProxyInstance(const ProxyProfile& profile, ProxySettings settings
     // A profile without an npm section launches any command (a script, a binary on PATH): there is no package
     // to check, and {install_dir} is the install root itself.
     const bool has_npm = !profile.npm_package.empty() || !profile.npm_dir.empty() || !profile.npm_version.empty();
-    install_dir_ = has_npm ? check_installed(profile, settings_.install_root)
+    install_dir_ = has_npm           ? check_installed(profile, settings_.install_root)
                    : profile.package ? check_package_installed(profile, settings_.install_root)
                                      : std::filesystem::absolute(settings_.install_root).lexically_normal();
     if (launch.use_preload && !std::filesystem::exists(settings_.preload))
@@ -190,7 +193,8 @@ ProxyInstance::ProxyInstance(const ProxyProfile& profile, ProxySettings settings
     // the same proxy in one run dir gets <id>-2.log, ... rather than mixing into the first one's log.
     const auto log_dir = settings_.run_dir.empty() ? root_->path() : settings_.run_dir;
     log_path_ = log_dir / (id_ + ".log");
-    for (int n = 2; std::filesystem::exists(log_path_); ++n) log_path_ = log_dir / (id_ + "-" + std::to_string(n) + ".log");
+    for (int n = 2; std::filesystem::exists(log_path_); ++n)
+        log_path_ = log_dir / (id_ + "-" + std::to_string(n) + ".log");
 
     for (int attempt = 1; attempt <= std::max(1, settings_.port_attempts); ++attempt) {
         attempts_ = attempt;
@@ -217,7 +221,9 @@ std::vector<std::string> ProxyInstance::secrets() const {
     return out;
 }
 
-std::string ProxyInstance::log_tail(std::size_t lines) const { return redact_text(file_tail(log_path_, lines), secrets()); }
+std::string ProxyInstance::log_tail(std::size_t lines) const {
+    return redact_text(file_tail(log_path_, lines), secrets());
+}
 
 std::vector<ListenAddress> ProxyInstance::listening() const {
     return child_ ? listening_addresses_of(processes_in_tree(child_->guardian())) : std::vector<ListenAddress>{};
@@ -245,7 +251,8 @@ void ProxyInstance::prepare_files(const ProxyLaunch& launch) {
 ProcessSpec ProxyInstance::make_spec(const ProxyLaunch& launch) const {
     ProcessSpec spec;
     for (std::size_t i = 0; i < launch.command.size(); ++i)
-        spec.argv.push_back(render(launch.command[i], vars_, where(profile_file_, "/launch/command/" + std::to_string(i))));
+        spec.argv.push_back(
+            render(launch.command[i], vars_, where(profile_file_, "/launch/command/" + std::to_string(i))));
     spec.env = minimal_environment();
     spec.env["HOME"] = home_.string();
     spec.env["TMPDIR"] = tmp_.string();
@@ -275,11 +282,10 @@ bool ProxyInstance::try_start(const ProxyLaunch& launch, int attempt) {
     // (claude-code-router 3: its web UI beside the gateway).
     int aux_port = free_loopback_port();
     for (int i = 0; aux_port == port_ && i < 8; ++i) aux_port = free_loopback_port();
-    vars_ = {{"port", std::to_string(port_)},       {"aux_port", std::to_string(aux_port)},
-             {"upstream", settings_.upstream_url},
-             {"home", home_.string()},              {"state_dir", state_dir_.string()},
-             {"install_dir", install_dir_.string()}, {"api_key", api_key_},
-             {"preload", settings_.preload.string()}};
+    vars_ = {
+        {"port", std::to_string(port_)}, {"aux_port", std::to_string(aux_port)}, {"upstream", settings_.upstream_url},
+        {"home", home_.string()},        {"state_dir", state_dir_.string()},     {"install_dir", install_dir_.string()},
+        {"api_key", api_key_},           {"preload", settings_.preload.string()}};
     prepare_files(launch);
     const ProcessSpec spec = make_spec(launch);
     {
@@ -349,7 +355,8 @@ void ProxyInstance::run_after_ready(const ProxyLaunch& launch) {
             if (!headers.count("content-type")) headers["content-type"] = "application/json";
         }
         if (!settings_.ready_step.empty()) headers[kStepHeader] = settings_.ready_step;
-        const SetupAnswer a = send_setup_request(port_, r.method, path, headers, body, std::chrono::milliseconds(10000));
+        const SetupAnswer a =
+            send_setup_request(port_, r.method, path, headers, body, std::chrono::milliseconds(10000));
         const bool ok = r.expect_status != 0 ? a.status == r.expect_status : a.status >= 200 && a.status < 300;
         if (!ok) {
             child_->stop(settings_.stop_grace);
@@ -374,7 +381,8 @@ void ProxyInstance::run_after_ready(const ProxyLaunch& launch) {
         } catch (const LaunchError& e) {
             child_->stop(settings_.stop_grace);
             redact_file(log_path_, secrets());
-            throw LaunchError(redact_text("proxy '" + id_ + "' did not report ready after its setup: " + e.what(), secrets()));
+            throw LaunchError(
+                redact_text("proxy '" + id_ + "' did not report ready after its setup: " + e.what(), secrets()));
         }
     }
     // Ready means ready to replay: the setup is part of the start.

@@ -19,14 +19,14 @@
 namespace routecheck::launch {
 
 struct ProxySettings {
-    std::string upstream_url;                 // mock upstream base, "http://127.0.0.1:M"
-    std::filesystem::path preload;            // absolute path of harness/launch/preload.cjs
-    std::filesystem::path install_root;       // the folder the profile's npm.dir is relative to (repo root)
-    std::filesystem::path run_dir;            // where the log and temp dirs go; empty: system temp
-    std::optional<std::string> api_key;       // default: the profile's auth.key
-    bool keep_artifacts = false;              // keep the temp HOME/state dir after the run
+    std::string upstream_url;            // mock upstream base, "http://127.0.0.1:M"
+    std::filesystem::path preload;       // absolute path of harness/launch/preload.cjs
+    std::filesystem::path install_root;  // the folder the profile's npm.dir is relative to (repo root)
+    std::filesystem::path run_dir;       // where the log and temp dirs go; empty: system temp
+    std::optional<std::string> api_key;  // default: the profile's auth.key
+    bool keep_artifacts = false;         // keep the temp HOME/state dir after the run
     std::optional<std::chrono::milliseconds> ready_deadline;  // default: launch.ready_timeout_ms
-    int port_attempts = 3;                    // new port and relaunch when the port was taken meanwhile
+    int port_attempts = 3;                                    // new port and relaunch when the port was taken meanwhile
     std::chrono::milliseconds stop_grace{3000};
     Environment extra_env;                    // added last, e.g. ROUTECHECK_PRELOAD_DEBUG=1
     std::string ready_step = "launch/ready";  // x-routecheck-step of the readiness probe ("" = none)

@@ -42,7 +42,8 @@ ReadyResult wait_ready(int port, ChildProcess& child, const ReadyOptions& option
 
     std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
     std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(nullptr, curl_slist_free_all);
-    for (const auto& [k, v] : options.headers) headers.reset(curl_slist_append(headers.release(), (k + ": " + v).c_str()));
+    for (const auto& [k, v] : options.headers)
+        headers.reset(curl_slist_append(headers.release(), (k + ": " + v).c_str()));
     if (!curl) throw LaunchError("curl_easy_init failed");
     curl_easy_setopt(curl.get(), CURLOPT_URL, url.c_str());
     curl_easy_setopt(curl.get(), CURLOPT_NOPROXY, "*");  // a proxy from the harness's env must not intercept
@@ -64,14 +65,16 @@ ReadyResult wait_ready(int port, ChildProcess& child, const ReadyOptions& option
                               " ms (last error: " + last_error + ")" + with_tail(child, options.log_lines));
         }
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - now);
-        curl_easy_setopt(curl.get(), CURLOPT_TIMEOUT_MS, static_cast<long>(std::max<long>(1, std::min(left, options.per_try).count())));
+        curl_easy_setopt(curl.get(), CURLOPT_TIMEOUT_MS,
+                         static_cast<long>(std::max<long>(1, std::min(left, options.per_try).count())));
         ++result.attempts;
         CURLcode rc = curl_easy_perform(curl.get());
         if (rc == CURLE_OK) {
             long status = 0;
             curl_easy_getinfo(curl.get(), CURLINFO_RESPONSE_CODE, &status);
             if (status > 0 && options.want_status != 0 && status != options.want_status) {
-                last_error = "status " + std::to_string(status) + ", waiting for " + std::to_string(options.want_status);
+                last_error =
+                    "status " + std::to_string(status) + ", waiting for " + std::to_string(options.want_status);
                 std::this_thread::sleep_for(options.interval);
                 continue;
             }

@@ -9,13 +9,13 @@
 namespace routecheck::launch {
 
 struct ReadyOptions {
-    std::string path = "/";                                      // e.g. the profile's launch.ready_path
-    std::chrono::milliseconds deadline{20000};                    // total time allowed
-    std::chrono::milliseconds interval{10};                       // pause between tries
-    std::chrono::milliseconds per_try{2000};                      // one GET, including the proxy's own work
-    std::map<std::string, std::string> headers;                   // e.g. x-routecheck-step for correlation
-    std::size_t log_lines = 40;                                   // log tail included in errors
-    int want_status = 0;                                          // 0: any status; else only this one counts
+    std::string path = "/";                      // e.g. the profile's launch.ready_path
+    std::chrono::milliseconds deadline{20000};   // total time allowed
+    std::chrono::milliseconds interval{10};      // pause between tries
+    std::chrono::milliseconds per_try{2000};     // one GET, including the proxy's own work
+    std::map<std::string, std::string> headers;  // e.g. x-routecheck-step for correlation
+    std::size_t log_lines = 40;                  // log tail included in errors
+    int want_status = 0;                         // 0: any status; else only this one counts
 };
 
 struct ReadyResult {
@@ -33,8 +33,8 @@ struct ReadyResult {
 ReadyResult wait_ready(int port, ChildProcess& child, const ReadyOptions& options);
 
 struct SetupAnswer {
-    int status = 0;      // 0: no HTTP answer (then `error` says why)
-    std::string body;    // the first 4 KiB
+    int status = 0;    // 0: no HTTP answer (then `error` says why)
+    std::string body;  // the first 4 KiB
     std::string error;
 };
 

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <sys/syscall.h>
 #include <array>
 #include <atomic>
 #include <cerrno>
@@ -13,7 +14,6 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
-#include <sys/syscall.h>
 #include <system_error>
 #include <utility>
 
@@ -96,8 +96,7 @@ bool owner_gone(const std::string& owner) {
     if (start.empty()) return false;  // an owner file of an older routecheck: the pid is all it says
     std::istringstream f(fields);
     std::string field;
-    for (int i = 3; i <= 22 && (f >> field); ++i) {
-    }
+    for (int i = 3; i <= 22 && (f >> field); ++i) {}
     return !field.empty() && field != start;
 }
 
@@ -146,8 +145,7 @@ std::string process_identity(pid_t pid) {
     const std::string fields = stat_fields(pid);
     std::istringstream f(fields);
     std::string field;
-    for (int i = 3; i <= 22 && (f >> field); ++i) {
-    }
+    for (int i = 3; i <= 22 && (f >> field); ++i) {}
     const std::string boot = boot_id();
     if (fields.empty() || field.empty() || boot.empty()) return "";
     return std::to_string(pid) + " " + field + " " + boot;
@@ -189,8 +187,7 @@ void remove_tree_with_rm(const char* path) noexcept {
     }
     if (pid > 0) {
         int status = 0;
-        while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-        }
+        while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
     }
 }
 
@@ -212,8 +209,7 @@ void remove_stale_temp_dirs(const std::filesystem::path& parent, const std::stri
             std::filesystem::remove_all(e.path(), rm_ec);
             if (rm_ec) remove_tree_with_rm(e.path().c_str());
         }
-    } catch (...) {
-    }
+    } catch (...) {}
 }
 
 int clear_run_dir(const std::filesystem::path& dir) noexcept {

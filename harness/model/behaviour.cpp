@@ -14,8 +14,7 @@ int status_at(const JsonAt& at, const std::string& key, int fallback, bool zero_
 
 void check_patterns(const JsonAt& at, const std::string& key, const std::vector<std::string>& patterns) {
     for (std::size_t i = 0; i < patterns.size(); ++i)
-        if (patterns[i].empty() || patterns[i].front() != '/')
-            at.at(key).at(i).fail("a path pattern starts with '/'");
+        if (patterns[i].empty() || patterns[i].front() != '/') at.at(key).at(i).fail("a path pattern starts with '/'");
 }
 
 std::vector<std::string> paths_at(const JsonAt& at, const std::string& key) {
@@ -84,10 +83,27 @@ Deployment parse_deployment(const JsonAt& at) {
 
 Behaviour parse_behaviour(const JsonAt& at) {
     at.expect_object();
-    at.only_keys({"default_port", "options_status", "unknown_status", "wrong_method_status", "route_status",
-                  "websocket_status", "missing_key_status", "wrong_key_status", "auth_before_routing", "auth_exempt",
-                  "strict_exempt", "auth_always", "auth_always_exempt", "disabled_status", "disabled_exempt",
-                  "health_calls_upstream", "routes_known", "admin", "route_status_overrides", "deployments", "note"});
+    at.only_keys({"default_port",
+                  "options_status",
+                  "unknown_status",
+                  "wrong_method_status",
+                  "route_status",
+                  "websocket_status",
+                  "missing_key_status",
+                  "wrong_key_status",
+                  "auth_before_routing",
+                  "auth_exempt",
+                  "strict_exempt",
+                  "auth_always",
+                  "auth_always_exempt",
+                  "disabled_status",
+                  "disabled_exempt",
+                  "health_calls_upstream",
+                  "routes_known",
+                  "admin",
+                  "route_status_overrides",
+                  "deployments",
+                  "note"});
     Behaviour b;
     b.default_port = at.integer_or("default_port", b.default_port);
     if (b.default_port < 1 || b.default_port > 65535) at.at("default_port").fail("not a TCP port");

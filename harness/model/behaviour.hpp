@@ -35,7 +35,7 @@ struct AdminApi {
     // "METHOD /path" in the profile ("*" in a path: one segment). A path that is none of these is no admin route,
     // whatever its prefix: it gets the ordinary treatment.
     std::vector<std::pair<std::string, std::string>> routes;  // {method, path}
-    std::vector<std::string> exempt;  // admin routes that need no key
+    std::vector<std::string> exempt;                          // admin routes that need no key
     int missing_key_status = 401;
     int wrong_key_status = 401;
 };
@@ -43,9 +43,9 @@ struct AdminApi {
 // behaviour.deployments.<id>: a documented way of running the proxy that changes what unknown paths get, e.g. a
 // web UI served as the fallback for every path that is no route (before CORS, auth and the disabled state).
 struct Deployment {
-    std::string when;               // how a user ends up with it
-    int unknown_get_status = 0;     // GET/HEAD of a path that is no route (0: unchanged)
-    int unknown_other_status = 0;   // any other method, OPTIONS included (0: unchanged)
+    std::string when;              // how a user ends up with it
+    int unknown_get_status = 0;    // GET/HEAD of a path that is no route (0: unchanged)
+    int unknown_other_status = 0;  // any other method, OPTIONS included (0: unchanged)
 };
 
 struct Behaviour {

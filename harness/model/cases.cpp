@@ -54,8 +54,10 @@ void check_standin_proxy(const JsonAt& p) {
         auto carriers = a.strings_or_empty("carriers");
         for (std::size_t i = 0; i < carriers.size(); ++i)
             if (std::find(kProxyCarriers.begin(), kProxyCarriers.end(), carriers[i]) == kProxyCarriers.end())
-                a.at("carriers").at(i).fail("unknown key carrier '" + carriers[i] +
-                                            "' (authorization, x-api-key, x-goog-api-key, query-key)");
+                a.at("carriers")
+                    .at(i)
+                    .fail("unknown key carrier '" + carriers[i] +
+                          "' (authorization, x-api-key, x-goog-api-key, query-key)");
         a.boolean_or("before_routing", false);
         a.strings_or_empty("exempt");
         if (a.has("missing")) check_answer(a.at("missing"));
@@ -104,7 +106,8 @@ Case parse_case(const nlohmann::json& doc, const fs::path& file, const std::vect
         src.at("kind").fail("expected issue, discussion, document or routecheck-issue");
     c.summary = src.str("summary");
     c.client = root.str("client");
-    auto client = std::find_if(clients.begin(), clients.end(), [&](const ClientProfile& p) { return p.id == c.client; });
+    auto client =
+        std::find_if(clients.begin(), clients.end(), [&](const ClientProfile& p) { return p.id == c.client; });
     if (client == clients.end()) root.at("client").fail("unknown client profile '" + c.client + "'");
     c.base_url = root.str("base_url");
     if (c.base_url.rfind("http://127.0.0.1:{port}", 0) != 0)

@@ -23,7 +23,7 @@ struct Case {
     std::string key_setting;                       // the client setting (or header) it was given in; "" default
     nlohmann::json proxy;                          // the stand-in's behaviour (mock_upstream/standin.hpp)
     struct Expectation {
-        std::string diagnosis;                    // the verdict class
+        std::string diagnosis;  // the verdict class
         bool works = false;
         std::optional<std::string> fix_base_url;  // with {port}; nullopt: no Base URL is the fix
         std::vector<std::string> fix_mentions;    // words the fix must contain
@@ -45,7 +45,8 @@ struct Case {
 
 // Parses and validates one case; `clients` are the known client profiles (the case's client and key setting
 // must name one of theirs). Throws FixtureError with file and pointer.
-Case parse_case(const nlohmann::json& doc, const std::filesystem::path& file, const std::vector<ClientProfile>& clients);
+Case parse_case(const nlohmann::json& doc, const std::filesystem::path& file,
+                const std::vector<ClientProfile>& clients);
 
 // Every fixtures/cases/*.json below `root` (none when the folder is absent), sorted by file name.
 std::vector<Case> load_cases(const std::filesystem::path& root, const std::vector<ClientProfile>& clients);

@@ -5,8 +5,8 @@
 #include <set>
 
 #include "http/base_url.hpp"
-#include "model/json_access.hpp"
 #include "model/grid_file.hpp"
+#include "model/json_access.hpp"
 #include "model/verdict_class.hpp"
 
 namespace routecheck {
@@ -43,12 +43,15 @@ JoinSpec parse_join(const JsonAt& at) {
     for (std::size_t i = 0; i < j.strip_suffix.size(); ++i) {
         const std::string& s = j.strip_suffix[i];
         if (s.size() < 2 || s.front() != '/' || s.back() == '/' || s.find_first_of("?# ") != std::string::npos)
-            at.at("strip_suffix").at(i).fail("'" + s + "' must be a path suffix such as \"/v1\" (a leading '/', no trailing one)");
+            at.at("strip_suffix")
+                .at(i)
+                .fail("'" + s + "' must be a path suffix such as \"/v1\" (a leading '/', no trailing one)");
     }
     j.endpoint_if_missing = at.boolean_or("endpoint_if_missing", false);
     j.version_if_missing = at.boolean_or("version_if_missing", false);
     if (!j.plain() && j.rule == JoinRule::Resolve)
-        at.at("rule").fail("strip_suffix, version_if_missing and endpoint_if_missing apply to concat and concat_raw, not resolve");
+        at.at("rule").fail(
+            "strip_suffix, version_if_missing and endpoint_if_missing apply to concat and concat_raw, not resolve");
     return j;
 }
 
@@ -60,8 +63,8 @@ std::string method_of(const JsonAt& at, const std::string& key) {
 
 Step parse_step(const JsonAt& at, const JoinSpec& join) {
     const JoinRule rule = join.rule;
-    at.only_keys({"id", "call", "method", "endpoint", "query", "headers", "body", "stream", "websocket",
-                  "spends_quota", "essential", "note"});
+    at.only_keys({"id", "call", "method", "endpoint", "query", "headers", "body", "stream", "websocket", "spends_quota",
+                  "essential", "note"});
     Step s;
     s.id = at.str("id");
     s.call = at.str_or("call", s.id.substr(0, s.id.find('.')));
@@ -136,8 +139,8 @@ const KeyCarrier* ClientProfile::carrier(const std::string& name) const {
 
 ClientProfile parse_client(const nlohmann::json& doc, const fs::path& file) {
     JsonAt root(doc, file.string());
-    root.only_keys({"id", "name", "protocol", "provenance", "join", "auth", "steps", "recordings", "notes",
-                    "base_url_ignored"});
+    root.only_keys(
+        {"id", "name", "protocol", "provenance", "join", "auth", "steps", "recordings", "notes", "base_url_ignored"});
     ClientProfile c;
     c.file = file;
     check_id(root, "id");
@@ -264,7 +267,8 @@ ProxyLaunch parse_launch(const JsonAt& at) {
         for (std::size_t i = 0; i < reqs.size(); ++i) l.after_ready.push_back(parse_setup_request(reqs.at(i)));
     }
     l.ready_status = at.integer_or("ready_status", 0);
-    if (l.ready_status != 0 && (l.ready_status < 100 || l.ready_status > 599)) at.at("ready_status").fail("not an HTTP status");
+    if (l.ready_status != 0 && (l.ready_status < 100 || l.ready_status > 599))
+        at.at("ready_status").fail("not an HTTP status");
     return l;
 }
 
@@ -292,12 +296,14 @@ ProxyProfile parse_proxy(const nlohmann::json& doc, const fs::path& file) {
         p.npm_dir = npm.str("dir");
     }
     if (root.has("package")) {
-        if (root.has("npm")) root.at("package").fail("a proxy has either an \"npm\" or a \"package\" section, not both");
+        if (root.has("npm"))
+            root.at("package").fail("a proxy has either an \"npm\" or a \"package\" section, not both");
         JsonAt pkg = root.at("package");
         pkg.only_keys({"registry", "name", "version", "dir", "installed", "note"});
         ProxyProfile::Package k;
         k.registry = pkg.str("registry");
-        if (k.registry != "pypi" && k.registry != "go") pkg.at("registry").fail("expected 'pypi' or 'go' (npm packages use the \"npm\" section)");
+        if (k.registry != "pypi" && k.registry != "go")
+            pkg.at("registry").fail("expected 'pypi' or 'go' (npm packages use the \"npm\" section)");
         k.name = pkg.str("name");
         k.version = pkg.str("version");
         k.dir = pkg.str("dir");
@@ -348,7 +354,8 @@ ProxyProfile parse_proxy(const nlohmann::json& doc, const fs::path& file) {
         for (auto it = mm.node().begin(); it != mm.node().end(); ++it) {
             if (it.key() == "note") continue;
             if (it.key().empty() || it.key().front() != '/')
-                mm.at(it.key()).fail("a model_map key is an endpoint suffix starting with '/' (e.g. \"/chat/completions\")");
+                mm.at(it.key()).fail(
+                    "a model_map key is an endpoint suffix starting with '/' (e.g. \"/chat/completions\")");
             p.model_map[it.key()] = mm.str(it.key());
         }
     }
@@ -429,7 +436,8 @@ std::vector<fs::path> json_files(const fs::path& dir) {
 // A table keyed by proxy id (expected/, observed/): its file is named after the proxy, and a second one for the same
 // proxy needs --override.
 template <typename T>
-void add_by_proxy(std::map<std::string, T>& out, T table, const fs::path& file, bool allow_override, const std::string& what) {
+void add_by_proxy(std::map<std::string, T>& out, T table, const fs::path& file, bool allow_override,
+                  const std::string& what) {
     if (file.stem().string() != table.proxy)
         throw FixtureError(file.string(), "/proxy", "proxy '" + table.proxy + "' does not match the file name");
     if (out.count(table.proxy) && !allow_override)
@@ -455,8 +463,8 @@ void add_unique(std::vector<T>& list, T item, bool allow_override, const fs::pat
 
 void check_file_name(const std::string& id, const fs::path& file) {
     if (file.stem().string() != id)
-        throw FixtureError(file.string(), "/id", "id '" + id + "' does not match the file name '" +
-                                                     file.filename().string() + "'");
+        throw FixtureError(file.string(), "/id",
+                           "id '" + id + "' does not match the file name '" + file.filename().string() + "'");
 }
 
 }  // namespace
@@ -473,8 +481,8 @@ Fixtures load_fixtures(const std::vector<fs::path>& roots, bool allow_override) 
         // Any entry named variants.json counts (a symlink loop, a FIFO): read_json_file then says what is wrong.
         const bool has_variants = fs::symlink_status(root / "variants.json", ec).type() != fs::file_type::not_found;
         // A folder that holds nothing is a mistyped path, not a layer that adds nothing: say so.
-        if (!has_variants && json_files(root / "clients").empty() &&
-            json_files(root / "proxies").empty() && json_files(root / "expected").empty())
+        if (!has_variants && json_files(root / "clients").empty() && json_files(root / "proxies").empty() &&
+            json_files(root / "expected").empty())
             throw FixtureError(root.string(), "",
                                "the fixtures folder holds no fixtures (variants.json, clients/, proxies/, expected/)");
         fs::path vfile = root / "variants.json";
@@ -512,9 +520,11 @@ Fixtures load_fixtures(const std::vector<fs::path>& roots, bool allow_override) 
             grid_files.push_back(file);
         }
         for (const auto& file : json_files(root / "expected"))
-            add_by_proxy(f.expected, parse_expected(read_json_file(file), file), file, allow_override, "an expected table");
+            add_by_proxy(f.expected, parse_expected(read_json_file(file), file), file, allow_override,
+                         "an expected table");
         for (const auto& file : json_files(root / "observed"))
-            add_by_proxy(f.observed, parse_observed(read_json_file(file), file), file, allow_override, "an observed table");
+            add_by_proxy(f.observed, parse_observed(read_json_file(file), file), file, allow_override,
+                         "an observed table");
     }
     std::string where = roots.empty() ? std::string("(no fixtures folder)") : roots.front().string();
     if (!have_variants) throw FixtureError(where, "", "no variants.json found in any fixtures folder");
@@ -532,11 +542,13 @@ Fixtures load_fixtures(const std::vector<fs::path>& roots, bool allow_override) 
             if (!c) throw FixtureError(table.file.string(), cp, "row for unknown client '" + client + "'");
             for (const auto& [variant, rows] : variants) {
                 std::string vp = cp + "/" + json_pointer_escape(variant);
-                if (!f.variant(variant)) throw FixtureError(table.file.string(), vp, "row for unknown variant '" + variant + "'");
+                if (!f.variant(variant))
+                    throw FixtureError(table.file.string(), vp, "row for unknown variant '" + variant + "'");
                 for (std::size_t i = 0; i < rows.size(); ++i) {
                     // A plain local, not the structured binding: clang before 16 cannot capture those.
                     const std::string& step_id = rows[i].step;
-                    bool known = std::any_of(c->steps.begin(), c->steps.end(), [&](auto& s) { return s.id == step_id; });
+                    bool known =
+                        std::any_of(c->steps.begin(), c->steps.end(), [&](auto& s) { return s.id == step_id; });
                     if (!known)
                         throw FixtureError(table.file.string(), vp + "/" + std::to_string(i) + "/step",
                                            "row for unknown step '" + rows[i].step + "' of client '" + client + "'");
@@ -549,23 +561,26 @@ Fixtures load_fixtures(const std::vector<fs::path>& roots, bool allow_override) 
         if (!p) throw FixtureError(table.file.string(), "/proxy", "unknown proxy '" + proxy + "'");
         for (const auto& [id, config] : table.configs)
             if (!config.deployment.empty() && (!p->behaviour || !p->behaviour->deployments.count(config.deployment)))
-                throw FixtureError(table.file.string(), "/configurations/" + json_pointer_escape(id) + "/deployment",
-                                   "no deployment '" + config.deployment + "' in " + p->file.string() +
-                                       " (behaviour.deployments)");
+                throw FixtureError(
+                    table.file.string(), "/configurations/" + json_pointer_escape(id) + "/deployment",
+                    "no deployment '" + config.deployment + "' in " + p->file.string() + " (behaviour.deployments)");
     }
     return f;
 }
 
 const ClientProfile* Fixtures::client(const std::string& id) const {
-    for (const auto& c : clients) if (c.id == id) return &c;
+    for (const auto& c : clients)
+        if (c.id == id) return &c;
     return nullptr;
 }
 const ProxyProfile* Fixtures::proxy(const std::string& id) const {
-    for (const auto& p : proxies) if (p.id == id) return &p;
+    for (const auto& p : proxies)
+        if (p.id == id) return &p;
     return nullptr;
 }
 const Variant* Fixtures::variant(const std::string& id) const {
-    for (const auto& v : variants) if (v.id == id) return &v;
+    for (const auto& v : variants)
+        if (v.id == id) return &v;
     return nullptr;
 }
 

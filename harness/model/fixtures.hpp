@@ -41,15 +41,15 @@ struct JoinSpec {
 };
 
 struct Step {
-    std::string id;        // unique within the profile, e.g. "prompt.messages"
-    std::string call;      // the user-level call this step belongs to
-    std::string method;    // GET, POST, ...
-    std::string endpoint;  // appended to the Base URL by the join rule
-    std::string query;     // without '?', may be empty
+    std::string id;                              // unique within the profile, e.g. "prompt.messages"
+    std::string call;                            // the user-level call this step belongs to
+    std::string method;                          // GET, POST, ...
+    std::string endpoint;                        // appended to the Base URL by the join rule
+    std::string query;                           // without '?', may be empty
     std::map<std::string, std::string> headers;  // lower-case names; the key header is not stored here
     std::optional<nlohmann::json> body;
     bool stream = false;
-    bool websocket = false;  // the client attempts a websocket upgrade here
+    bool websocket = false;     // the client attempts a websocket upgrade here
     bool spends_quota = false;  // would reach the upstream model (attach mode skips it unless allowed)
     // The client cannot work without this step (its chat, messages or generate call). Optional steps (a model
     // listing for a picker, count_tokens, a websocket attempt it falls back from) are shown as warnings and never
@@ -80,8 +80,8 @@ struct ClientProfile {
     nlohmann::json provenance;
     std::string provenance_kind;  // recorded | source
     JoinSpec join;
-    std::string auth_header;  // the default key carrier's header (key_carriers.front()), lower case
-    std::string auth_prefix;  // ...and its prefix, e.g. "Bearer "
+    std::string auth_header;               // the default key carrier's header (key_carriers.front()), lower case
+    std::string auth_prefix;               // ...and its prefix, e.g. "Bearer "
     std::vector<KeyCarrier> key_carriers;  // every way the client can send its key; the first is the default
 
     // The carrier whose setting or header is `name` (case-insensitive), or null.
@@ -96,8 +96,8 @@ struct ClientProfile {
 };
 
 struct Route {
-    std::string method;  // or "*" for any
-    std::string path;    // segments; "*" one segment, "**" the rest
+    std::string method;     // or "*" for any
+    std::string path;       // segments; "*" one segment, "**" the rest
     bool fallback = false;  // a catch-all that is not an API route (a web UI, static files): never a route match
 };
 
@@ -108,8 +108,8 @@ struct SetupRequest {
     std::string method;
     std::string path;
     std::map<std::string, std::string> headers;
-    nlohmann::json body;      // null: no body; sent as JSON otherwise
-    int expect_status = 0;    // 0: any 2xx
+    nlohmann::json body;    // null: no body; sent as JSON otherwise
+    int expect_status = 0;  // 0: any 2xx
 };
 
 struct ProxyLaunch {
@@ -133,7 +133,7 @@ struct ProxyProfile {
     // module built with `go build`. {install_dir} is `dir`; the proxy counts as installed when `installed`
     // (relative to dir) exists, which setup creates last.
     struct Package {
-        std::string registry;   // pypi | go
+        std::string registry;  // pypi | go
         std::string name, version, dir, installed;
     };
     std::optional<Package> package;
@@ -144,7 +144,7 @@ struct ProxyProfile {
     bool upstream_redirect = true;
     std::string health_path;
     std::string api_key;
-    std::vector<std::string> auth_carriers;  // authorization | x-api-key | x-goog-api-key
+    std::vector<std::string> auth_carriers;            // authorization | x-api-key | x-goog-api-key
     std::map<std::string, std::string> extra_headers;  // sent with every replayed request
     // Headers sent only for clients of one protocol ("openai", "openai-responses", "anthropic", "gemini"; a
     // family key such as "openai" also covers "openai-responses" unless that has its own entry). Values may name
@@ -163,7 +163,7 @@ struct ProxyProfile {
     // before routing, without the key). Then the judge says nothing about a path but its shape.
     bool routes_known = true;
     std::optional<Behaviour> behaviour;  // source profiles: the contract harness/contract/predict.cpp reads
-    nlohmann::json raw;  // the whole document, for sections other modules read
+    nlohmann::json raw;                  // the whole document, for sections other modules read
     std::filesystem::path file;
 };
 
@@ -192,7 +192,7 @@ struct Fixtures {
     std::vector<Variant> variants;
     std::vector<ClientProfile> clients;
     std::vector<ProxyProfile> proxies;
-    std::map<std::string, ExpectedTable> expected;  // by proxy id
+    std::map<std::string, ExpectedTable> expected;   // by proxy id
     std::map<std::string, ObservedProbes> observed;  // by proxy id: probes of a source proxy that was run once
     std::vector<std::filesystem::path> roots;
 

@@ -101,12 +101,16 @@ GridSetup parse_setup(const JsonAt& at) {
         s.stream_protocols = at.strings_or_empty("stream_protocols");
         for (std::size_t i = 0; i < s.stream_protocols->size(); ++i)
             if (!kStreamProtocols.count((*s.stream_protocols)[i]))
-                at.at("stream_protocols").at(i).fail("'" + (*s.stream_protocols)[i] + "' is not anthropic, openai or gemini");
+                at.at("stream_protocols")
+                    .at(i)
+                    .fail("'" + (*s.stream_protocols)[i] + "' is not anthropic, openai or gemini");
     }
     s.models = at.string_map_or_empty("models");
     // The client's patience per row: 0 would fail every row at once, a huge value would never end a hung one.
-    if (at.has("health_timeout_ms")) s.health_timeout_ms = integer_in(at, "health_timeout_ms", 1, 600000, "out of range");
-    if (at.has("stream_timeout_ms")) s.stream_timeout_ms = integer_in(at, "stream_timeout_ms", 1, 600000, "out of range");
+    if (at.has("health_timeout_ms"))
+        s.health_timeout_ms = integer_in(at, "health_timeout_ms", 1, 600000, "out of range");
+    if (at.has("stream_timeout_ms"))
+        s.stream_timeout_ms = integer_in(at, "stream_timeout_ms", 1, 600000, "out of range");
     return s;
 }
 
@@ -169,7 +173,8 @@ GridFile parse_grid_file(const nlohmann::json& doc, const std::filesystem::path&
     g.file = file;
     g.proxy = root.str("proxy");
     if (g.proxy != file.stem().string())
-        root.at("proxy").fail("proxy '" + g.proxy + "' does not match the file name '" + file.filename().string() + "'");
+        root.at("proxy").fail("proxy '" + g.proxy + "' does not match the file name '" + file.filename().string() +
+                              "'");
     g.provenance = root.str_or("provenance", "");
     g.generated_by = root.str_or("generated_by", "");
     g.notes = root.str_or("notes", "");
@@ -218,7 +223,8 @@ std::vector<GridCatalogue::KeyState> parse_key_states(const JsonAt& at) {
         k.only_keys({"id", "key", "note"});
         GridCatalogue::KeyState s{k.str("id"), k.str_or("key", "")};
         // "{key}" is the proxy's own key; other braces would be sent verbatim, which is never meant.
-        if (s.key.find('{') != std::string::npos && s.key != "{key}") k.at("key").fail("a key is fixed text or \"{key}\"");
+        if (s.key.find('{') != std::string::npos && s.key != "{key}")
+            k.at("key").fail("a key is fixed text or \"{key}\"");
         out.push_back(std::move(s));
     }
     check_unique(at, out);

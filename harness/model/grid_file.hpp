@@ -30,13 +30,13 @@ struct GridProbe {
 // The "setup" section of a grid file: overrides of what the rows send to this proxy. Unset: the catalogue's
 // default or what the proxy profile says (harness/grid/grid.hpp setup_for).
 struct GridSetup {
-    std::optional<GridProbe> known;               // the auth grid's known route
-    std::optional<std::string> api_prefix;        // "/..." or ""
-    std::optional<std::string> health_path;       // "" : the proxy has no health endpoint
+    std::optional<GridProbe> known;                            // the auth grid's known route
+    std::optional<std::string> api_prefix;                     // "/..." or ""
+    std::optional<std::string> health_path;                    // "" : the proxy has no health endpoint
     std::optional<std::vector<std::string>> stream_protocols;  // anthropic | openai | gemini
-    std::map<std::string, std::string> models;    // protocol -> model name the stream rows send
-    std::optional<int> health_timeout_ms;         // 1..600000
-    std::optional<int> stream_timeout_ms;         // 1..600000
+    std::map<std::string, std::string> models;                 // protocol -> model name the stream rows send
+    std::optional<int> health_timeout_ms;                      // 1..600000
+    std::optional<int> stream_timeout_ms;                      // 1..600000
 };
 
 // What one row observed, as far as the expected table compares it (the "observed" member of a grids.json row,
@@ -96,8 +96,8 @@ inline constexpr const char* kGridCatalogueFile = "catalogue.json";
 // {api_prefix}, {health_path}, {known_method}, {known_path} (the setup's values), {model} (the stream row's model:
 // setup.models, else the protocol's default_model), {2x_health_timeout_ms} (twice the health rows' timeout: an
 // upstream slower than the health client). Anything else in braces is a FixtureError.
-inline const std::vector<std::string> kGridPlaceholders = {"api_prefix", "health_path", "known_method", "known_path",
-                                                           "model", "2x_health_timeout_ms"};
+inline const std::vector<std::string> kGridPlaceholders = {"api_prefix", "health_path", "known_method",
+                                                           "known_path", "model",       "2x_health_timeout_ms"};
 
 // The row catalogue: what every grid row sends, as data (docs/grids.md). The rows of a proxy are its product with
 // the proxy's setup (harness/grid/grid_plan.cpp plan_rows): the order here is the order of the rows in grids.json.
@@ -124,8 +124,8 @@ struct GridCatalogue {
     };
     struct AuthTarget {
         std::string id;
-        bool known = false;          // the known route itself (probe unused)
-        bool needs_health = false;   // only for a proxy with a health endpoint
+        bool known = false;         // the known route itself (probe unused)
+        bool needs_health = false;  // only for a proxy with a health endpoint
         GridProbe probe;
     };
     struct Auth {
@@ -148,7 +148,7 @@ struct GridCatalogue {
     } health;
 
     struct StreamProtocol {
-        std::string id;             // anthropic | openai | gemini
+        std::string id;  // anthropic | openai | gemini
         GridProbe probe;
         std::string default_model;  // {model} when setup.models does not name one
         std::string key_header;     // the header its clients carry a key in

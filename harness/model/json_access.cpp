@@ -58,7 +58,8 @@ private:
     }
     bool open(bool array) {
         if (frames_.size() >= kMaxJsonDepth) {
-            for (const auto& f : frames_) too_deep += "/" + (f.array ? std::to_string(f.index) : json_pointer_escape(f.key));
+            for (const auto& f : frames_)
+                too_deep += "/" + (f.array ? std::to_string(f.index) : json_pointer_escape(f.key));
             found = true;
             return false;
         }
@@ -98,10 +99,12 @@ nlohmann::json read_json_file(const std::filesystem::path& path, std::uintmax_t 
     } closer{fd};
     struct stat st {};
     if (::fstat(fd, &st) != 0) throw FixtureError(file, "", std::string("cannot read file: ") + std::strerror(errno));
-    if (!S_ISREG(st.st_mode)) throw FixtureError(file, "", "not a regular file (a FIFO, a device or a socket): refused");
+    if (!S_ISREG(st.st_mode))
+        throw FixtureError(file, "", "not a regular file (a FIFO, a device or a socket): refused");
     if (static_cast<std::uintmax_t>(st.st_size) > max_bytes)
-        throw FixtureError(file, "", "file of " + std::to_string(st.st_size) + " bytes is over the limit of " +
-                                         std::to_string(max_bytes) + " bytes: refused unread");
+        throw FixtureError(file, "",
+                           "file of " + std::to_string(st.st_size) + " bytes is over the limit of " +
+                               std::to_string(max_bytes) + " bytes: refused unread");
     std::string text;
     char buf[65536];
     for (;;) {

@@ -55,12 +55,12 @@ public:
     JsonAt at(std::size_t index) const;       // array element
     std::size_t size() const;                 // array or object size (checked to be one of those)
 
-    std::string str(const std::string& key) const;                       // required non-empty string
+    std::string str(const std::string& key) const;  // required non-empty string
     std::string str_or(const std::string& key, std::string fallback) const;
     int integer(const std::string& key) const;
     int integer_or(const std::string& key, int fallback) const;
     bool boolean_or(const std::string& key, bool fallback) const;
-    std::vector<std::string> strings(const std::string& key) const;      // required array of strings
+    std::vector<std::string> strings(const std::string& key) const;  // required array of strings
     std::vector<std::string> strings_or_empty(const std::string& key) const;
     std::map<std::string, std::string> string_map_or_empty(const std::string& key) const;
 

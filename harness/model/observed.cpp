@@ -10,7 +10,8 @@ namespace {
 
 const std::set<std::string> kAuthModes = {"off", "all_except_health", "strict"};
 const std::set<std::string> kKeys = {"none", "right", "wrong"};
-const std::set<std::string> kVia = {"none", "query-key", "authorization", "authorization-raw", "x-api-key", "x-goog-api-key"};
+const std::set<std::string> kVia = {"none",      "query-key",     "authorization", "authorization-raw",
+                                    "x-api-key", "x-goog-api-key"};
 
 ObservedConfig parse_config(const JsonAt& at) {
     at.only_keys({"auth", "running", "deployment", "run"});
@@ -45,7 +46,8 @@ ObservedProbe parse_row(const JsonAt& at, const std::map<std::string, ObservedCo
     p.configs = at.strings("configs");
     if (p.configs.empty()) at.at("configs").fail("must not be empty");
     for (std::size_t i = 0; i < p.configs.size(); ++i)
-        if (!configs.count(p.configs[i])) at.at("configs").at(i).fail("no configuration '" + p.configs[i] + "' in /configurations");
+        if (!configs.count(p.configs[i]))
+            at.at("configs").at(i).fail("no configuration '" + p.configs[i] + "' in /configurations");
     p.status = at.integer("status");
     if (p.status < 100 || p.status > 599) at.at("status").fail("not an HTTP status");
     return p;

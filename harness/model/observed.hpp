@@ -17,16 +17,17 @@ struct ObservedConfig {
     std::string auth;  // off | all_except_health | strict
     bool running = true;
     std::string deployment;
-    std::string run;   // how it was started, in words
+    std::string run;  // how it was started, in words
 };
 
 struct ObservedProbe {
     std::string method, target;  // target: the path with its query, as sent
     std::string path;            // without the query
     bool websocket = false;
-    std::string model;             // the model its JSON body named, "" when none
-    std::string key;               // none | right | wrong: the key that was sent
-    std::vector<std::string> via;  // how: none | query-key | authorization (Bearer) | authorization-raw | x-api-key | x-goog-api-key
+    std::string model;  // the model its JSON body named, "" when none
+    std::string key;    // none | right | wrong: the key that was sent
+    std::vector<std::string>
+        via;  // how: none | query-key | authorization (Bearer) | authorization-raw | x-api-key | x-goog-api-key
     std::vector<std::string> configs;
     int status = 0;
     std::string pointer;  // "/rows/N", for messages

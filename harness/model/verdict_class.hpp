@@ -19,7 +19,7 @@ enum class Diagnosis {
     UpstreamError,    // the route exists, the upstream (or the proxy's call to it) failed
     Unexpected,
     Skipped,
-    BaseUrlIgnored,   // the client (in this mode) sends nothing to the Base URL: its calls go to a fixed host
+    BaseUrlIgnored,  // the client (in this mode) sends nothing to the Base URL: its calls go to a fixed host
 };
 
 const char* to_string(Diagnosis d);

@@ -6,11 +6,11 @@
 #include <regex>
 #include <set>
 
+#include "contract/routes.hpp"
+#include "http/client.hpp"
 #include "join/join.hpp"
 #include "judge/body.hpp"
 #include "judge/classify.hpp"
-#include "contract/routes.hpp"
-#include "http/client.hpp"
 
 namespace routecheck {
 
@@ -36,9 +36,9 @@ const std::vector<Endpoint>& catalogue() {
 }
 
 const std::vector<std::string>& builtin_prefixes() {
-    static const std::vector<std::string> p = {"",          "/v1",           "/v1beta",    "/api",
-                                               "/api/v1",   "/openai",       "/openai/v1", "/anthropic",
-                                               "/anthropic/v1", "/gemini",   "/gemini/v1beta"};
+    static const std::vector<std::string> p = {
+        "",           "/v1",        "/v1beta",       "/api",    "/api/v1",       "/openai",
+        "/openai/v1", "/anthropic", "/anthropic/v1", "/gemini", "/gemini/v1beta"};
     return p;
 }
 
@@ -58,8 +58,10 @@ bool key_answer(const ProbedAnswer& a) {
     if (is_auth(a.status)) return true;
     if (a.status < 400 || a.status > 599) return false;
     std::string body = a.body;
-    std::transform(body.begin(), body.end(), body.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    for (const char* w : {"api key", "api_key", "apikey", "authentication", "unauthorized", "unauthorised", "invalid token"})
+    std::transform(body.begin(), body.end(), body.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    for (const char* w :
+         {"api key", "api_key", "apikey", "authentication", "unauthorized", "unauthorised", "invalid token"})
         if (body.find(w) != std::string::npos) return true;
     return false;
 }
@@ -78,10 +80,12 @@ std::string signature(const ProbedAnswer& a) {
     std::string sig = std::to_string(static_cast<int>(b.kind));
     auto j = nlohmann::json::parse(a.body, nullptr, false);
     if (!j.is_object()) return sig;
-    std::function<void(const nlohmann::json&, const std::string&)> walk = [&](const nlohmann::json& o, const std::string& at) {
+    std::function<void(const nlohmann::json&, const std::string&)> walk = [&](const nlohmann::json& o,
+                                                                              const std::string& at) {
         for (auto it = o.begin(); it != o.end(); ++it) {
             sig += " " + at + it.key();
-            if ((it.key() == "code" || it.key() == "type" || it.key() == "status") && (it->is_string() || it->is_number()))
+            if ((it.key() == "code" || it.key() == "type" || it.key() == "status") &&
+                (it->is_string() || it->is_number()))
                 sig += "=" + it->dump();
             if (it->is_object() && at.size() < 8) walk(*it, at + it.key() + ".");
         }
@@ -91,7 +95,9 @@ std::string signature(const ProbedAnswer& a) {
 }
 
 // The same kind of answer: status and body signature.
-bool same_kind(const ProbedAnswer& a, const ProbedAnswer& b) { return a.status == b.status && signature(a) == signature(b); }
+bool same_kind(const ProbedAnswer& a, const ProbedAnswer& b) {
+    return a.status == b.status && signature(a) == signature(b);
+}
 
 std::string gemini_general(const std::string& path) {
     static const std::regex model(R"((/models/)[^/:]+(:[A-Za-z]+)$)");
@@ -127,14 +133,18 @@ public:
     // Every key header at once: the probe wants the route's answer, not the key's.
     std::vector<std::pair<std::string, std::string>> all_keys() const {
         if (opt_.api_key.empty()) return {};
-        return {{"authorization", "Bearer " + opt_.api_key}, {"x-api-key", opt_.api_key}, {"x-goog-api-key", opt_.api_key}};
+        return {
+            {"authorization", "Bearer " + opt_.api_key}, {"x-api-key", opt_.api_key}, {"x-goog-api-key", opt_.api_key}};
     }
 
     const ProbedAnswer& control(const std::string& method, const std::string& prefix) {
         auto key = method + " " + prefix;
         auto it = controls_.find(key);
         if (it == controls_.end())
-            it = controls_.emplace(key, send(method, prefix + "/" + kUnknownLeaf, method == "POST" ? kProbeBody : "", all_keys())).first;
+            it = controls_
+                     .emplace(key,
+                              send(method, prefix + "/" + kUnknownLeaf, method == "POST" ? kProbeBody : "", all_keys()))
+                     .first;
         return it->second;
     }
 
@@ -238,7 +248,7 @@ public:
         }
         r_.auth_order = key_answer(bare)      ? "before-routing"
                         : key_answer(bare_v1) ? "before-routing under /v1"
-                                                  : "after-routing";
+                                              : "after-routing";
         const std::string& body = body0;
         const ProbedAnswer& none = keyless;
         const std::string value = opt_.api_key.empty() ? kWrongKey : opt_.api_key;
@@ -315,7 +325,8 @@ public:
                 if (!done.insert(e.method + " " + path).second) continue;
                 ProbedRoute pr = e.method == "GET" ? judge_get(prefix, path) : judge_post(prefix, path);
                 pr.family = path_family(path);
-                if (pr.family.empty() && e.path == "/models") pr.family = prefix.find("v1beta") != std::string::npos ? "gemini" : "openai";
+                if (pr.family.empty() && e.path == "/models")
+                    pr.family = prefix.find("v1beta") != std::string::npos ? "gemini" : "openai";
                 r_.routes.push_back(pr);
             }
         const ProbedRoute* ref = nullptr;
@@ -346,24 +357,27 @@ ProbeResult probe(const ProbeOptions& options) {
 nlohmann::json probe_json(const ProbeResult& r) {
     nlohmann::json routes = nlohmann::json::array();
     for (const auto& x : r.routes)
-        routes.push_back({{"method", x.method}, {"path", x.path}, {"family", x.family}, {"state", x.state}, {"how", x.how}});
+        routes.push_back(
+            {{"method", x.method}, {"path", x.path}, {"family", x.family}, {"state", x.state}, {"how", x.how}});
     nlohmann::json health = nlohmann::json::array();
-    for (const auto& h : r.health) health.push_back({{"path", h.path}, {"status", h.status}, {"content_type", h.content_type}});
-    return {{"target", r.target},
-            {"listening", r.listening},
-            {"health", health},
-            {"health_path", r.health_path},
-            {"version", r.version},
-            {"unknown_answer", r.unknown_answer},
-            {"soft_404", r.soft_404},
-            {"pass_through", r.pass_through},
-            {"pass_through_prefix", r.pass_through_prefix},
-            {"auth", {{"seen", r.auth_seen}, {"order", r.auth_order}, {"carriers", r.carriers}, {"how", r.carriers_how}}},
-            {"redirects", r.redirects},
-            {"not_implemented", r.not_implemented},
-            {"routes", routes},
-            {"requests", r.requests},
-            {"notes", r.notes}};
+    for (const auto& h : r.health)
+        health.push_back({{"path", h.path}, {"status", h.status}, {"content_type", h.content_type}});
+    return {
+        {"target", r.target},
+        {"listening", r.listening},
+        {"health", health},
+        {"health_path", r.health_path},
+        {"version", r.version},
+        {"unknown_answer", r.unknown_answer},
+        {"soft_404", r.soft_404},
+        {"pass_through", r.pass_through},
+        {"pass_through_prefix", r.pass_through_prefix},
+        {"auth", {{"seen", r.auth_seen}, {"order", r.auth_order}, {"carriers", r.carriers}, {"how", r.carriers_how}}},
+        {"redirects", r.redirects},
+        {"not_implemented", r.not_implemented},
+        {"routes", routes},
+        {"requests", r.requests},
+        {"notes", r.notes}};
 }
 
 nlohmann::json probed_profile(const ProbeResult& r, const std::string& id, const std::string& date) {
@@ -379,25 +393,29 @@ nlohmann::json probed_profile(const ProbeResult& r, const std::string& id, const
     }
     if (r.pass_through)
         for (const char* m : {"GET", "POST"})
-            routes.push_back({{"method", m}, {"path", r.pass_through_prefix + "/**"},
+            routes.push_back({{"method", m},
+                              {"path", r.pass_through_prefix + "/**"},
                               {"note", "probed: a pass-through (unknown paths come back with an upstream's error)"}});
-    if (!r.health_path.empty()) routes.push_back({{"method", "GET"}, {"path", r.health_path}, {"note", "probed: health"}});
+    if (!r.health_path.empty())
+        routes.push_back({{"method", "GET"}, {"path", r.health_path}, {"note", "probed: health"}});
     // Whether the table means anything: only when the probe could tell paths apart at all.
-    bool told_apart = std::any_of(r.routes.begin(), r.routes.end(), [](const ProbedRoute& x) { return x.state != "unknown"; });
+    bool told_apart =
+        std::any_of(r.routes.begin(), r.routes.end(), [](const ProbedRoute& x) { return x.state != "unknown"; });
     std::string notes = "Learned by `routecheck probe` from " + r.target + " on " + date + " (" +
                         std::to_string(r.requests) + " requests, none billable). Unknown paths: " + r.unknown_answer +
                         ". Key: " + (r.auth_seen ? "checked " + r.auth_order : std::string("not asked for")) + ".";
     for (const auto& n : r.notes) notes += " " + n + ".";
-    nlohmann::json p = {{"id", id},
-                        {"name", "the proxy at " + r.target},
-                        {"provenance", "probed"},
-                        {"source", {{"probed_at", date}, {"target", r.target}, {"version", r.version}}},
-                        {"health", {{"path", r.health_path.empty() ? "/" : r.health_path}}},
-                        {"capabilities", std::vector<std::string>(families.begin(), families.end())},
-                        {"routes", routes},
-                        {"behaviour", {{"auth_before_routing", r.auth_order.rfind("before-routing", 0) == 0},
-                                       {"routes_known", told_apart}}},
-                        {"notes", notes}};
+    nlohmann::json p = {
+        {"id", id},
+        {"name", "the proxy at " + r.target},
+        {"provenance", "probed"},
+        {"source", {{"probed_at", date}, {"target", r.target}, {"version", r.version}}},
+        {"health", {{"path", r.health_path.empty() ? "/" : r.health_path}}},
+        {"capabilities", std::vector<std::string>(families.begin(), families.end())},
+        {"routes", routes},
+        {"behaviour",
+         {{"auth_before_routing", r.auth_order.rfind("before-routing", 0) == 0}, {"routes_known", told_apart}}},
+        {"notes", notes}};
     // The key itself is never stored; the profile says a key is needed and where the proxy reads it.
     if (r.auth_seen) p["auth"] = {{"key", "(needed; not stored)"}, {"carriers", r.carriers}};
     return p;

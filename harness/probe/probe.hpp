@@ -23,20 +23,20 @@
 namespace routecheck {
 
 struct ProbeOptions {
-    std::string target;                 // http://127.0.0.1:PORT (loopback only; anything else is refused)
-    std::string api_key;                // "" : none
-    std::vector<std::string> prefixes;  // tried besides the built-in ones, e.g. "/zen" (each also + /v1, /v1beta)
-    std::vector<std::string> endpoints; // "METHOD /endpoint" tried under every prefix besides the catalogue
-    long timeout_ms = 3000;             // per request
+    std::string target;                  // http://127.0.0.1:PORT (loopback only; anything else is refused)
+    std::string api_key;                 // "" : none
+    std::vector<std::string> prefixes;   // tried besides the built-in ones, e.g. "/zen" (each also + /v1, /v1beta)
+    std::vector<std::string> endpoints;  // "METHOD /endpoint" tried under every prefix besides the catalogue
+    long timeout_ms = 3000;              // per request
     // Headers the proxy needs on every request (e.g. Portkey's x-portkey-provider), sent with each probe.
     std::vector<std::pair<std::string, std::string>> headers;
 };
 
 struct ProbedAnswer {
-    std::string method, path;  // path with query
-    int status = 0;            // 0: no HTTP answer
+    std::string method, path;        // path with query
+    int status = 0;                  // 0: no HTTP answer
     std::string content_type, body;  // body: the first 300 bytes
-    std::string location;      // a redirect's Location
+    std::string location;            // a redirect's Location
 };
 
 struct ProbedRoute {
@@ -49,22 +49,22 @@ struct ProbedRoute {
 struct ProbeResult {
     std::string target;
     bool listening = false;
-    std::vector<ProbedAnswer> health;     // /health, /healthz, /api/health, /
-    std::string health_path;              // the first that answered 2xx, "" none
-    std::string version;                  // from a health body that names one
+    std::vector<ProbedAnswer> health;  // /health, /healthz, /api/health, /
+    std::string health_path;           // the first that answered 2xx, "" none
+    std::string version;               // from a health body that names one
     std::vector<ProbedRoute> routes;
-    bool auth_seen = false;               // some path wanted a key
-    std::string auth_order;               // before-routing | before-routing under /v1 | after-routing | none
-    std::vector<std::string> carriers;    // headers (or "query-key") that carry the key
+    bool auth_seen = false;             // some path wanted a key
+    std::string auth_order;             // before-routing | before-routing under /v1 | after-routing | none
+    std::vector<std::string> carriers;  // headers (or "query-key") that carry the key
     std::string carriers_how;
-    std::string unknown_answer;           // what a path that surely is no route gets, e.g. "404 (empty)"
-    bool soft_404 = false;                // unknown paths get 2xx
-    bool pass_through = false;            // unknown /v1/... paths come back with an upstream's error
-    std::string pass_through_prefix;      // e.g. "/v1"
-    std::vector<std::string> redirects;   // "GET /v1 -> 308 /v1/"
+    std::string unknown_answer;                // what a path that surely is no route gets, e.g. "404 (empty)"
+    bool soft_404 = false;                     // unknown paths get 2xx
+    bool pass_through = false;                 // unknown /v1/... paths come back with an upstream's error
+    std::string pass_through_prefix;           // e.g. "/v1"
+    std::vector<std::string> redirects;        // "GET /v1 -> 308 /v1/"
     std::vector<std::string> not_implemented;  // routes that answered 501
-    int requests = 0;                     // requests sent
-    std::vector<std::string> notes;       // plain-language findings
+    int requests = 0;                          // requests sent
+    std::vector<std::string> notes;            // plain-language findings
 };
 
 // Sends the probe's requests and reads them. Throws std::invalid_argument for a target that is not a loopback

@@ -5,9 +5,9 @@
 #include <mutex>
 #include <thread>
 
+#include "http/client.hpp"
 #include "join/join.hpp"
 #include "launch/template.hpp"
-#include "http/client.hpp"
 
 namespace routecheck {
 
@@ -24,7 +24,7 @@ const typename M::mapped_type* by_protocol(const M& map, const std::string& prot
 }  // namespace
 
 std::vector<std::pair<std::string, std::string>> proxy_headers(const ProxyProfile& proxy, const ClientProfile& client,
-                                                                const std::map<std::string, std::string>& vars) {
+                                                               const std::map<std::string, std::string>& vars) {
     std::vector<std::pair<std::string, std::string>> out;
     auto add = [&](const std::map<std::string, std::string>& headers) {
         for (const auto& [k, v] : headers) {
@@ -115,7 +115,8 @@ struct ReplayState {
     }
     // True when no further step may start (the proxy stopped answering, or the deadline passed).
     bool stopped(const ReplayTarget& t) {
-        if (!stop && t.deadline.passed()) stop_because(t.deadline.what.empty() ? "the run's deadline passed" : t.deadline.what);
+        if (!stop && t.deadline.passed())
+            stop_because(t.deadline.what.empty() ? "the run's deadline passed" : t.deadline.what);
         return stop;
     }
     std::string reason() {

@@ -6,18 +6,18 @@
 #include <string>
 #include <vector>
 
-#include "replay/observation.hpp"
-#include "model/fixtures.hpp"
 #include "http/client.hpp"
 #include "http/headers.hpp"
+#include "model/fixtures.hpp"
+#include "replay/observation.hpp"
 
 namespace routecheck {
 
 struct ReplayTarget {
     const ProxyProfile* proxy = nullptr;
-    int port = 0;         // where the proxy listens
-    int closed_port = 0;  // where nothing listens
-    std::string api_key;  // sent in the client's key header; empty sends the client's placeholder key
+    int port = 0;          // where the proxy listens
+    int closed_port = 0;   // where nothing listens
+    std::string api_key;   // sent in the client's key header; empty sends the client's placeholder key
     bool send_key = true;  // false: no key header at all (doctor without --api-key)
     // The client setting or header to send the key with (ClientProfile::carrier); "" the client's default carrier.
     std::string key_via;
@@ -47,7 +47,7 @@ struct ReplayTarget {
 // The proxy-specific headers a request of this client carries: extra_headers, then the entry of
 // extra_headers_by_protocol for the client's protocol (or its family, the part before '-'), rendered with `vars`.
 std::vector<std::pair<std::string, std::string>> proxy_headers(const ProxyProfile& proxy, const ClientProfile& client,
-                                                                const std::map<std::string, std::string>& vars);
+                                                               const std::map<std::string, std::string>& vars);
 
 // The step's body with its "model" rewritten by the proxy's model_map entry for the step's endpoint (the longest
 // key the endpoint ends with); unchanged when none matches or the body has no string "model".
@@ -57,7 +57,6 @@ struct PlannedCell {
     const ClientProfile* client;
     const Variant* variant;
 };
-
 
 // Every cell, in order, `target.jobs` at a time. A cell that cannot be replayed (a bad join) fails with its reason.
 // When the proxy stopped answering (target.stall_after) or the deadline passed, the cells not replayed yet (and the

@@ -28,8 +28,8 @@ std::vector<CellOutcome> outcomes_of(const std::vector<CellResult>& cells) {
     std::vector<CellOutcome> out;
     out.reserve(cells.size());
     for (const auto& c : cells) {
-        CellOutcome o{c.cell.proxy, c.cell.client, c.cell.variant, to_string(c.diagnosis), c.works, {},
-                      c.cell.error, c.judgment.fix};
+        CellOutcome o{c.cell.proxy, c.cell.client, c.cell.variant, to_string(c.diagnosis), c.works,
+                      {},           c.cell.error,  c.judgment.fix};
         for (const auto& s : c.steps) o.statuses.push_back(status_word(s.observed));
         out.push_back(std::move(o));
     }
@@ -106,8 +106,7 @@ CellComparison compare_cells(const std::vector<CellOutcome>& before, const std::
         if (was.verdict_class != now.verdict_class || was.statuses != now.statuses ||
             was.error.empty() != now.error.empty())
             c.changed.push_back({was, now});
-        else
-            ++c.unchanged[now.proxy];
+        else ++c.unchanged[now.proxy];
     }
     for (const auto& o : before)
         if (!seen.count(key(o))) c.only_before.push_back(o);

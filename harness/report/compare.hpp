@@ -17,9 +17,9 @@ struct CellOutcome {
     std::string proxy, client, variant;  // the comparison key; a version comparison relabels `proxy`
     std::string verdict_class;           // "OK", "NO_ROUTE", ...
     bool works = false;
-    std::vector<std::string> statuses;   // each step's status in order: "200", "404", "skip", "refused"
-    std::string error;                   // the cell could not be run ("" when it ran)
-    std::string fix;                     // the verdict's fix ("" for OK)
+    std::vector<std::string> statuses;  // each step's status in order: "200", "404", "skip", "refused"
+    std::string error;                  // the cell could not be run ("" when it ran)
+    std::string fix;                    // the verdict's fix ("" for OK)
 
     std::string id() const { return proxy + "." + client + "." + variant; }
     // "works 200 200", "NO_ROUTE 404", "could not run": what the comparison shows for each side.
@@ -60,7 +60,7 @@ struct CellComparison {
 CellComparison compare_cells(const std::vector<CellOutcome>& before, const std::vector<CellOutcome>& after);
 
 // Renderings, grouped by proxy, then client, each change "variant: before -> after", with the unchanged counts.
-std::string comparison_text(const CellComparison& c);                    // terminal
+std::string comparison_text(const CellComparison& c);                                  // terminal
 std::string comparison_markdown(const CellComparison& c, const std::string& heading);  // "## heading" + lists
 std::string comparison_html(const CellComparison& c, const std::string& heading, const std::string& id);  // <section>
 nlohmann::json comparison_json(const CellComparison& c);

@@ -144,9 +144,8 @@ std::string outcome_html(const CellOutcome& o) {
     const html::ClassInfo* ci = html::class_info_by_name(o.verdict_class);
     std::string statuses;
     for (const auto& s : o.statuses) statuses += (statuses.empty() ? "" : " ") + s;
-    std::string badge = ci ? "<span class=\"badge " + std::string(ci->css) + "\"><b class=glyph>" +
-                                 esc(ci->glyph) + "</b> " + esc(ci->label) + "</span> <code>" + esc(o.verdict_class) +
-                                 "</code>"
+    std::string badge = ci ? "<span class=\"badge " + std::string(ci->css) + "\"><b class=glyph>" + esc(ci->glyph) +
+                                 "</b> " + esc(ci->label) + "</span> <code>" + esc(o.verdict_class) + "</code>"
                            : "<code>" + esc(o.verdict_class) + "</code>";
     return badge + " <span class=st>" + esc(statuses) + "</span>";
 }
@@ -183,19 +182,31 @@ std::string comparison_html(const CellComparison& c, const std::string& heading,
 
 nlohmann::json comparison_json(const CellComparison& c) {
     auto outcome = [](const CellOutcome& o) {
-        return nlohmann::json{{"class", o.verdict_class}, {"works", o.works}, {"statuses", o.statuses},
-                              {"error", o.error}, {"text", o.text()}};
+        return nlohmann::json{{"class", o.verdict_class},
+                              {"works", o.works},
+                              {"statuses", o.statuses},
+                              {"error", o.error},
+                              {"text", o.text()}};
     };
     nlohmann::json changed = nlohmann::json::array(), before = nlohmann::json::array(), after = nlohmann::json::array();
     for (const auto& ch : c.changed)
-        changed.push_back({{"proxy", ch.after.proxy}, {"client", ch.after.client}, {"variant", ch.after.variant},
-                           {"before", outcome(ch.before)}, {"after", outcome(ch.after)}});
+        changed.push_back({{"proxy", ch.after.proxy},
+                           {"client", ch.after.client},
+                           {"variant", ch.after.variant},
+                           {"before", outcome(ch.before)},
+                           {"after", outcome(ch.after)}});
     for (const auto& o : c.only_before) before.push_back(o.id());
     for (const auto& o : c.only_after) after.push_back(o.id());
     const Tally t = tally(c.changed);
-    return {{"before", c.before_label}, {"after", c.after_label}, {"changed", changed},
-            {"unchanged", c.unchanged_total()}, {"unchanged_by_proxy", c.unchanged}, {"now_work", t.now_work},
-            {"no_longer_work", t.no_longer}, {"only_before", before}, {"only_after", after}};
+    return {{"before", c.before_label},
+            {"after", c.after_label},
+            {"changed", changed},
+            {"unchanged", c.unchanged_total()},
+            {"unchanged_by_proxy", c.unchanged},
+            {"now_work", t.now_work},
+            {"no_longer_work", t.no_longer},
+            {"only_before", before},
+            {"only_after", after}};
 }
 
 std::string comparison_page(const CellComparison& c) {

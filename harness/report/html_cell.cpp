@@ -10,7 +10,6 @@ namespace {
 
 constexpr std::size_t kBodyShown = 700;  // bytes of a body excerpt shown; the page stays small with 500+ cells
 
-
 // "404×3 200" : statuses in step order, runs collapsed, so a 5-step cell fits in a narrow column.
 std::string status_runs(const CellResult& c) {
     std::string out, prev;
@@ -59,16 +58,17 @@ void step_html(std::ostringstream& h, const StepVerdict& sv, bool prediction) {
       << "</code> → ";
     if (o.skipped) h << "<b>not sent</b>";
     else if (o.status) h << "<b class=status>" << o.status << "</b>";
-    else h << "<b class=terr>no answer: " << esc(to_string(o.error)) << "</b>" << (o.error_text.empty() ? "" : " ")
-           << esc(o.error_text);
+    else
+        h << "<b class=terr>no answer: " << esc(to_string(o.error)) << "</b>" << (o.error_text.empty() ? "" : " ")
+          << esc(o.error_text);
     if (!prediction && !o.skipped) h << " <span class=ms>" << static_cast<long>(o.ms + 0.5) << " ms</span>";
     h << "</div>";
     if (sv.expected) {
         h << "<div class=expect>expected: <code>" << esc(sv.expected->request) << "</code> → <b>"
           << (sv.expected->status ? std::to_string(sv.expected->status) : std::string("no answer")) << "</b>"
           << ", upstream: "
-          << (sv.expected->upstream.empty() ? std::string("nothing") : std::to_string(sv.expected->upstream.size()) +
-                                                                             " request(s)")
+          << (sv.expected->upstream.empty() ? std::string("nothing")
+                                            : std::to_string(sv.expected->upstream.size()) + " request(s)")
           << "</div>";
     }
     if (!sv.mismatch.empty()) h << "<div class=mismatch>≠ " << esc(sv.mismatch) << "</div>";
@@ -92,12 +92,12 @@ void step_html(std::ostringstream& h, const StepVerdict& sv, bool prediction) {
     if (o.sse_events || o.sse_done)
         h << "<dt>SSE</dt><dd>" << o.sse_events << " events, end marker " << (o.sse_done ? "seen" : "not seen")
           << "</dd>";
-    h << "<dt>upstream</dt><dd>"
-      << lines_or(o.upstream, "nothing reached the upstream");
+    h << "<dt>upstream</dt><dd>" << lines_or(o.upstream, "nothing reached the upstream");
     if (sv.expected && sv.expected->upstream != o.upstream && !sv.expected->upstream.empty())
         h << "expected:" << lines_or(sv.expected->upstream, "");
     h << "</dd></dl>";
-    if (!o.body_excerpt.empty()) h << "<pre class=body>" << esc_truncated(o.body_excerpt, kBodyShown, o.body_bytes) << "</pre>";
+    if (!o.body_excerpt.empty())
+        h << "<pre class=body>" << esc_truncated(o.body_excerpt, kBodyShown, o.body_bytes) << "</pre>";
     h << "</li>";
 }
 
@@ -120,11 +120,12 @@ std::string cell_html(const CellResult& c, bool prediction) {
     if (c.verdict == CellVerdict::Fail) h << "<span class=\"mark m-fail\">≠</span>";
     else if (c.verdict == CellVerdict::NoExpectation) h << "<span class=\"mark m-noexp\">?</span>";
     if (prediction) h << "<span class=\"mark m-pred\">≈</span>";
-h << "</summary><div class=drill>";
+    h << "</summary><div class=drill>";
     h << "<h4><code>" << esc(id) << "</code></h4>";
     h << "<p class=meta>Base URL <code>" << esc(c.cell.base_url) << "</code> · <span class=\"badge " << ci.css << "\">"
-      << class_face_html(ci) << "</span> <code>" << to_string(c.diagnosis) << "</code> · " << (c.works ? "works" : "does not work") << " · <span class=\"vw "
-      << verdict_css(c.verdict) << "\">" << esc(verdict_words(c, prediction)) << "</span></p>";
+      << class_face_html(ci) << "</span> <code>" << to_string(c.diagnosis) << "</code> · "
+      << (c.works ? "works" : "does not work") << " · <span class=\"vw " << verdict_css(c.verdict) << "\">"
+      << esc(verdict_words(c, prediction)) << "</span></p>";
     if (prediction)
         h << "<p class=predflag>Prediction from source, not observed: nobody ran this proxy here; the statuses come "
              "from its documented contract.</p>";

@@ -54,7 +54,8 @@ void versions_html(std::ostringstream& h, const MatrixReport& r) {
              "<th>how it is known, when</th></tr></thead><tbody>";
         for (const auto& c : r.clients)
             h << "<tr><td>" << esc(c.name) << "</td><td><code>" << esc(c.id) << "</code> · " << esc(c.protocol)
-              << "</td><td>" << package_html(c.package, c.version) << "</td><td>" << known_html(c.known) << "</td></tr>";
+              << "</td><td>" << package_html(c.package, c.version) << "</td><td>" << known_html(c.known)
+              << "</td></tr>";
         h << "</tbody></table></div></details>";
     }
     h << "</section>";
@@ -68,8 +69,8 @@ void changes_summary_html(std::ostringstream& h, const MatrixReport& r) {
           << (c.changed.size() == 1 ? "" : "s") << " changed, " << c.unchanged_total() << " unchanged";
         if (c.any_change()) h << " · <a href=\"#changed\">see which</a>";
     } else {
-        h << "<b>Changed since the last run:</b> " << esc(r.previous_note.empty() ? "no earlier run to compare with"
-                                                                                 : r.previous_note);
+        h << "<b>Changed since the last run:</b> "
+          << esc(r.previous_note.empty() ? "no earlier run to compare with" : r.previous_note);
     }
     h << "</p>";
 }

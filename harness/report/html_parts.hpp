@@ -18,9 +18,9 @@ std::string esc_truncated(const std::string& text, std::size_t max_bytes, std::s
 // What each verdict class means and how to fix it: one line each, for the legend and the drill-downs.
 struct ClassInfo {
     Diagnosis diagnosis;
-    const char* css;     // CSS class of the cell colour
-    const char* label;   // short text inside a grid cell, and the legend's word for the class
-    const char* group;   // the legend groups classes by what the user must look at
+    const char* css;    // CSS class of the cell colour
+    const char* label;  // short text inside a grid cell, and the legend's word for the class
+    const char* group;  // the legend groups classes by what the user must look at
     const char* meaning;
     const char* fix;
     const char* glyph = "";  // a letter or mark per class, shown with the colour (the grid reads in grey)

@@ -26,8 +26,8 @@ struct Provenance {
 };
 
 struct ClientRunInfo {
-    std::string id, name;  // name says the mode: "Codex CLI (custom provider, wire_api responses)"
-    std::string protocol;  // the API family the mode speaks: anthropic | openai | openai-responses | gemini
+    std::string id, name;          // name says the mode: "Codex CLI (custom provider, wire_api responses)"
+    std::string protocol;          // the API family the mode speaks: anthropic | openai | openai-responses | gemini
     std::string package, version;  // the client package ("@openai/codex", "0.171.0"); "" when not a package
     std::string registry;          // where the package comes from: npm | pypi ("" when not a package)
     Provenance known;
@@ -39,13 +39,13 @@ struct ProxyRunInfo {
     std::string package;  // the npm/PyPI/Go package it runs, or the repository its source was read from ("" unknown)
     Provenance known;
     int port = 0;
-    double ready_ms = 0;       // mock upstream + proxy start until its health endpoint answered
-    double slot_wait_ms = 0;   // ready until a replay slot was free (run/busy_slots.hpp)
-    double replay_ms = 0;      // wall time of replaying this proxy's cells
-    double request_ms_sum = 0; // sum of every request's time: what the harness spent waiting on the proxy
+    double ready_ms = 0;        // mock upstream + proxy start until its health endpoint answered
+    double slot_wait_ms = 0;    // ready until a replay slot was free (run/busy_slots.hpp)
+    double replay_ms = 0;       // wall time of replaying this proxy's cells
+    double request_ms_sum = 0;  // sum of every request's time: what the harness spent waiting on the proxy
     int requests = 0;
-    double grids_ms = 0;       // the behaviour grids against the same proxy
-    double stop_ms = 0;        // teardown of the proxy's process group and the mock
+    double grids_ms = 0;   // the behaviour grids against the same proxy
+    double stop_ms = 0;    // teardown of the proxy's process group and the mock
     std::string error;     // why it could not be run ("" when it ran)
     std::string log_tail;  // the proxy's last log lines when it failed
     std::string log;       // its log, relative to the report folder ("run/<id>.log"; "" when none was kept)
@@ -53,8 +53,8 @@ struct ProxyRunInfo {
 
 struct RecommendationResult {
     Recommendation rec;
-    std::string confirmed;  // "replay" when the recommended cell worked in this run, "table" when only the
-                            // route table says so, "refuted" when replay contradicts the table
+    std::string confirmed;   // "replay" when the recommended cell worked in this run, "table" when only the
+                             // route table says so, "refuted" when replay contradicts the table
     std::string refuted_by;  // when refuted: the first step that was not OK, "step: reason"
 };
 
@@ -66,9 +66,9 @@ struct MatrixReport {
     std::vector<RecommendationResult> recommendations;
     std::string started_at;  // ISO 8601 UTC
     double wall_ms = 0;
-    double harness_cpu_ms = 0;  // CPU time of the routecheck process itself (children excluded)
+    double harness_cpu_ms = 0;    // CPU time of the routecheck process itself (children excluded)
     long harness_max_rss_kb = 0;  // its peak resident memory by the end of the run (before the report is written)
-    bool complete = true;    // false when the run stopped early: the report says so at the top
+    bool complete = true;         // false when the run stopped early: the report says so at the top
     std::vector<std::string> errors;
     // The behaviour grids (auth, health, streaming) of every proxy, judged: what grids.json holds (see
     // harness/grid/grid.hpp). Null when no grid ran.
@@ -96,7 +96,6 @@ std::string index_html(const MatrixReport& report);
 // The grids' sections (report_grids.cpp): side-by-side tables per grid kind; "" when report.grids is empty.
 std::string grids_markdown(const MatrixReport& report);
 std::string grids_html(const MatrixReport& report);
-
 
 // The files of a report, in the order write_report writes them (matrix.json last), each as it goes to disk: valid
 // UTF-8 (text/utf8.hpp) with every known secret redacted (text/secrets.hpp).

@@ -29,8 +29,8 @@ std::string badge_svg(const MatrixReport& report, const ProxyRunInfo& proxy) {
     if (!proxy.error.empty()) right = "could not run";
     // Green when every profiled client works somewhere, amber when some do, red when none (or it did not run).
     const char* colour = !proxy.error.empty() || t.clients_working == 0 ? "#c62828"
-                         : t.clients_working == t.clients             ? "#2e7d32"
-                                                                      : "#b26a00";
+                         : t.clients_working == t.clients               ? "#2e7d32"
+                                                                        : "#b26a00";
     const int lw = text_width(left), rw = text_width(right), w = lw + rw;
     const std::string label = html_escape(left + ": " + right + " work at some Base URL (routecheck)");
     std::ostringstream s;

@@ -15,8 +15,8 @@ namespace {
 using nlohmann::json;
 
 struct GridTable {
-    std::vector<std::string> rows;                              // row ids in first-seen order
-    std::vector<const json*> proxies;                           // grids.json proxy entries with this kind
+    std::vector<std::string> rows;                                    // row ids in first-seen order
+    std::vector<const json*> proxies;                                 // grids.json proxy entries with this kind
     std::map<std::pair<std::string, std::string>, const json*> cell;  // (proxy, row) -> row json
 };
 
@@ -45,8 +45,10 @@ std::string short_text(const json& r) {
     std::string s = r.value("verdict", "") + " " + status;
     if (kind == "health" && !r["upstream"].empty()) s += " ↑";
     // The compared extras of a stream row: an error body in another protocol's shape, Retry-After kept or lost.
-    if (r.value("error_shape", "") == "foreign" || r.value("error_shape", "") == "none") s += " (" + r.value("error_shape", "") + " shape)";
-    if (r.value("case", "") == "429" && r.value("status", 0) == 429) s += r.value("retry_after", false) ? " +Retry-After" : " −Retry-After";
+    if (r.value("error_shape", "") == "foreign" || r.value("error_shape", "") == "none")
+        s += " (" + r.value("error_shape", "") + " shape)";
+    if (r.value("case", "") == "429" && r.value("status", 0) == 429)
+        s += r.value("retry_after", false) ? " +Retry-After" : " −Retry-After";
     return s;
 }
 
@@ -61,23 +63,28 @@ struct GridTitle {
     std::string kind, title;
 };
 const GridTitle kTitles[] = {
-    {"auth", "Auth grid: key state × carrier × target (status). Unknown path → 401 means the key is checked before "
-             "routing; → 404 means routing first."},
-    {"health", "Health grid: the health endpoint with the upstream up, down (reset), slow (longer than the client "
-               "waits), refusing the proxy's credentials; ↑ = the health poll reached the upstream."},
-    {"stream", "Streaming grid: what a streaming client receives when the upstream streams, dribbles, cuts, answers "
-               "zero tokens, 429 or 500. SILENT_EMPTY is the dangerous one: 200, no content, no error."},
+    {"auth",
+     "Auth grid: key state × carrier × target (status). Unknown path → 401 means the key is checked before "
+     "routing; → 404 means routing first."},
+    {"health",
+     "Health grid: the health endpoint with the upstream up, down (reset), slow (longer than the client "
+     "waits), refusing the proxy's credentials; ↑ = the health poll reached the upstream."},
+    {"stream",
+     "Streaming grid: what a streaming client receives when the upstream streams, dribbles, cuts, answers "
+     "zero tokens, 429 or 500. SILENT_EMPTY is the dangerous one: 200, no content, no error."},
 };
 
 // What each streaming/health verdict means to the user, for the legend under the tables.
 const std::pair<const char*, const char*> kLegend[] = {
-    {"STREAM_OK", "the stream arrived whole: OpenAI data lines ending [DONE], Anthropic message_start … message_stop, "
-                  "Gemini chunks ending with a finishReason"},
+    {"STREAM_OK",
+     "the stream arrived whole: OpenAI data lines ending [DONE], Anthropic message_start … message_stop, "
+     "Gemini chunks ending with a finishReason"},
     {"BUFFERED", "whole, but the first event came only when the upstream had finished (no streaming)"},
     {"TRUNCATED", "200, then the stream stopped without its terminal event"},
     {"SILENT_EMPTY", "200, a complete stream with zero content and no error: the client shows an empty answer"},
     {"SYNTHETIC_TEXT", "the upstream sent zero tokens and the proxy answered 200 with text of its own"},
-    {"ERROR_PROPAGATED", "the upstream's error status reached the client with an error message (shape: native or foreign)"},
+    {"ERROR_PROPAGATED",
+     "the upstream's error status reached the client with an error message (shape: native or foreign)"},
     {"ERROR_IN_STREAM", "200, then an error event inside the stream"},
     {"ERROR_UNSHAPED", "an error status without an error body the client can read"},
     {"HUNG", "nothing (more) before the client's timeout: the proxy is still waiting or retrying"},
@@ -170,8 +177,8 @@ std::string grids_html(const MatrixReport& report) {
         h << "</tr>\n";
         for (const auto& row : t.rows) {
             bool d = differs(t, row);
-            h << "<tr" << (d ? " class=\"differs\"" : "") << "><td><code>"
-              << esc(row) << "</code>" << (d ? " ◆" : "") << "</td>";
+            h << "<tr" << (d ? " class=\"differs\"" : "") << "><td><code>" << esc(row) << "</code>" << (d ? " ◆" : "")
+              << "</td>";
             for (const auto* p : t.proxies) {
                 auto it = t.cell.find({p->value("id", ""), row});
                 if (it == t.cell.end()) {
@@ -183,10 +190,12 @@ std::string grids_html(const MatrixReport& report) {
                 h << "<td class=\"" << css_of(r) << (pass ? "" : " g-fail") << "\" data-grid-row=\""
                   << esc(r.value("name", "")) << "\"><details><summary>" << esc(short_text(r))
                   << (pass ? "" : " ≠ expected") << "</summary><div>" << esc(r.value("request", ""));
-                if (!r.value("fault", "").empty()) h << "<br>upstream fault: <code>" << esc(r.value("fault", "")) << "</code>";
+                if (!r.value("fault", "").empty())
+                    h << "<br>upstream fault: <code>" << esc(r.value("fault", "")) << "</code>";
                 h << "<br>" << esc(r.value("verdict", "")) << ": " << esc(r.value("detail", ""));
                 if (!pass) h << "<br><b>" << esc(r.value("message", "")) << "</b>";
-                for (const auto& u : r["upstream"]) h << "<br>upstream: <code>" << esc(u.get<std::string>()) << "</code>";
+                for (const auto& u : r["upstream"])
+                    h << "<br>upstream: <code>" << esc(u.get<std::string>()) << "</code>";
                 if (kind == "stream")
                     h << "<br>first event " << static_cast<long>(r.value("first_event_ms", 0.0)) << " ms of "
                       << static_cast<long>(r.value("total_ms", 0.0)) << " ms";
@@ -197,7 +206,8 @@ std::string grids_html(const MatrixReport& report) {
         h << "</table></div>\n";
     }
     h << "<dl class=\"grid-legend\">";
-    for (const auto& [v, meaning] : kLegend) h << "<dt><code>" << esc(v) << "</code></dt><dd>" << esc(meaning) << "</dd>";
+    for (const auto& [v, meaning] : kLegend)
+        h << "<dt><code>" << esc(v) << "</code></dt><dd>" << esc(meaning) << "</dd>";
     h << "</dl>\n";
     for (const auto& p : report.grids["proxies"])
         if (!p.value("error", "").empty())

@@ -21,7 +21,8 @@ std::string header_path(const std::string& base, int port) {
     auto slash = base.find('/', scheme == std::string::npos ? 0 : scheme + 3);
     std::string origin = base.substr(0, slash), path = slash == std::string::npos ? "" : base.substr(slash);
     std::string own = ":" + std::to_string(port);
-    bool other_port = port && origin.size() >= own.size() && origin.compare(origin.size() - own.size(), own.size(), own);
+    bool other_port =
+        port && origin.size() >= own.size() && origin.compare(origin.size() - own.size(), own.size(), own);
     if (other_port) return origin.substr(origin.rfind(':')) + path + " (other port)";
     return path.empty() ? "(host:port)" : path;
 }
@@ -63,8 +64,8 @@ const ClientRunInfo* client_info(const MatrixReport& r, const std::string& id) {
 std::string client_heading_html(const MatrixReport& r, const std::string& id) {
     const ClientRunInfo* c = client_info(r, id);
     if (!c) return "<span class=cname>" + esc(id) + "</span>";
-    std::string out = "<span class=cname>" + esc(c->name) + "</span><span class=cid><code>" + esc(c->id) + "</code> · " +
-                      esc(c->protocol);
+    std::string out = "<span class=cname>" + esc(c->name) + "</span><span class=cid><code>" + esc(c->id) +
+                      "</code> · " + esc(c->protocol);
     if (!c->version.empty()) out += " · " + esc(c->version);
     out += " · " + esc(c->known.how) + (c->known.when.empty() ? "" : " " + esc(c->known.when)) + "</span>";
     return out;
@@ -181,7 +182,8 @@ void failing_html(std::ostringstream& h, const MatrixReport& r) {
     }
     for (const auto& [proxy, n] : unexpected)
         h << "<li><b>?</b> " << n << " cells of <code>" << esc(proxy) << "</code> have no expected rows yet: run "
-          << "<code>routecheck matrix --proxy " << esc(proxy) << " --update-expectations</code> and review the diff</li>";
+          << "<code>routecheck matrix --proxy " << esc(proxy)
+          << " --update-expectations</code> and review the diff</li>";
     h << "</ul></section>";
 }
 

@@ -76,16 +76,14 @@ nlohmann::json cell_json(const CellResult& cell) {
         sj["expected_request"] = s.expected ? nlohmann::json(s.expected->request) : nlohmann::json(nullptr);
         sj["expected_upstream"] = s.expected ? nlohmann::json(s.expected->upstream) : nlohmann::json(nullptr);
         sj["expected_class"] = s.expected && !s.expected->diagnosis.empty() ? nlohmann::json(s.expected->diagnosis)
-                                                                           : nlohmann::json(nullptr);
+                                                                            : nlohmann::json(nullptr);
         sj["mismatch"] = s.mismatch;
         cj["steps"].push_back(std::move(sj));
     }
     return cj;
 }
 
-nlohmann::json provenance_json(const Provenance& p) {
-    return {{"how", p.how}, {"when", p.when}, {"detail", p.detail}};
-}
+nlohmann::json provenance_json(const Provenance& p) { return {{"how", p.how}, {"when", p.when}, {"detail", p.detail}}; }
 
 nlohmann::json matrix_json(const MatrixReport& report) {
     nlohmann::json j;
@@ -98,32 +96,54 @@ nlohmann::json matrix_json(const MatrixReport& report) {
     j["complete"] = report.complete;
     j["errors"] = report.errors;
     Counts c = count_cells(report.cells);
-    j["counts"] = {{"cells", report.cells.size()}, {"pass", c.pass}, {"fail", c.fail},
+    j["counts"] = {{"cells", report.cells.size()},       {"pass", c.pass},       {"fail", c.fail},
                    {"no_expectation", c.no_expectation}, {"skipped", c.skipped}, {"prediction", c.prediction}};
     j["proxies"] = nlohmann::json::array();
     for (const auto& p : report.proxies)
-        j["proxies"].push_back({{"id", p.id}, {"name", p.name}, {"provenance", p.provenance}, {"version", p.version},
-                                {"package", p.package}, {"known", provenance_json(p.known)},
-                                {"port", p.port}, {"ready_ms", p.ready_ms},
-                                {"slot_wait_ms", p.slot_wait_ms}, {"replay_ms", p.replay_ms},
-                                {"request_ms_sum", p.request_ms_sum}, {"requests", p.requests}, {"stop_ms", p.stop_ms},
-                                {"grids_ms", p.grids_ms}, {"error", p.error}, {"log_tail", p.log_tail}, {"log", p.log}});
+        j["proxies"].push_back({{"id", p.id},
+                                {"name", p.name},
+                                {"provenance", p.provenance},
+                                {"version", p.version},
+                                {"package", p.package},
+                                {"known", provenance_json(p.known)},
+                                {"port", p.port},
+                                {"ready_ms", p.ready_ms},
+                                {"slot_wait_ms", p.slot_wait_ms},
+                                {"replay_ms", p.replay_ms},
+                                {"request_ms_sum", p.request_ms_sum},
+                                {"requests", p.requests},
+                                {"stop_ms", p.stop_ms},
+                                {"grids_ms", p.grids_ms},
+                                {"error", p.error},
+                                {"log_tail", p.log_tail},
+                                {"log", p.log}});
     j["clients"] = nlohmann::json::array();
     for (const auto& c : report.clients)
-        j["clients"].push_back({{"id", c.id}, {"name", c.name}, {"protocol", c.protocol}, {"package", c.package},
-                                {"version", c.version}, {"registry", c.registry}, {"known", provenance_json(c.known)}});
+        j["clients"].push_back({{"id", c.id},
+                                {"name", c.name},
+                                {"protocol", c.protocol},
+                                {"package", c.package},
+                                {"version", c.version},
+                                {"registry", c.registry},
+                                {"known", provenance_json(c.known)}});
     j["recommendations"] = nlohmann::json::array();
     for (const auto& r : report.recommendations)
-        j["recommendations"].push_back({{"client", r.rec.client}, {"proxy", r.rec.proxy}, {"found", r.rec.found},
-                                        {"variant", r.rec.variant}, {"base_url", r.rec.base_url},
-                                        {"note", r.rec.note}, {"alternatives", r.rec.alternatives},
-                                        {"confirmed", r.confirmed}, {"refuted_by", r.refuted_by},
+        j["recommendations"].push_back({{"client", r.rec.client},
+                                        {"proxy", r.rec.proxy},
+                                        {"found", r.rec.found},
+                                        {"variant", r.rec.variant},
+                                        {"base_url", r.rec.base_url},
+                                        {"note", r.rec.note},
+                                        {"alternatives", r.rec.alternatives},
+                                        {"confirmed", r.confirmed},
+                                        {"refuted_by", r.refuted_by},
                                         {"caveat", r.rec.caveat}});
     j["cells"] = nlohmann::json::array();
     for (const auto& cell : report.cells) j["cells"].push_back(cell_json(cell));
     j["versions"] = version_pairs_json(version_pairs(report));
     j["logs"] = report.logs;
-    j["changed_since_previous"] = report.since_previous ? comparison_json(*report.since_previous) : nlohmann::json(nullptr);
+    j["changed_since_previous"] =
+        report.since_previous ? comparison_json(*report.since_previous) : nlohmann::json(nullptr);
     j["previous_note"] = report.previous_note;
     return j;
 }
@@ -135,8 +155,8 @@ namespace fs = std::filesystem;
 // The files of one report. A name of this set that a run does not write (grids.json after --no-grids) is removed,
 // so no file of an older run stays beside a newer matrix.json.
 // "badges" is a folder (one SVG per proxy), swapped whole.
-const char* const kReportFiles[] = {"grids.json", "summary.md", "junit.xml", "index.html", "cells.tsv", "badges",
-                                    "matrix.json"};
+const char* const kReportFiles[] = {"grids.json", "summary.md", "junit.xml",  "index.html",
+                                    "cells.tsv",  "badges",     "matrix.json"};
 constexpr const char* kStagePrefix = ".rc-report-";
 
 [[noreturn]] void fail(const fs::path& file, const std::string& what, int err) {

@@ -47,11 +47,10 @@ std::string summary_markdown(const MatrixReport& report) {
        << " predicted from source. Wall time " << static_cast<long>(report.wall_ms) << " ms.\n\n";
     md << "routecheck " << report.routecheck_version << ", started " << report.started_at << ".\n\n";
     if (report.since_previous)
-        md << "Changed since the last run (" << report.since_previous->before_label << "): "
-           << report.since_previous->changed.size() << " cells changed, " << report.since_previous->unchanged_total()
-           << " unchanged (see below).\n\n";
-    else if (!report.previous_note.empty())
-        md << "Changed since the last run: " << report.previous_note << ".\n\n";
+        md << "Changed since the last run (" << report.since_previous->before_label
+           << "): " << report.since_previous->changed.size() << " cells changed, "
+           << report.since_previous->unchanged_total() << " unchanged (see below).\n\n";
+    else if (!report.previous_note.empty()) md << "Changed since the last run: " << report.previous_note << ".\n\n";
     md << "| proxy | package and version | how it is known, when |\n|---|---|---|\n";
     for (const auto& p : report.proxies)
         md << "| " << p.id << " | " << (p.package.empty() ? "" : "`" + p.package + "` ") << p.version << " | "
@@ -74,8 +73,10 @@ std::string summary_markdown(const MatrixReport& report) {
         std::map<std::pair<std::string, std::string>, const CellResult*> grid;
         for (const auto& cell : report.cells) {
             if (cell.cell.proxy != p.id) continue;
-            if (std::find(clients.begin(), clients.end(), cell.cell.client) == clients.end()) clients.push_back(cell.cell.client);
-            if (std::find(variants.begin(), variants.end(), cell.cell.variant) == variants.end()) variants.push_back(cell.cell.variant);
+            if (std::find(clients.begin(), clients.end(), cell.cell.client) == clients.end())
+                clients.push_back(cell.cell.client);
+            if (std::find(variants.begin(), variants.end(), cell.cell.variant) == variants.end())
+                variants.push_back(cell.cell.variant);
             grid[{cell.cell.client, cell.cell.variant}] = &cell;
         }
         if (clients.empty()) continue;
@@ -120,8 +121,7 @@ std::string summary_markdown(const MatrixReport& report) {
     }
     if (report.since_previous && report.since_previous->any_change())
         md << comparison_markdown(*report.since_previous, "Changed since the last run");
-    for (const auto& v : version_pairs(report))
-        md << comparison_markdown(v.cells, version_pair_title(v));
+    for (const auto& v : version_pairs(report)) md << comparison_markdown(v.cells, version_pair_title(v));
     md << grids_markdown(report);
     return md.str();
 }
@@ -135,7 +135,8 @@ std::string junit_xml(const MatrixReport& report) {
       << report.wall_ms / 1000.0 << "\">\n";
     std::vector<std::string> proxies;
     for (const auto& cell : report.cells)
-        if (std::find(proxies.begin(), proxies.end(), cell.cell.proxy) == proxies.end()) proxies.push_back(cell.cell.proxy);
+        if (std::find(proxies.begin(), proxies.end(), cell.cell.proxy) == proxies.end())
+            proxies.push_back(cell.cell.proxy);
     for (const auto& p : proxies) {
         std::vector<const CellResult*> cells;
         for (const auto& cell : report.cells)
@@ -157,8 +158,7 @@ std::string junit_xml(const MatrixReport& report) {
             if (c->verdict == CellVerdict::Fail || c->verdict == CellVerdict::NoExpectation)
                 x << "\n      <failure message=\"" << xml_escape(c->message) << "\" type=\"" << to_string(c->verdict)
                   << "\">" << xml_escape(c->message) << "</failure>\n    ";
-            else if (c->verdict == CellVerdict::Skipped)
-                x << "<skipped message=\"quota-safe attach mode\"/>";
+            else if (c->verdict == CellVerdict::Skipped) x << "<skipped message=\"quota-safe attach mode\"/>";
             else if (c->verdict == CellVerdict::Prediction)
                 x << "<skipped message=\"prediction from source, not run\"/>";
             x << "<system-out>" << xml_escape(verdict_text(c->judgment) + " (Base URL " + c->cell.base_url + ")")

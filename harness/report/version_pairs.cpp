@@ -49,7 +49,8 @@ template <typename Group>
 void pair_up(std::map<Group, std::vector<Side>>& groups, const std::string& kind, const std::vector<CellOutcome>& cells,
              std::vector<VersionPair>& out) {
     for (auto& [key, sides] : groups) {
-        std::stable_sort(sides.begin(), sides.end(), [](const Side& a, const Side& b) { return version_less(a.version, b.version); });
+        std::stable_sort(sides.begin(), sides.end(),
+                         [](const Side& a, const Side& b) { return version_less(a.version, b.version); });
         for (std::size_t i = 0; i + 1 < sides.size(); ++i) {
             if (sides[i].version == sides[i + 1].version) continue;
             VersionPair v;
@@ -81,7 +82,8 @@ std::vector<VersionPair> version_pairs(const MatrixReport& report) {
     return version_pairs(outcomes_of(report.cells), report.clients, report.proxies);
 }
 
-std::vector<VersionPair> version_pairs(const std::vector<CellOutcome>& cells, const std::vector<ClientRunInfo>& clients_run,
+std::vector<VersionPair> version_pairs(const std::vector<CellOutcome>& cells,
+                                       const std::vector<ClientRunInfo>& clients_run,
                                        const std::vector<ProxyRunInfo>& proxies_run) {
     std::vector<VersionPair> out;
     // Clients: one package from one registry, one mode (protocol); profiles of other modes are not versions.
@@ -106,8 +108,13 @@ std::vector<VersionPair> version_pairs_of_matrix_json(const nlohmann::json& doc,
     };
     std::vector<ClientRunInfo> clients;
     for (const auto& c : doc.value("clients", nlohmann::json::array()))
-        clients.push_back({str(c, "id"), str(c, "name"), str(c, "protocol"), str(c, "package"), str(c, "version"),
-                           str(c, "registry"), {str(c.value("known", nlohmann::json::object()), "how"), "", ""}});
+        clients.push_back({str(c, "id"),
+                           str(c, "name"),
+                           str(c, "protocol"),
+                           str(c, "package"),
+                           str(c, "version"),
+                           str(c, "registry"),
+                           {str(c.value("known", nlohmann::json::object()), "how"), "", ""}});
     std::vector<ProxyRunInfo> proxies;
     for (const auto& p : doc.value("proxies", nlohmann::json::array())) {
         ProxyRunInfo info;
@@ -122,14 +129,15 @@ std::vector<VersionPair> version_pairs_of_matrix_json(const nlohmann::json& doc,
 }
 
 std::string version_pair_title(const VersionPair& v) {
-    return v.package + " " + v.from_version + " → " + v.to_version + " (" + (v.kind == "proxy" ? "proxies " : "clients ") +
-           v.from_id + " → " + v.to_id + ")";
+    return v.package + " " + v.from_version + " → " + v.to_version + " (" +
+           (v.kind == "proxy" ? "proxies " : "clients ") + v.from_id + " → " + v.to_id + ")";
 }
 
 nlohmann::json version_pairs_json(const std::vector<VersionPair>& pairs) {
     nlohmann::json j = nlohmann::json::array();
     for (const auto& v : pairs)
-        j.push_back({{"kind", v.kind}, {"package", v.package},
+        j.push_back({{"kind", v.kind},
+                     {"package", v.package},
                      {"from", {{"id", v.from_id}, {"version", v.from_version}}},
                      {"to", {{"id", v.to_id}, {"version", v.to_version}}},
                      {"comparison", comparison_json(v.cells)}});

@@ -38,8 +38,7 @@ bool BusySlots::Ticket::wait(const Deadline& deadline) {
     bool got = true;
     if (deadline.at == std::chrono::steady_clock::time_point::max())
         slots_.changed_.wait(lock, ready);  // no deadline: a time_point this far out is not handed to the clock
-    else
-        got = slots_.changed_.wait_until(lock, deadline.at, ready);
+    else got = slots_.changed_.wait_until(lock, deadline.at, ready);
     slots_.entries_[index_].state = got ? State::Holding : State::Done;
     if (got) --slots_.free_;
     lock.unlock();
@@ -60,12 +59,14 @@ void BusySlots::Ticket::done() {
 
 int BusySlots::waiting() {
     std::lock_guard<std::mutex> lock(mutex_);
-    return static_cast<int>(std::count_if(entries_.begin(), entries_.end(), [](const Entry& e) { return e.state == State::Waiting; }));
+    return static_cast<int>(
+        std::count_if(entries_.begin(), entries_.end(), [](const Entry& e) { return e.state == State::Waiting; }));
 }
 
 int BusySlots::holding() {
     std::lock_guard<std::mutex> lock(mutex_);
-    return static_cast<int>(std::count_if(entries_.begin(), entries_.end(), [](const Entry& e) { return e.state == State::Holding; }));
+    return static_cast<int>(
+        std::count_if(entries_.begin(), entries_.end(), [](const Entry& e) { return e.state == State::Holding; }));
 }
 
 int default_busy_slots() { return std::max(2, static_cast<int>(std::thread::hardware_concurrency())); }

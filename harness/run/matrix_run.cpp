@@ -10,19 +10,19 @@
 #include <ostream>
 #include <thread>
 
+#include "contract/predict.hpp"
+#include "grid/grid.hpp"
+#include "http/client.hpp"
 #include "join/join.hpp"
 #include "judge/judge.hpp"
-#include "grid/grid.hpp"
-#include "contract/predict.hpp"
 #include "launch/ports.hpp"
 #include "launch/proxy.hpp"
 #include "mock_upstream/mock_upstream.hpp"
 #include "model/version.hpp"
-#include "http/client.hpp"
+#include "replay/replay_cells.hpp"
 #include "run/busy_slots.hpp"
 #include "run/progress.hpp"
 #include "run/provenance.hpp"
-#include "replay/replay_cells.hpp"
 #include "text/secrets.hpp"
 
 namespace routecheck {
@@ -166,21 +166,22 @@ ProxyOutcome run_launched(const Fixtures& f, const Plan& plan, const ProxyProfil
         ~GiveBack() { t.done(); }
     } give_back{ticket};
     ProxyOutcome out;
-    out.info = proxy_info(proxy.id, proxy.name, "launched",
-                          proxy.package ? proxy.package->version : proxy.npm_version);
+    out.info = proxy_info(proxy.id, proxy.name, "launched", proxy.package ? proxy.package->version : proxy.npm_version);
     out.info.package = proxy.package ? proxy.package->name : proxy.npm_package;
     auto say = [&](const std::string& s) { run.progress.say("[" + proxy.id + "] " + redact_known(s)); };
     try {
         if (run.deadline.passed()) throw std::runtime_error(run.deadline.what);
         // npm.dir is relative to the folder that holds the profile's fixtures folder (the repo, or share/routecheck
         // of an installed routecheck); absolute so a relative --fixtures folder works from any cwd.
-        const fs::path install_root = fs::absolute(proxy.file).lexically_normal().parent_path().parent_path().parent_path();
+        const fs::path install_root =
+            fs::absolute(proxy.file).lexically_normal().parent_path().parent_path().parent_path();
         if (!proxy.npm_dir.empty() && !fs::exists(install_root / proxy.npm_dir / "node_modules")) {
             // The installed copy ships only the lockfile folders; say how to fill this one (scripts/setup is not
             // there). launch/ checks the pinned version once node_modules exists.
-            throw std::runtime_error("npm packages of proxy '" + proxy.id + "' are not installed in " +
-                                     (install_root / proxy.npm_dir).string() + ": run `npm ci --ignore-scripts` in " +
-                                     "that folder (scripts/setup in a source tree), or select other proxies with --proxy");
+            throw std::runtime_error(
+                "npm packages of proxy '" + proxy.id + "' are not installed in " +
+                (install_root / proxy.npm_dir).string() + ": run `npm ci --ignore-scripts` in " +
+                "that folder (scripts/setup in a source tree), or select other proxies with --proxy");
         }
         mock::Options mo;
         mo.protocols = proxy.upstream_protocols;
@@ -196,7 +197,8 @@ ProxyOutcome run_launched(const Fixtures& f, const Plan& plan, const ProxyProfil
         settings.redact = kRunKeys;
         settings.install_root = install_root;
         // The readiness wait is cut by the run's deadline too.
-        if (proxy.launch) settings.ready_deadline = std::chrono::milliseconds(run.deadline.clamp_ms(proxy.launch->ready_timeout_ms));
+        if (proxy.launch)
+            settings.ready_deadline = std::chrono::milliseconds(run.deadline.clamp_ms(proxy.launch->ready_timeout_ms));
         // Known before the proxy starts, so no message about a failed start can carry them either.
         remember_secrets(launch::profile_secrets(proxy, {{"upstream", upstream.url()}}));
         launch::ProxyInstance instance(proxy, settings);
@@ -297,8 +299,9 @@ ProxyOutcome run_launched(const Fixtures& f, const Plan& plan, const ProxyProfil
         say(std::string("could not run: ") + e.what());
         if (opt.grids) out.grids = grid::failed_proxy_grids(proxy, "proxy could not be run: " + std::string(e.what()));
         // A start the run's deadline cut short is "not run", as the cells it kept from running.
-        out.cells = failed_cells(plan, proxy, run.deadline.passed() ? "not run: " + run.deadline.what + " (" + e.what() + ")"
-                                                                    : "proxy could not be run: " + std::string(e.what()));
+        out.cells = failed_cells(plan, proxy,
+                                 run.deadline.passed() ? "not run: " + run.deadline.what + " (" + e.what() + ")"
+                                                       : "proxy could not be run: " + std::string(e.what()));
         run.progress.phase(progress_index, "done");
     }
     return out;
@@ -382,7 +385,8 @@ Plan plan_matrix(const Fixtures& f, const MatrixOptions& opt) {
         }
         if (b.scheme != "http") throw PlanError("--attach " + id + "=" + url + ": the URL must start with http://");
         if (!is_loopback(b))
-            throw PlanError("--attach " + id + "=" + url + ": only loopback addresses are allowed (127.0.0.1, localhost, [::1])");
+            throw PlanError("--attach " + id + "=" + url +
+                            ": only loopback addresses are allowed (127.0.0.1, localhost, [::1])");
     }
     for (const auto* p : select(f.proxies, proxy_ids, "proxy")) {
         std::string url;
@@ -424,7 +428,8 @@ MatrixReport run_matrix(const Fixtures& f, const Plan& plan, const MatrixOptions
     launch::ClosedPort closed;
     std::mutex log_mutex;
     const auto limit = opt.deadline.count() > 0 ? opt.deadline : default_deadline(plan, opt.grids);
-    const Deadline deadline = Deadline::in(limit, "the run's deadline (" + std::to_string(limit.count()) + " s) passed");
+    const Deadline deadline =
+        Deadline::in(limit, "the run's deadline (" + std::to_string(limit.count()) + " s) passed");
     Progress progress(log, log_mutex, opt.progress, opt.progress_in_place);
     std::vector<std::size_t> progress_index(plan.proxies.size());
     for (std::size_t i = 0; i < plan.proxies.size(); ++i)
@@ -453,7 +458,8 @@ MatrixReport run_matrix(const Fixtures& f, const Plan& plan, const MatrixOptions
             });
         } else {
             outcomes[i].info = proxy_info(pp.proxy->id, pp.proxy->name, "source", pp.proxy->npm_version);
-            for (const auto& pc : cells_for(plan)) outcomes[i].cells.push_back(predict_cell(*pp.proxy, *pc.client, *pc.variant));
+            for (const auto& pc : cells_for(plan))
+                outcomes[i].cells.push_back(predict_cell(*pp.proxy, *pc.client, *pc.variant));
             if (opt.grids) outcomes[i].grids = grid::predict_proxy_grids(f, *pp.proxy);
         }
     }

@@ -15,10 +15,10 @@
 namespace routecheck {
 
 struct MatrixOptions {
-    std::vector<std::string> proxies, clients, variants;  // empty: all
+    std::vector<std::string> proxies, clients, variants;      // empty: all
     std::vector<std::pair<std::string, std::string>> attach;  // proxy id -> URL of a proxy already running
-    std::string api_key;   // attach mode: the key of the running proxy ("" sends no key)
-    std::string key_via;   // attach mode: the client setting or header to send it with ("" each client's first)
+    std::string api_key;  // attach mode: the key of the running proxy ("" sends no key)
+    std::string key_via;  // attach mode: the client setting or header to send it with ("" each client's first)
     bool allow_quota = false;
     bool keep_artifacts = false;
     int jobs = 2;
@@ -26,16 +26,16 @@ struct MatrixOptions {
     // proxy's ready_ms + replay_ms + grids_ms from an earlier run (the previous report), empty when unknown.
     int proxies_at_once = 0;
     std::map<std::string, double> expected_busy_ms;
-    bool grids = true;  // also run the behaviour grids (auth, health, streaming) against each proxy
+    bool grids = true;              // also run the behaviour grids (auth, health, streaming) against each proxy
     std::filesystem::path preload;  // the Node preload
     std::filesystem::path run_dir;  // temp HOMEs and logs go below it
     // The whole run's deadline (0: default_deadline()). When it passes, nothing new starts, requests in flight are
     // cut, the cells and grid rows not run say so, and the report is marked incomplete.
     std::chrono::seconds deadline{0};
     long request_timeout_ms = 15000;  // a step's whole transfer (the client's patience)
-    int stall_after = 3;  // timeouts in a row after which a proxy counts as stopped answering (0: never)
-    bool progress = false;           // print cells done / total per proxy to the log while the run goes
-    bool progress_in_place = false;  // ...rewriting one line (the log is a terminal)
+    int stall_after = 3;              // timeouts in a row after which a proxy counts as stopped answering (0: never)
+    bool progress = false;            // print cells done / total per proxy to the log while the run goes
+    bool progress_in_place = false;   // ...rewriting one line (the log is a terminal)
 };
 
 // Unknown ids, or a selection with no cell, throw PlanError (a usage error: exit 2).

@@ -6,9 +6,9 @@ namespace routecheck {
 
 namespace {
 
-constexpr auto kQuiet = std::chrono::seconds(2);        // short runs print no progress at all
+constexpr auto kQuiet = std::chrono::seconds(2);  // short runs print no progress at all
 constexpr auto kInPlaceEvery = std::chrono::seconds(1);
-constexpr auto kLineEvery = std::chrono::seconds(10);   // a log file gets a line now and then, not a flood
+constexpr auto kLineEvery = std::chrono::seconds(10);  // a log file gets a line now and then, not a flood
 
 }  // namespace
 
@@ -61,7 +61,8 @@ std::string Progress::line() const {
                  (phase == "done" ? std::string("done") : std::to_string(d) + "/" + std::to_string(e.total)) +
                  (phase == "grids" || phase == "starting" ? " " + phase : "");
     }
-    const auto secs = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - start_).count();
+    const auto secs =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - start_).count();
     return "routecheck: " + std::to_string(secs) + " s: " + std::to_string(done) + "/" + std::to_string(total) +
            " cells; " + parts;
 }

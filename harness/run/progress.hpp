@@ -25,9 +25,10 @@ public:
 
     // A proxy with `total` cells; returns its index for cell_done() and phase(). Every add() comes before start().
     std::size_t add(const std::string& proxy, std::size_t total);
-    void start();  // starts the printer (when enabled)
-    void cell_done(std::size_t proxy);            // thread-safe
-    void phase(std::size_t proxy, const char* what);  // "starting", "waiting" (for a replay slot), "cells", "grids", "done" (thread-safe)
+    void start();                       // starts the printer (when enabled)
+    void cell_done(std::size_t proxy);  // thread-safe
+    void phase(std::size_t proxy,
+               const char* what);  // "starting", "waiting" (for a replay slot), "cells", "grids", "done" (thread-safe)
     // Prints one message line (with a trailing newline), clearing the progress line first. Thread-safe.
     void say(const std::string& line);
     // The current line, e.g. "routecheck: 12 s: 180/560 cells; a 50/140, b 40/140 grids, c done".

@@ -40,15 +40,17 @@ ClientRunInfo client_run_info(const ClientProfile& c) {
 }
 
 void describe_proxy(ProxyRunInfo& info, const ProxyProfile& proxy, const std::string& run_started) {
-    const nlohmann::json source = proxy.raw.is_object() && proxy.raw.contains("source") ? proxy.raw["source"]
-                                                                                       : nlohmann::json();
+    const nlohmann::json source =
+        proxy.raw.is_object() && proxy.raw.contains("source") ? proxy.raw["source"] : nlohmann::json();
     if (info.provenance == "launched") {
         if (info.package.empty()) info.package = proxy.package ? proxy.package->name : proxy.npm_package;
         if (info.version.empty()) info.version = proxy.package ? proxy.package->version : proxy.npm_version;
         std::string how = "its profile's command";
         if (!proxy.npm_package.empty()) how = "npm " + proxy.npm_dir + " (lockfile)";
-        else if (proxy.package && proxy.package->registry == "pypi") how = "PyPI " + proxy.package->dir + " (hashed requirements)";
-        else if (proxy.package && proxy.package->registry == "go") how = "Go module " + proxy.package->dir + " (go.sum)";
+        else if (proxy.package && proxy.package->registry == "pypi")
+            how = "PyPI " + proxy.package->dir + " (hashed requirements)";
+        else if (proxy.package && proxy.package->registry == "go")
+            how = "Go module " + proxy.package->dir + " (go.sum)";
         info.known = {"launched", date_of(run_started), how};
         return;
     }

@@ -34,7 +34,8 @@ std::size_t replace_all(std::string& text, const std::string& secret) {
 std::vector<std::string> secret_forms(const std::vector<std::string>& secrets) {
     // Longest first: a secret that contains another is cut whole, not around the shorter one.
     std::vector<std::string> order = secrets;
-    std::stable_sort(order.begin(), order.end(), [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+    std::stable_sort(order.begin(), order.end(),
+                     [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
     std::vector<std::string> all;
     for (const auto& secret : order) {
         if (secret.size() < kMinSecretLength) continue;

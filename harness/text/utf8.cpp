@@ -53,7 +53,8 @@ std::string utf8_excerpt(std::string_view kept, std::size_t total_bytes) {
     if (total_bytes > kept.size() && !kept.empty()) {
         // The cut may have split the last character: drop its first bytes when they are a valid beginning.
         std::size_t start = kept.size();
-        for (int k = 0; k < 3 && start > 0 && (static_cast<unsigned char>(kept[start - 1]) & 0xC0) == 0x80; ++k) --start;
+        for (int k = 0; k < 3 && start > 0 && (static_cast<unsigned char>(kept[start - 1]) & 0xC0) == 0x80; ++k)
+            --start;
         if (start > 0) --start;
         unsigned char lead = static_cast<unsigned char>(kept[start]);
         std::size_t want = (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 1;
@@ -84,7 +85,8 @@ std::string html_escape(std::string_view s) {
             case '>': out += "&gt;"; break;
             case '"': out += "&quot;"; break;
             case '\'': out += "&#39;"; break;
-            case '\n': case '\t': out += static_cast<char>(c); break;
+            case '\n':
+            case '\t': out += static_cast<char>(c); break;
             case '\r': out += "\xE2\x90\x8D"; break;  // ␍: show it rather than let it vanish
             default:
                 if (c < 0x20 || c == 0x7F) out += kReplacement;

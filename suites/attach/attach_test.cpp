@@ -115,8 +115,8 @@ protected:
     }
 
     static std::string attach_args(bool with_key) {
-        std::string a = std::string("--attach ") + kProxy + "=" + proxy_->base_url() + " --client " + kClient +
-                        " --variant root";
+        std::string a =
+            std::string("--attach ") + kProxy + "=" + proxy_->base_url() + " --client " + kClient + " --variant root";
         if (with_key) a += " --api-key " + profile_->api_key;
         return a;
     }
@@ -219,7 +219,8 @@ TEST(ObservedStandIn, AttachModeGivesTheObservedTableBack) {
     std::string differ;
     for (const auto& c : r.matrix["cells"]) {
         ++cells;
-        if (c["expectation"] != "pass") differ += c["id"].get<std::string>() + ": " + c["message"].get<std::string>() + "\n";
+        if (c["expectation"] != "pass")
+            differ += c["id"].get<std::string>() + ": " + c["message"].get<std::string>() + "\n";
     }
     EXPECT_EQ(cells, 140) << r.output;
     EXPECT_TRUE(differ.empty()) << "cells not as observed:\n" << differ;
@@ -229,7 +230,8 @@ TEST(ObservedStandIn, AttachModeGivesTheObservedTableBack) {
     for (const auto& p : r.grids["proxies"])
         for (const auto& row : p["rows"]) {
             ++rows;
-            if (!row["pass"].get<bool>()) grid_differ += row["name"].get<std::string>() + ": " + row["message"].get<std::string>() + "\n";
+            if (!row["pass"].get<bool>())
+                grid_differ += row["name"].get<std::string>() + ": " + row["message"].get<std::string>() + "\n";
         }
     // Attach mode plays no upstream fault: the 35 auth rows and the two health rows of a working upstream.
     EXPECT_EQ(rows, 37) << r.output;
@@ -247,8 +249,10 @@ TEST(ObservedTables, PredictionsNeverOverwriteThem) {
     const std::string observed = slurp(kRepo / "fixtures/expected/antigravity-tools.json");
     ASSERT_NE(observed.find("\"provenance\": \"observed:"), std::string::npos);
     std::ofstream(table) << observed;
-    const std::string args = "--proxy antigravity-tools --client claude-code --no-grids --update-expectations "
-                             "--override --fixtures '" + layer.string() + "'";
+    const std::string args =
+        "--proxy antigravity-tools --client claude-code --no-grids --update-expectations "
+        "--override --fixtures '" +
+        layer.string() + "'";
     RunResult r = run_routecheck(args, "observed-kept");
     EXPECT_EQ(r.exit_code, 0) << r.output;
     EXPECT_EQ(slurp(table), observed) << "a prediction rewrote the observed table";

@@ -9,8 +9,8 @@
 #include <sstream>
 
 #include "antigravity_tools.hpp"
-#include "judge/judge.hpp"
 #include "contract/predict.hpp"
+#include "judge/judge.hpp"
 #include "model/fixtures.hpp"
 
 using namespace routecheck;
@@ -22,7 +22,8 @@ const ProxyProfile& tools() { return test::antigravity_tools(); }
 
 const ExpectedTable& observed_cells() {
     auto it = fixtures().expected.find("antigravity-tools");
-    if (it == fixtures().expected.end()) throw std::runtime_error("fixtures/expected/antigravity-tools.json is missing");
+    if (it == fixtures().expected.end())
+        throw std::runtime_error("fixtures/expected/antigravity-tools.json is missing");
     return it->second;
 }
 
@@ -91,7 +92,8 @@ TEST(ObservedContract, PredictsEveryObservedCell) {
                 marked += needs_upstream(s.expected->note);
                 if (depends != needs_upstream(s.expected->note))
                     marks << "  " << predicted.id() << " " << s.observed.step << ": "
-                          << (depends ? "differs with a working upstream (" + std::to_string(with_upstream.steps[i].status) +
+                          << (depends ? "differs with a working upstream (" +
+                                            std::to_string(with_upstream.steps[i].status) +
                                             ") but has no \"needs upstream\" note"
                                       : "has a \"needs upstream\" note but its answer does not depend on the upstream")
                           << "\n";
@@ -149,7 +151,8 @@ TEST(ObservedContract, PredictsEveryObservedProbe) {
             }
     EXPECT_GE(probes.rows.size(), 100u);
     EXPECT_EQ(wrong_checks, 0) << wrong_checks << " of " << checks
-                               << " observed answers are not what the contract predicts:\n" << wrong.str();
+                               << " observed answers are not what the contract predicts:\n"
+                               << wrong.str();
     std::cout << "[ observed ] " << probes.rows.size() << " probe rows, " << checks << " (row, configuration, carrier) "
               << "answers; " << checks - wrong_checks << " predicted as observed\n";
 }

@@ -6,8 +6,8 @@
 #include <filesystem>
 
 #include "antigravity_tools.hpp"
-#include "join/join.hpp"
 #include "contract/predict.hpp"
+#include "join/join.hpp"
 #include "judge/recommend.hpp"
 #include "model/fixtures.hpp"
 

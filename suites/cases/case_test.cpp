@@ -66,9 +66,13 @@ public:
         fs::create_directories(dir / "proxies");
         std::ofstream(dir / "proxies" / ("case-" + c.id + ".json")) << case_proxy_profile(c).dump(2);
         std::ofstream(dir / "variants.json")
-            << json{{"variants", {{{"id", "case"}, {"base_url", c.base_url}, {"note", "the Base URL of case " + c.id}}}}}.dump(2);
+            << json{{"variants",
+                     {{{"id", "case"}, {"base_url", c.base_url}, {"note", "the Base URL of case " + c.id}}}}}
+                   .dump(2);
         std::string key;
-        if (c.key) key = " --api-key " + quote(*c.key) + (c.key_setting.empty() ? "" : " --key-setting " + quote(c.key_setting));
+        if (c.key)
+            key =
+                " --api-key " + quote(*c.key) + (c.key_setting.empty() ? "" : " --key-setting " + quote(c.key_setting));
         const std::string bin = quote(ROUTECHECK_BIN), fx = " --fixtures " + quote(dir.string());
         json verdict_holder;
         CommandRun r;
@@ -81,8 +85,8 @@ public:
         } else {
             fs::path out = dir / "out";
             r = run(bin + " matrix" + fx + " --attach " + quote("case-" + c.id + "=" + standin.url()) + " --client " +
-                    quote(c.client) + " --variant case --allow-quota --no-grids --no-fail --out " + quote(out.string()) +
-                    key);
+                    quote(c.client) + " --variant case --allow-quota --no-grids --no-fail --out " +
+                    quote(out.string()) + key);
             std::ifstream in(out / "matrix.json");
             json m = in ? json::parse(in, nullptr, false) : json();
             if (m.is_object() && m["cells"].is_array() && m["cells"].size() == 1) verdict_holder = m["cells"][0];
@@ -90,23 +94,25 @@ public:
         standin.stop();
         fs::remove_all(dir);
         ASSERT_TRUE(verdict_holder.is_object() && verdict_holder.contains("verdict"))
-            << "no verdict from routecheck (exit " << r.exit << "):\n" << r.out;
+            << "no verdict from routecheck (exit " << r.exit << "):\n"
+            << r.out;
         const json& v = verdict_holder["verdict"];
         std::ostringstream why;
         why << "case " << c.id << " (" << c.source_url << ")\n  " << c.summary << "\n  " << c.client << " at "
             << port_in(c.base_url, port) << " via " << mode_ << "\n  verdict: " << v.dump() << "\n";
         for (const auto& s : verdict_holder["steps"])
-            why << "  " << s["request"].get<std::string>() << " -> " << s["status"] << " [" << s["outcome"].get<std::string>()
-                << "] " << s["verdict"]["class"].get<std::string>() << ": " << s["verdict"]["reason"].get<std::string>()
-                << "\n";
+            why << "  " << s["request"].get<std::string>() << " -> " << s["status"] << " ["
+                << s["outcome"].get<std::string>() << "] " << s["verdict"]["class"].get<std::string>() << ": "
+                << s["verdict"]["reason"].get<std::string>() << "\n";
         const Case::Expectation& want = c.expected_for(mode_);
         EXPECT_EQ(v["class"].get<std::string>(), want.diagnosis) << why.str();
         EXPECT_EQ(verdict_holder["works"].get<bool>(), want.works) << why.str();
         json want_base = want.fix_base_url ? json(port_in(*want.fix_base_url, port)) : json(nullptr);
         EXPECT_EQ(v["base_url"], want_base) << why.str();
         for (const auto& word : want.fix_mentions)
-            EXPECT_NE(v["fix"].get<std::string>().find(word), std::string::npos) << "the fix does not name '" << word
-                                                                               << "'\n" << why.str();
+            EXPECT_NE(v["fix"].get<std::string>().find(word), std::string::npos)
+                << "the fix does not name '" << word << "'\n"
+                << why.str();
         if (mode_ != "attach") {
             EXPECT_EQ(r.exit, want.works ? 0 : 1) << why.str();
         }
@@ -145,7 +151,8 @@ int main(int argc, char** argv) {
             ++registered;
         }
     if (registered == 0) {
-        std::cerr << "case_tests: no case " << (only.empty() ? std::string("in fixtures/cases") : "named '" + only + "'") << "\n";
+        std::cerr << "case_tests: no case "
+                  << (only.empty() ? std::string("in fixtures/cases") : "named '" + only + "'") << "\n";
         return 2;
     }
     return RUN_ALL_TESTS();

@@ -64,14 +64,15 @@ public:
         if (found.is_null() || found.value("expectation", "") != "pass") {
             // The slow path, only for a cell that did not pass: the proxy's own error, or why nothing is there.
             const nlohmann::json m = whole_matrix();
-            ASSERT_TRUE(m.is_object()) << "no readable matrix.json at '" << matrix_path()
-                                       << "' (set ROUTECHECK_MATRIX_JSON; ctest runs the fixture test matrix.run.<proxy> first)";
+            ASSERT_TRUE(m.is_object())
+                << "no readable matrix.json at '" << matrix_path()
+                << "' (set ROUTECHECK_MATRIX_JSON; ctest runs the fixture test matrix.run.<proxy> first)";
             for (const auto& p : m["proxies"])
                 if (p["id"] == proxy_ && !p["error"].get<std::string>().empty())
                     FAIL() << proxy_ << " could not be run: " << p["error"].get<std::string>() << "\n"
                            << p["log_tail"].get<std::string>();
-            ASSERT_FALSE(found.is_null()) << "the matrix run has no cell " << id << " (cells.tsv beside "
-                                          << matrix_path() << ")";
+            ASSERT_FALSE(found.is_null())
+                << "the matrix run has no cell " << id << " (cells.tsv beside " << matrix_path() << ")";
         }
         // Judged once, by the run: this test reads that judgment and never judges again.
         const auto& c = found;
@@ -85,7 +86,8 @@ public:
             why << "  " << s["request"].get<std::string>() << " -> "
                 << (s["status"].get<int>() ? std::to_string(s["status"].get<int>()) : s["error"].get<std::string>());
             if (s["expected_request"].is_string())
-                why << " (expected " << s["expected_request"].get<std::string>() << " -> " << s["expected_status"].dump()
+                why << " (expected " << s["expected_request"].get<std::string>() << " -> "
+                    << s["expected_status"].dump()
                     << (s["expected_class"].is_string() ? ", " + s["expected_class"].get<std::string>() : std::string())
                     << ")";
             why << " [" << s["outcome"].get<std::string>() << "]\n    " << s["verdict"]["class"].get<std::string>()
@@ -121,7 +123,8 @@ int main(int argc, char** argv) {
         return RUN_ALL_TESTS();
     }
     try {
-        fixtures = std::make_unique<Fixtures>(load_fixtures({std::filesystem::path(ROUTECHECK_SOURCE_ROOT) / "fixtures"}));
+        fixtures =
+            std::make_unique<Fixtures>(load_fixtures({std::filesystem::path(ROUTECHECK_SOURCE_ROOT) / "fixtures"}));
     } catch (const std::exception& e) {
         std::cerr << "conformance: cannot load fixtures: " << e.what() << "\n";
         return 2;
@@ -135,15 +138,15 @@ int main(int argc, char** argv) {
                 std::string proxy = p.proxy->id, client = c->id, variant = v->id;
                 if (!only.empty() && only != proxy + "." + client + "." + variant) continue;
                 testing::RegisterTest(proxy.c_str(), (client + "." + variant).c_str(), nullptr, nullptr, __FILE__,
-                                      __LINE__, [=]() -> testing::Test* {
-                                          return new CellTest(proxy, client, variant);
-                                      });
+                                      __LINE__,
+                                      [=]() -> testing::Test* { return new CellTest(proxy, client, variant); });
                 ++registered;
             }
     }
     if (registered == 0) {
-        std::cerr << "conformance: " << (only.empty() ? std::string("the fixtures select no cell of a launched proxy")
-                                                      : "no cell named '" + only + "' in the fixtures")
+        std::cerr << "conformance: "
+                  << (only.empty() ? std::string("the fixtures select no cell of a launched proxy")
+                                   : "no cell named '" + only + "' in the fixtures")
                   << "\n";
         return 2;
     }

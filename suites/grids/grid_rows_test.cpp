@@ -38,8 +38,9 @@ public:
 
     void TestBody() override {
         json grids = read_grids();
-        ASSERT_TRUE(grids.is_object()) << "no readable grids.json at '" << grids_path()
-                                       << "' (set ROUTECHECK_GRIDS_JSON; ctest runs the fixture test matrix.run.<proxy> first)";
+        ASSERT_TRUE(grids.is_object())
+            << "no readable grids.json at '" << grids_path()
+            << "' (set ROUTECHECK_GRIDS_JSON; ctest runs the fixture test matrix.run.<proxy> first)";
         for (const auto& p : grids["proxies"]) {
             for (const auto& r : p["rows"]) {
                 if (r.value("name", "") != name_) continue;
@@ -47,7 +48,8 @@ public:
                 std::string why = grid::judge_row(r, expected ? &*expected : nullptr);
                 std::string prov = p.value("provenance", "");
                 EXPECT_EQ(why, "") << name_ << " (" << prov << "): " << r.value("request", "")
-                                   << (r.value("fault", "").empty() ? "" : " with upstream fault " + r.value("fault", ""))
+                                   << (r.value("fault", "").empty() ? ""
+                                                                    : " with upstream fault " + r.value("fault", ""))
                                    << "\n  " << r.value("verdict", "") << ": " << r.value("detail", "")
                                    << "\n  body: " << r.value("body_excerpt", "").substr(0, 300);
                 return;
@@ -69,7 +71,8 @@ int main(int argc, char** argv) {
     testing::InitGoogleTest(&argc, argv);
     static std::unique_ptr<Fixtures> fixtures;
     try {
-        fixtures = std::make_unique<Fixtures>(load_fixtures({std::filesystem::path(ROUTECHECK_SOURCE_ROOT) / "fixtures"}));
+        fixtures =
+            std::make_unique<Fixtures>(load_fixtures({std::filesystem::path(ROUTECHECK_SOURCE_ROOT) / "fixtures"}));
     } catch (const std::exception& e) {
         std::cerr << "grid_rows: cannot load fixtures: " << e.what() << "\n";
         return 2;
@@ -90,8 +93,9 @@ int main(int argc, char** argv) {
         ++registered;
     }
     if (registered == 0) {
-        std::cerr << "grid_rows: " << (only.empty() ? std::string("no grid row in the fixtures")
-                                                    : "no grid row named '" + only + "'") << "\n";
+        std::cerr << "grid_rows: "
+                  << (only.empty() ? std::string("no grid row in the fixtures") : "no grid row named '" + only + "'")
+                  << "\n";
         return 2;
     }
     return RUN_ALL_TESTS();

@@ -13,7 +13,8 @@ using namespace routecheck::grid;
 
 // The built-in row catalogue (fixtures/grids/catalogue.json), as the runs load it.
 const GridCatalogue& catalogue() {
-    static const GridCatalogue c = parse_grid_catalogue(read_json_file(ROUTECHECK_GRID_CATALOGUE), ROUTECHECK_GRID_CATALOGUE);
+    static const GridCatalogue c =
+        parse_grid_catalogue(read_json_file(ROUTECHECK_GRID_CATALOGUE), ROUTECHECK_GRID_CATALOGUE);
     return c;
 }
 
@@ -56,17 +57,21 @@ const char* kAnthropicOk =
 
 TEST(GridStream, IntactStreamsOfEachProtocol) {
     EXPECT_EQ(stream_row("anthropic", "ok", 200, kAnthropicOk).verdict, "STREAM_OK");
-    EXPECT_EQ(stream_row("openai", "ok", 200,
-                         "data: {\"choices\":[{\"delta\":{\"content\":\"hi\"}}]}\n\ndata: [DONE]\n\n").verdict,
-              "STREAM_OK");
-    EXPECT_EQ(stream_row("gemini", "ok", 200,
-                         "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"hi\"}]},\"finishReason\":\"STOP\"}]}\r\n\r\n")
-                  .verdict,
-              "STREAM_OK");
+    EXPECT_EQ(
+        stream_row("openai", "ok", 200, "data: {\"choices\":[{\"delta\":{\"content\":\"hi\"}}]}\n\ndata: [DONE]\n\n")
+            .verdict,
+        "STREAM_OK");
+    EXPECT_EQ(
+        stream_row(
+            "gemini", "ok", 200,
+            "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"hi\"}]},\"finishReason\":\"STOP\"}]}\r\n\r\n")
+            .verdict,
+        "STREAM_OK");
 }
 
 TEST(GridStream, ZeroTokensWithoutErrorIsSilentEmpty) {
-    auto r = stream_row("openai", "empty", 200, "data: {\"choices\":[{\"delta\":{\"role\":\"assistant\"}}]}\n\ndata: [DONE]\n\n");
+    auto r = stream_row("openai", "empty", 200,
+                        "data: {\"choices\":[{\"delta\":{\"role\":\"assistant\"}}]}\n\ndata: [DONE]\n\n");
     EXPECT_EQ(r.verdict, "SILENT_EMPTY");
     EXPECT_EQ(r.content_pieces, 0);
 }
@@ -81,18 +86,21 @@ TEST(GridStream, MissingTerminalEventIsTruncated) {
     EXPECT_EQ(stream_row("openai", "cut", 200, "data: {\"choices\":[{\"delta\":{\"content\":\"h\"}}]}\n\n").verdict,
               "TRUNCATED");
     EXPECT_EQ(stream_row("anthropic", "cut", 200, "event: message_start\ndata: {\"type\":\"message_start\"}\n\n",
-                         "connection reset").verdict,
+                         "connection reset")
+                  .verdict,
               "TRUNCATED");
 }
 
 TEST(GridStream, ErrorsByShapeAndPlace) {
-    EXPECT_EQ(stream_row("anthropic", "500", 500, R"({"type":"error","error":{"type":"api_error","message":"x"}})").error_shape,
+    EXPECT_EQ(stream_row("anthropic", "500", 500, R"({"type":"error","error":{"type":"api_error","message":"x"}})")
+                  .error_shape,
               "native");
     auto foreign = stream_row("anthropic", "429", 429, R"({"error":{"message":"x","type":"rate_limit_error"}})");
     EXPECT_EQ(foreign.verdict, "ERROR_PROPAGATED");
     EXPECT_EQ(foreign.error_shape, "foreign");
     EXPECT_EQ(stream_row("openai", "500", 500, "Internal Server Error").verdict, "ERROR_UNSHAPED");
-    EXPECT_EQ(stream_row("anthropic", "429", 200, "event: error\ndata: {\"type\":\"error\",\"error\":{\"message\":\"x\"}}\n\n")
+    EXPECT_EQ(stream_row("anthropic", "429", 200,
+                         "event: error\ndata: {\"type\":\"error\",\"error\":{\"message\":\"x\"}}\n\n")
                   .verdict,
               "ERROR_IN_STREAM");
     EXPECT_EQ(stream_row("anthropic", "500", 200, "", "timeout").verdict, "HUNG");
@@ -179,11 +187,11 @@ TEST(GridPlan, PredictionsFollowTheContract) {
         EXPECT_NE(r.spec.kind, "stream");
         status[r.spec.kind + "/" + r.spec.row] = r.status;
     }
-    EXPECT_EQ(status["auth/no-key.unknown-prefix"], 401);           // auth before routing
+    EXPECT_EQ(status["auth/no-key.unknown-prefix"], 401);  // auth before routing
     EXPECT_EQ(status["auth/right-key.x-api-key.unknown-prefix"], 404);
-    EXPECT_EQ(status["auth/right-key.x-goog-api-key.known"], 401);   // a header it does not read is no key
+    EXPECT_EQ(status["auth/right-key.x-goog-api-key.known"], 401);  // a header it does not read is no key
     EXPECT_EQ(status["auth/wrong-key.authorization.known"], 403);
-    EXPECT_EQ(status["health/down.no-key"], 200);                    // exempt, answered locally
+    EXPECT_EQ(status["health/down.no-key"], 200);  // exempt, answered locally
 }
 
 // A grid file p.json holding `rows` (kind -> row -> expected).
@@ -201,9 +209,11 @@ TEST(GridJudge, RowAgainstExpected) {
     EXPECT_NE(judge_row(row, &other).find("expected"), std::string::npos);
     EXPECT_NE(judge_row(row, nullptr).find("no expected row"), std::string::npos);
     // A racy row lists every outcome seen: any of them passes, anything else does not.
-    GridFile either = grid_with({{"auth", {{"no-key.known", nlohmann::json::array({{{"status", 400}}, {{"status", 401}}})}}}});
+    GridFile either =
+        grid_with({{"auth", {{"no-key.known", nlohmann::json::array({{{"status", 400}}, {{"status", 401}}})}}}});
     EXPECT_EQ(judge_row(row, &either), "");
-    GridFile neither = grid_with({{"auth", {{"no-key.known", nlohmann::json::array({{{"status", 400}}, {{"status", 500}}})}}}});
+    GridFile neither =
+        grid_with({{"auth", {{"no-key.known", nlohmann::json::array({{{"status", 400}}, {{"status", 500}}})}}}});
     EXPECT_NE(judge_row(row, &neither).find("expected"), std::string::npos);
     // A reviewer's note on an expected row is shown, not compared.
     GridFile noted = grid_with({{"auth", {{"no-key.known", {{"status", 401}, {"note", "checked by hand"}}}}}});
@@ -238,11 +248,12 @@ TEST(GridFileModel, SetupShapesTheRows) {
     ProxyProfile p = keyed_profile("launched");
     p.capabilities = {"anthropic", "openai", "gemini"};
     GridSetup s = parse_grid_file({{"proxy", "p"},
-                                   {"setup", {{"known", {{"method", "POST"}, {"path", "/v1/messages"}}},
-                                              {"api_prefix", "/api"},
-                                              {"stream_protocols", {"gemini"}},
-                                              {"models", {{"gemini", "gemini-x"}}},
-                                              {"health_timeout_ms", 700}}}},
+                                   {"setup",
+                                    {{"known", {{"method", "POST"}, {"path", "/v1/messages"}}},
+                                     {"api_prefix", "/api"},
+                                     {"stream_protocols", {"gemini"}},
+                                     {"models", {{"gemini", "gemini-x"}}},
+                                     {"health_timeout_ms", 700}}}},
                                   "grids/p.json")
                       .setup;
     std::map<std::string, RowSpec> by;

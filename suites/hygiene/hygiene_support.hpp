@@ -48,7 +48,8 @@ inline bool have_node() {
 }
 
 inline bool have_real_proxy() {
-    return fs::exists(repo_root() / "npm/proxies/antigravity-claude-proxy/node_modules/antigravity-claude-proxy/package.json");
+    return fs::exists(repo_root() /
+                      "npm/proxies/antigravity-claude-proxy/node_modules/antigravity-claude-proxy/package.json");
 }
 
 // One `routecheck` invocation. stdout and stderr go to one file (what a user sees in a terminal).
@@ -135,9 +136,7 @@ struct ProcInfo {
     pid_t pid = 0;
     pid_t pgid = 0;
     std::string cmdline;
-    std::string text() const {
-        return "pid " + std::to_string(pid) + " pgid " + std::to_string(pgid) + ": " + cmdline;
-    }
+    std::string text() const { return "pid " + std::to_string(pid) + " pgid " + std::to_string(pgid) + ": " + cmdline; }
 };
 
 inline pid_t pgid_of(pid_t pid) {
@@ -245,8 +244,9 @@ public:
     // execs node: a launch command that leaves something behind.
     void add_shell_proxy(const std::string& id, const std::string& shell_prefix, const std::string& mode,
                          int ready_timeout_ms = 10000) const {
-        add_proxy(id, {"sh", "-c", shell_prefix + " exec node \"$0\" \"$1\" \"$2\"", test_proxy_script().string(), mode,
-                       root().string()},
+        add_proxy(id,
+                  {"sh", "-c", shell_prefix + " exec node \"$0\" \"$1\" \"$2\"", test_proxy_script().string(), mode,
+                   root().string()},
                   ready_timeout_ms, "rc-hyg-key-1");
     }
     void add_proxy(const std::string& id, const std::vector<std::string>& command, int ready_timeout_ms,
@@ -280,9 +280,9 @@ public:
     }
     // The usual flags of a small run against a test proxy.
     std::vector<std::string> matrix_args(const std::string& proxy, std::vector<std::string> more = {}) const {
-        std::vector<std::string> a = {"matrix",    "--fixtures", fixtures().string(), "--proxy", proxy,
-                                      "--client",  "claude-code", "--variant",        "v1",      "--no-grids",
-                                      "--out",     out().string()};
+        std::vector<std::string> a = {"matrix",   "--fixtures",  fixtures().string(), "--proxy", proxy,
+                                      "--client", "claude-code", "--variant",         "v1",      "--no-grids",
+                                      "--out",    out().string()};
         a.insert(a.end(), more.begin(), more.end());
         return a;
     }
@@ -300,8 +300,8 @@ public:
     TestServer(const std::string& mode, const fs::path& dir, const std::map<std::string, std::string>& env = {})
         : log_(dir / ("server-" + mode + ".log")) {
         port_ = launch::free_loopback_port();
-        launch::ProcessSpec spec{{"node", test_proxy_script().string(), mode, dir.string()},
-                                 launch::minimal_environment(), dir, log_};
+        launch::ProcessSpec spec{
+            {"node", test_proxy_script().string(), mode, dir.string()}, launch::minimal_environment(), dir, log_};
         for (const auto& [k, v] : env) spec.env[k] = v;
         spec.env["PORT"] = std::to_string(port_);
         child_.start(spec);

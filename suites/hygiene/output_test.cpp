@@ -43,17 +43,22 @@ TEST(TerminalAnswer, ALinePerProxyAndPerCellTheFailOnClassesName) {
             // id, class, fix on one line
             const std::string fix = c["verdict"]["fix"];
             EXPECT_NE(r.output.find("  " + c["id"].get<std::string>() + "  " + cls + "  fix: " + fix.substr(0, 100)),
-                      std::string::npos) << c["id"] << "\n" << r.output;
+                      std::string::npos)
+                << c["id"] << "\n"
+                << r.output;
         }
         working += c["works"].get<bool>();
     }
     ASSERT_GT(failing, 0) << "the test needs cells of those classes";
     EXPECT_EQ(count_lines_starting(r.output, "  antigravity-tools."), failing) << r.output;
-    EXPECT_NE(r.output.find(std::to_string(failing) + " cells fail the run (NO_ROUTE, AUTH_MISSING):"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find(std::to_string(failing) + " cells fail the run (NO_ROUTE, AUTH_MISSING):"),
+              std::string::npos)
+        << r.output;
     const std::string cells = std::to_string(m["cells"].size());
     EXPECT_NE(r.output.find("antigravity-tools v4.5.8 (predicted): " + cells + " cells, " + std::to_string(working) +
                             " working, 0 as expected, 0 not as expected, " + cells + " predicted (not run)"),
-              std::string::npos) << r.output;
+              std::string::npos)
+        << r.output;
 
     // Default: only cells not as expected fail the run (predictions are not): exit 0, no cell line.
     auto d = run_routecheck(predicted_run(s), s.log("default"));
@@ -94,7 +99,8 @@ TEST(TerminalAnswer, AProxyThatCouldNotRunIsOneLineNotOnePerCell) {
     ASSERT_TRUE(r.in_time) << r.output;
     EXPECT_EQ(r.code, 1) << r.output;
     EXPECT_NE(r.output.find("  hyg-crash.*  2 cells: the proxy could not run: the proxy exited during the run"),
-              std::string::npos) << r.output;
+              std::string::npos)
+        << r.output;
     EXPECT_EQ(count_lines_starting(r.output, "  hyg-crash.claude-code."), 0) << r.output;
 }
 
@@ -159,21 +165,26 @@ TEST(RunFolder, ThePreviousRunIsKeptAndTheReportSaysWhatChanged) {
     const std::string unchanged = std::to_string(m["cells"].size() - 1);
     auto second = run_routecheck(predicted_run(s), s.log("second"));
     ASSERT_EQ(second.code, 0) << second.output;
-    EXPECT_NE(second.output.find("changed since the last run (run of " + started + "): 1 cell changed, " + unchanged + " unchanged"),
-              std::string::npos) << second.output;
+    EXPECT_NE(second.output.find("changed since the last run (run of " + started + "): 1 cell changed, " + unchanged +
+                                 " unchanged"),
+              std::string::npos)
+        << second.output;
     EXPECT_EQ(read_json(s.out() / "previous" / "matrix.json"), m) << "the previous run's matrix.json is kept whole";
     const std::string html = read_file(s.out() / "index.html");
     EXPECT_NE(html.find("id=\"changed\""), std::string::npos);
     const auto now = read_json(s.out() / "matrix.json");
     ASSERT_EQ(now["changed_since_previous"]["changed"].size(), 1u);
     const auto& ch = now["changed_since_previous"]["changed"][0];
-    EXPECT_EQ(ch["proxy"].get<std::string>() + "." + ch["client"].get<std::string>() + "." + ch["variant"].get<std::string>(),
-              changed_id);
+    EXPECT_EQ(
+        ch["proxy"].get<std::string>() + "." + ch["client"].get<std::string>() + "." + ch["variant"].get<std::string>(),
+        changed_id);
     // `routecheck diff` on the two kept files says the same, exit 1.
-    auto diff = run_routecheck({"diff", (s.out() / "previous" / "matrix.json").string(), (s.out() / "matrix.json").string()},
-                               s.log("diff"));
+    auto diff = run_routecheck(
+        {"diff", (s.out() / "previous" / "matrix.json").string(), (s.out() / "matrix.json").string()}, s.log("diff"));
     EXPECT_EQ(diff.code, 1) << diff.output;
-    EXPECT_NE(diff.output.find("1 cell changed (1 now work, 0 no longer work), " + unchanged + " unchanged"), std::string::npos) << diff.output;
+    EXPECT_NE(diff.output.find("1 cell changed (1 now work, 0 no longer work), " + unchanged + " unchanged"),
+              std::string::npos)
+        << diff.output;
 }
 
 TEST(RunFolder, TheDefaultReportFoldersAreIgnoredByGit) {

@@ -15,7 +15,8 @@ namespace {
 std::set<int> ready_ports(const std::string& output) {
     std::set<int> out;
     static const std::regex re(R"(ready on 127\.0\.0\.1:(\d+))");
-    for (std::sregex_iterator it(output.begin(), output.end(), re), end; it != end; ++it) out.insert(std::stoi((*it)[1]));
+    for (std::sregex_iterator it(output.begin(), output.end(), re), end; it != end; ++it)
+        out.insert(std::stoi((*it)[1]));
     return out;
 }
 
@@ -24,8 +25,8 @@ TEST(Ports, TwoFullRunsAtOnceDoNotCollide) {
     Scratch a, b;
     // Every client and variant of the real proxy: the runs overlap for their whole replay.
     auto args = [](const Scratch& s) {
-        return std::vector<std::string>{"matrix", "--proxy", "antigravity-claude-proxy", "--no-grids", "--out",
-                                        s.out().string()};
+        return std::vector<std::string>{"matrix",     "--proxy", "antigravity-claude-proxy",
+                                        "--no-grids", "--out",   s.out().string()};
     };
     auto fa = std::async(std::launch::async, [&] { return run_routecheck(args(a), a.log("run"), 90s); });
     auto fb = std::async(std::launch::async, [&] { return run_routecheck(args(b), b.log("run"), 90s); });

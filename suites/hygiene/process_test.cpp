@@ -97,7 +97,8 @@ TEST_P(SignalMidRun, RealProxyAndTempDirsAreGone) {
     EXPECT_FALSE(fs::exists(scratch.out() / "matrix.json")) << "an interrupted run must not leave a report";
     // It says so, and its lock file went with it.
     EXPECT_NE(rc.output().find("routecheck: interrupted: no report was written to " + scratch.out().string()),
-              std::string::npos) << rc.describe();
+              std::string::npos)
+        << rc.describe();
     EXPECT_FALSE(fs::exists(scratch.out() / ".routecheck.lock")) << "the lock file outlived the interrupted run";
     expect_clean(groups);
 }
@@ -124,8 +125,10 @@ TEST_F(Hygiene, SigkillOfHarnessKillsTheProxyGroup) {
     for (pid_t g : groups) EXPECT_TRUE(live_in_group(g).empty()) << "group " << g;
     // Issue 21.2: the temp HOME holds the proxy's rendered config with its key: the guardian removes it too.
     std::vector<fs::path> dirs;
-    for (int i = 0; i < 250 && !(dirs = temp_dirs_in(scratch.out() / "run")).empty(); ++i) std::this_thread::sleep_for(20ms);
-    EXPECT_TRUE(dirs.empty()) << "a temp HOME outlived the SIGKILLed harness: " << (dirs.empty() ? "" : dirs[0].string());
+    for (int i = 0; i < 250 && !(dirs = temp_dirs_in(scratch.out() / "run")).empty(); ++i)
+        std::this_thread::sleep_for(20ms);
+    EXPECT_TRUE(dirs.empty()) << "a temp HOME outlived the SIGKILLed harness: "
+                              << (dirs.empty() ? "" : dirs[0].string());
     // A temp dir whose owner is gone and that no guardian removed (the guardian killed too) is stale: the next
     // run into the same --out removes it.
     const fs::path stale = scratch.out() / "run" / "rc-hyg-slow-Stale1";

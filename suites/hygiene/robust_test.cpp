@@ -14,8 +14,10 @@ bool is_valid_utf8(const std::string& s) { return routecheck::valid_utf8(s) == s
 
 std::vector<std::string> attach_args(const Scratch& s, const std::string& url, std::vector<std::string> more = {}) {
     // --allow-quota: claude-code's one step would reach the upstream model, so attach mode sends it only then.
-    std::vector<std::string> a = {"matrix", "--attach", "antigravity-claude-proxy=" + url, "--client", "claude-code",
-                                  "--variant", "v1", "--no-grids", "--allow-quota", "--out", s.out().string()};
+    std::vector<std::string> a = {"matrix",   "--attach",      "antigravity-claude-proxy=" + url,
+                                  "--client", "claude-code",   "--variant",
+                                  "v1",       "--no-grids",    "--allow-quota",
+                                  "--out",    s.out().string()};
     a.insert(a.end(), more.begin(), more.end());
     return a;
 }

@@ -19,8 +19,16 @@ protected:
     }
     // Two clients at every variant: 20 cells, each a step or two.
     std::vector<std::string> args(const std::string& proxy, std::vector<std::string> more) const {
-        std::vector<std::string> a = {"matrix",   "--fixtures",  scratch.fixtures().string(), "--proxy", proxy,
-                                      "--client", "claude-code", "--client", "openai-node", "--out",
+        std::vector<std::string> a = {"matrix",
+                                      "--fixtures",
+                                      scratch.fixtures().string(),
+                                      "--proxy",
+                                      proxy,
+                                      "--client",
+                                      "claude-code",
+                                      "--client",
+                                      "openai-node",
+                                      "--out",
                                       scratch.out().string()};
         a.insert(a.end(), more.begin(), more.end());
         return a;
@@ -57,8 +65,9 @@ TEST_F(RunEnds, ProxyThatStopsAnsweringIsFoundAndTheRestIsNotRun) {
     EXPECT_GE(not_run, 10u) << m["cells"].dump().substr(0, 2000);
     EXPECT_EQ(m["cells"].size(), 20u) << "every cell is in the report";
     const auto grids = nlohmann::json::parse(read_file(scratch.out() / "grids.json"));
-    EXPECT_EQ(grids["proxies"][0].value("error", ""), "not run: proxy stopped answering (3 requests in a row had no "
-                                                      "answer within 1000 ms)");
+    EXPECT_EQ(grids["proxies"][0].value("error", ""),
+              "not run: proxy stopped answering (3 requests in a row had no "
+              "answer within 1000 ms)");
     expect_no_leftovers();
 }
 
@@ -98,7 +107,8 @@ TEST_F(RunEnds, DeadlineDefaultScalesWithTheCells) {
     scratch.add_test_proxy("hyg-serve", "serve");
     auto r = run_routecheck(args("hyg-serve", {"--no-grids"}), scratch.log("run"));
     ASSERT_TRUE(r.in_time) << r.output;
-    EXPECT_NE(r.output.find("= 20 cells, no behaviour grids; deadline 130 s"), std::string::npos) << "120 + 20 / 2\n" << r.output;
+    EXPECT_NE(r.output.find("= 20 cells, no behaviour grids; deadline 130 s"), std::string::npos) << "120 + 20 / 2\n"
+                                                                                                  << r.output;
     auto bad = run_routecheck(args("hyg-serve", {"--deadline", "0"}), scratch.log("bad"));
     EXPECT_EQ(bad.code, 2) << bad.output;
     EXPECT_NE(bad.output.find("--deadline takes a whole number from 1"), std::string::npos) << bad.output;
@@ -124,11 +134,14 @@ TEST_F(RunEnds, ProgressSaysHowItIsGoing) {
     std::string command = ROUTECHECK_BIN;
     for (const auto& a : scratch.matrix_args("hyg-slow", four)) command += " '" + a + "'";
     routecheck::launch::ProcessSpec spec{{"/usr/bin/script", "-qefc", command, "/dev/null"},
-                                         routecheck::launch::minimal_environment(), {}, scratch.log("tty")};
+                                         routecheck::launch::minimal_environment(),
+                                         {},
+                                         scratch.log("tty")};
     routecheck::launch::ChildProcess tty(spec);
     ASSERT_TRUE(tty.wait_exit(60s)) << read_file(scratch.log("tty"));
     const std::string shown = read_file(scratch.log("tty"));
-    EXPECT_TRUE(std::regex_search(shown, std::regex("\r\x1b\\[Kroutecheck: \\d+ s: \\d/4 cells; hyg-slow \\d/4"))) << shown;
+    EXPECT_TRUE(std::regex_search(shown, std::regex("\r\x1b\\[Kroutecheck: \\d+ s: \\d/4 cells; hyg-slow \\d/4")))
+        << shown;
 }
 
 class BodyAndLog : public RunEnds {
@@ -136,10 +149,10 @@ protected:
     // One attach-mode cell against a test server in `mode` with `env`; the run's matrix.json.
     nlohmann::json attach(const std::string& mode, const std::map<std::string, std::string>& env = {}) {
         TestServer server(mode, scratch.root(), env);
-        auto r = run_routecheck({"matrix", "--attach", "antigravity-claude-proxy=" + server.url(), "--client",
-                                 "claude-code", "--variant", "v1", "--no-grids", "--allow-quota", "--out",
-                                 scratch.out().string()},
-                                scratch.log("run"), 60s);
+        auto r =
+            run_routecheck({"matrix", "--attach", "antigravity-claude-proxy=" + server.url(), "--client", "claude-code",
+                            "--variant", "v1", "--no-grids", "--allow-quota", "--out", scratch.out().string()},
+                           scratch.log("run"), 60s);
         EXPECT_TRUE(r.in_time) << r.output;
         EXPECT_LE(r.code, 1) << r.output;
         return report();

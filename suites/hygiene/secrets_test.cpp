@@ -57,7 +57,9 @@ std::string lines(const std::vector<std::string>& v) {
     return s;
 }
 
-bool is_temp_home(const fs::path& p) { return p.filename().string().rfind("rc-", 0) == 0 && p.parent_path().filename() == "run"; }
+bool is_temp_home(const fs::path& p) {
+    return p.filename().string().rfind("rc-", 0) == 0 && p.parent_path().filename() == "run";
+}
 
 TEST(Secrets, KnowsTheKeys) {
     auto keys = keys_the_runs_use();
@@ -73,9 +75,9 @@ TEST(Secrets, NoKeyInClientFixtures) {
 TEST(Secrets, NoKeyInReportOrLogsOfARealRun) {
     if (!have_node() || !have_real_proxy()) GTEST_SKIP() << "needs node and antigravity-claude-proxy (scripts/setup)";
     Scratch scratch;
-    auto r = run_routecheck({"matrix", "--proxy", "antigravity-claude-proxy", "--keep-artifacts", "--out",
-                             scratch.out().string()},
-                            scratch.log("run"), 90s);
+    auto r = run_routecheck(
+        {"matrix", "--proxy", "antigravity-claude-proxy", "--keep-artifacts", "--out", scratch.out().string()},
+        scratch.log("run"), 90s);
     ASSERT_TRUE(r.in_time) << r.output;
     ASSERT_TRUE(fs::exists(scratch.out() / "matrix.json")) << r.output;
     ASSERT_TRUE(fs::exists(scratch.out() / "run/antigravity-claude-proxy.log")) << r.output;
@@ -135,10 +137,10 @@ TEST(Secrets, AttachKeyQuotedBackByTheProxyIsRedacted) {
     Scratch scratch;
     TestServer server("echo-headers", scratch.root());
     const std::string key = "rc-hyg-attach-key-77";
-    auto r = run_routecheck({"matrix", "--attach", "antigravity-claude-proxy=" + server.url(), "--api-key", key,
-                             "--client", "claude-code", "--variant", "v1", "--allow-quota", "--grids", "--out",
-                             scratch.out().string()},
-                            scratch.log("run"), 90s);
+    auto r =
+        run_routecheck({"matrix", "--attach", "antigravity-claude-proxy=" + server.url(), "--api-key", key, "--client",
+                        "claude-code", "--variant", "v1", "--allow-quota", "--grids", "--out", scratch.out().string()},
+                       scratch.log("run"), 90s);
     ASSERT_TRUE(r.in_time) << r.output;
     ASSERT_TRUE(fs::exists(scratch.out() / "grids.json")) << r.output;
     ASSERT_NE(server.log().find(key), std::string::npos) << "the key never reached the proxy:\n" << server.log();
@@ -183,7 +185,8 @@ TEST(Secrets, PasswordInABaseUrlIsNeverPrintedBack) {
         {"paths", "--client", "claude-code", "--base-url", "http://u:" + pw + "@127.0.0.1:8045/v1"},
         {"paths", "--client", "claude-code", "--base-url", "http://u:" + pw + "/x@127.0.0.1:8045/v1"},
         {"doctor", "--client", "claude-code", "--base-url", "http://u:" + pw + "@127.0.0.1:8045"},
-        {"matrix", "--attach", "antigravity-claude-proxy=http://u:" + pw + "@127.0.0.1:1", "--out", scratch.out().string()}};
+        {"matrix", "--attach", "antigravity-claude-proxy=http://u:" + pw + "@127.0.0.1:1", "--out",
+         scratch.out().string()}};
     for (const auto& args : runs) {
         auto r = run_routecheck(args, scratch.log("run"));
         ASSERT_TRUE(r.in_time);

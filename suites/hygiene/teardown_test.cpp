@@ -57,7 +57,10 @@ TEST_P(Descendants, LeavingTheGroupDoesNotOutliveTheRun) {
         ASSERT_GE(pids.size(), 3u) << rc.describe();
         for (std::size_t i = 0; i < 2; ++i)
             EXPECT_NE(pgid_of(pids[i]), pgid_of(pids[2])) << "pid " << pids[i] << " should have left the proxy's group";
-        const int sig = c.end == End::Sigint ? SIGINT : c.end == End::Sigterm ? SIGTERM : c.end == End::Sighup ? SIGHUP : SIGKILL;
+        const int sig = c.end == End::Sigint    ? SIGINT
+                        : c.end == End::Sigterm ? SIGTERM
+                        : c.end == End::Sighup  ? SIGHUP
+                                                : SIGKILL;
         ::kill(rc.pid(), sig);
         ASSERT_TRUE(rc.wait(15s)) << rc.describe();
         EXPECT_TRUE(rc.signaled()) << rc.describe();
@@ -69,19 +72,18 @@ TEST_P(Descendants, LeavingTheGroupDoesNotOutliveTheRun) {
     kill_all(left);
     for (pid_t p : pids) EXPECT_FALSE(alive(p)) << "pid " << p;
     std::vector<fs::path> dirs;
-    for (int i = 0; i < 250 && !(dirs = temp_dirs_in(scratch.out() / "run")).empty(); ++i) std::this_thread::sleep_for(20ms);
+    for (int i = 0; i < 250 && !(dirs = temp_dirs_in(scratch.out() / "run")).empty(); ++i)
+        std::this_thread::sleep_for(20ms);
     EXPECT_TRUE(dirs.empty()) << "temp dir left: " << (dirs.empty() ? "" : dirs.front().string());
 }
 
-INSTANTIATE_TEST_SUITE_P(ExitPaths, Descendants,
-                         testing::Values(Case{"normal_end", End::Normal, "serve"},
-                                         Case{"never_ready", End::NeverReady, "never-ready"},
-                                         Case{"crash_mid_run", End::CrashMidRun, "crash"},
-                                         Case{"sigint", End::Sigint, "spawn-slow"},
-                                         Case{"sigterm", End::Sigterm, "spawn-slow"},
-                                         Case{"sighup", End::Sighup, "spawn-slow"},
-                                         Case{"sigkill", End::Sigkill, "spawn-slow"}),
-                         [](const testing::TestParamInfo<Case>& i) { return std::string(i.param.name); });
+INSTANTIATE_TEST_SUITE_P(
+    ExitPaths, Descendants,
+    testing::Values(Case{"normal_end", End::Normal, "serve"}, Case{"never_ready", End::NeverReady, "never-ready"},
+                    Case{"crash_mid_run", End::CrashMidRun, "crash"}, Case{"sigint", End::Sigint, "spawn-slow"},
+                    Case{"sigterm", End::Sigterm, "spawn-slow"}, Case{"sighup", End::Sighup, "spawn-slow"},
+                    Case{"sigkill", End::Sigkill, "spawn-slow"}),
+    [](const testing::TestParamInfo<Case>& i) { return std::string(i.param.name); });
 
 // Every process of a launch is checked for listeners, not only the proxy's group: one that left it (setsid) and
 // listens on every interface fails the launch as the proxy itself would (issue 21.4's subtree, put to use).
@@ -116,9 +118,11 @@ TEST(FdExhaustion, TempHomeIsRemovedWhateverFails) {
         ASSERT_TRUE(child.wait_exit(60s)) << "ulimit -n " << limit << ": hang\n" << read_file(scratch.log("run"));
         const std::string out = read_file(scratch.log("run"));
         EXPECT_EQ(child.exit_description().find("signal"), std::string::npos)
-            << "ulimit -n " << limit << ": " << child.exit_description() << "\n" << out;
+            << "ulimit -n " << limit << ": " << child.exit_description() << "\n"
+            << out;
         const auto dirs = temp_dirs_in(scratch.out() / "run");
-        EXPECT_TRUE(dirs.empty()) << "ulimit -n " << limit << ": temp HOME left: " << dirs.front().string() << "\n" << out;
+        EXPECT_TRUE(dirs.empty()) << "ulimit -n " << limit << ": temp HOME left: " << dirs.front().string() << "\n"
+                                  << out;
         auto left = leftovers(scratch.root().string());
         EXPECT_TRUE(left.empty()) << "ulimit -n " << limit << ":" << describe(left);
         kill_all(left);

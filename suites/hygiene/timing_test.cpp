@@ -45,14 +45,15 @@ TEST(TimingUnderLoad, ConcurrentRunsNeverJudgeAStreamingProxyBuffered) {
     int judged = 0;
     for (int i = 0; i < kRuns; ++i) {
         ASSERT_TRUE(runs[i]->wait(90s)) << "hang\n" << runs[i]->describe();
-        const auto grids = nlohmann::json::parse(read_file(scratch.root() / ("out" + std::to_string(i)) / "grids.json"));
+        const auto grids =
+            nlohmann::json::parse(read_file(scratch.root() / ("out" + std::to_string(i)) / "grids.json"));
         for (const auto& row : grids["proxies"][0]["rows"]) {
             const std::string name = row["row"];
             if (name != "openai.dribble" && name != "openai.ok") continue;
             ++judged;
-            EXPECT_EQ(row["verdict"], "STREAM_OK") << "run " << i << " " << name << ": " << row["detail"] << "\n"
-                                                   << "first event " << row["first_event_ms"] << " ms of "
-                                                   << row["total_ms"] << " ms";
+            EXPECT_EQ(row["verdict"], "STREAM_OK")
+                << "run " << i << " " << name << ": " << row["detail"] << "\n"
+                << "first event " << row["first_event_ms"] << " ms of " << row["total_ms"] << " ms";
             if (name == "openai.dribble") {
                 EXPECT_NE(row.value("detail", "").find("the upstream sent its"), std::string::npos) << row["detail"];
             }

@@ -47,10 +47,10 @@ using Env = std::vector<std::pair<std::string, std::string>>;
 
 // Runs `script` with bash in `cwd`, with `env` exported on top of this process's environment.
 inline Result run_bash(const std::string& script, const fs::path& cwd, const Env& env = {},
-                    const std::string& bash_flags = "") {
+                       const std::string& bash_flags = "") {
     static int counter = 0;
-    fs::path dir = fs::temp_directory_path() / ("rc-install-run-" + std::to_string(getpid()) + "-" +
-                                               std::to_string(++counter));
+    fs::path dir =
+        fs::temp_directory_path() / ("rc-install-run-" + std::to_string(getpid()) + "-" + std::to_string(++counter));
     fs::create_directories(dir);
     std::string prelude = "cd " + sh_quote(cwd.string()) + " || exit 97\n";
     for (const auto& [k, v] : env) prelude += "export " + k + "=" + sh_quote(v) + "\n";
@@ -95,7 +95,8 @@ inline Result install_into(const fs::path& prefix) {
 // The stand-in proxy: not an npm package, started as a plain command. It serves /health, a local /v1/models, and
 // forwards POST /v1/messages (headers included, so x-routecheck-step reaches the mock upstream) to the upstream
 // its environment names; 401 on /v1/* without its key.
-inline const char* kTinyProxy = R"JS(// tiny proxy: the stand-in for a proxy project's own build in routecheck's install tests
+inline const char* kTinyProxy =
+    R"JS(// tiny proxy: the stand-in for a proxy project's own build in routecheck's install tests
 import http from 'node:http';
 const args = process.argv.slice(2);
 const port = Number(args[args.indexOf('--port') + 1]);
@@ -138,24 +139,23 @@ inline nlohmann::json tiny_profile(const std::string& id, bool redirect) {
     nlohmann::json env = {{"MY_PROXY_KEY", "{api_key}"}};
     // Without redirection the proxy keeps "its" upstream: a port where nothing listens stands for a real service.
     env["MY_PROXY_UPSTREAM"] = redirect ? "{upstream}" : "http://127.0.0.1:9";
-    nlohmann::json p = {
-        {"id", id},
-        {"name", id},
-        {"provenance", "launched"},
-        {"launch",
-         {{"command", {"{install_dir}/target/release/my-proxy", "--port", "{port}"}},
-          {"env", env},
-          {"ready_path", "/health"},
-          {"ready_timeout_ms", 15000},
-          {"preload", false}}},
-        {"upstream", {{"protocols", {"anthropic"}}}},
-        {"health", {{"path", "/health"}}},
-        {"auth", {{"key", "rc-test-key-1"}, {"carriers", {"x-api-key", "authorization"}}}},
-        {"capabilities", {"anthropic"}},
-        {"routes",
-         {{{"method", "GET"}, {"path", "/health"}},
-          {{"method", "GET"}, {"path", "/v1/models"}},
-          {{"method", "POST"}, {"path", "/v1/messages"}}}}};
+    nlohmann::json p = {{"id", id},
+                        {"name", id},
+                        {"provenance", "launched"},
+                        {"launch",
+                         {{"command", {"{install_dir}/target/release/my-proxy", "--port", "{port}"}},
+                          {"env", env},
+                          {"ready_path", "/health"},
+                          {"ready_timeout_ms", 15000},
+                          {"preload", false}}},
+                        {"upstream", {{"protocols", {"anthropic"}}}},
+                        {"health", {{"path", "/health"}}},
+                        {"auth", {{"key", "rc-test-key-1"}, {"carriers", {"x-api-key", "authorization"}}}},
+                        {"capabilities", {"anthropic"}},
+                        {"routes",
+                         {{{"method", "GET"}, {"path", "/health"}},
+                          {{"method", "GET"}, {"path", "/v1/models"}},
+                          {{"method", "POST"}, {"path", "/v1/messages"}}}}};
     if (!redirect) p["upstream"]["redirect"] = false;
     return p;
 }
@@ -166,7 +166,8 @@ inline void write_proxy_repo(const fs::path& repo) {
     spit(repo / "tiny-proxy.mjs", kTinyProxy);
     fs::path bin = repo / "target" / "release" / "my-proxy";
     spit(bin, "#!/bin/sh\nexec node \"$(dirname \"$0\")/../../tiny-proxy.mjs\" \"$@\"\n");
-    fs::permissions(bin, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec, fs::perm_options::replace);
+    fs::permissions(bin, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec,
+                    fs::perm_options::replace);
     spit(repo / "routecheck" / "proxies" / "my-proxy.json", tiny_profile("my-proxy", true).dump(2) + "\n");
 }
 

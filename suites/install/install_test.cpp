@@ -76,8 +76,8 @@ TEST_F(Installed, ReadsShareNotTheSourceTree) {
     Result b = run_bash("unshare --mount --propagation private bash " + sh_quote(script_file.string()), work_);
     if (b.rc != 0) GTEST_SKIP() << "no private mount namespace here (unshare --mount): " << b.both();
     EXPECT_NE(b.out.find("build:2"), std::string::npos) << "the broken source fixture should break the build tree's "
-                                                             "routecheck: "
-                                                          << b.both();
+                                                           "routecheck: "
+                                                        << b.both();
     EXPECT_NE(b.out.find("installed:0"), std::string::npos) << b.both();
 
     // And an installed copy whose share/routecheck/fixtures is gone fails on that path; it does not fall back to
@@ -97,7 +97,7 @@ TEST_F(Installed, OwnProxyProfileFromPlainCommandGivesFullReport) {
     // First run: no expected table yet; --update-expectations writes it into the project's folder (the
     // installed share is left alone).
     Result first = rc("matrix --fixtures " + sh_quote(fixtures.string()) +
-                   " --proxy my-proxy --update-expectations --out " + sh_quote((work_ / "r1").string()));
+                      " --proxy my-proxy --update-expectations --out " + sh_quote((work_ / "r1").string()));
     ASSERT_EQ(first.rc, 0) << first.both();
     ASSERT_TRUE(fs::exists(fixtures / "expected" / "my-proxy.json")) << first.both();
     EXPECT_FALSE(fs::exists(share_ / "fixtures" / "expected" / "my-proxy.json"));
@@ -109,7 +109,8 @@ TEST_F(Installed, OwnProxyProfileFromPlainCommandGivesFullReport) {
     for (const auto& [client, variants] : table["cells"].items())
         for (const auto& [variant, rows] : variants.items())
             for (const auto& row : rows)
-                for (const auto& up : row["upstream"]) forwarded = forwarded || up.get<std::string>().rfind("POST /v1/messages", 0) == 0;
+                for (const auto& up : row["upstream"])
+                    forwarded = forwarded || up.get<std::string>().rfind("POST /v1/messages", 0) == 0;
     EXPECT_TRUE(forwarded) << table.dump(1).substr(0, 2000);
 
     // Second run, from the project's root with a relative --fixtures (what a CI step does): all as expected, and
@@ -117,8 +118,8 @@ TEST_F(Installed, OwnProxyProfileFromPlainCommandGivesFullReport) {
     fs::path summary = work_ / "step-summary.md";
     spit(summary, "earlier step\n");
     Result second = run_bash(sh_quote(bin_.string()) + " matrix --fixtures routecheck --proxy my-proxy --out " +
-                              sh_quote((work_ / "r2").string()),
-                          repo, {{"GITHUB_STEP_SUMMARY", summary.string()}});
+                                 sh_quote((work_ / "r2").string()),
+                             repo, {{"GITHUB_STEP_SUMMARY", summary.string()}});
     ASSERT_EQ(second.rc, 0) << second.both();
     for (const char* f : {"index.html", "summary.md", "matrix.json", "junit.xml"})
         EXPECT_TRUE(fs::exists(work_ / "r2" / f)) << f;
@@ -152,7 +153,7 @@ TEST_F(Installed, OwnProxyProfileFromPlainCommandGivesFullReport) {
     rows[0]["status"] = rows[0]["status"].get<int>() == 418 ? 419 : 418;
     spit(fixtures / "expected" / "my-proxy.json", table.dump(2) + "\n");
     Result third = rc("matrix --no-grids --fixtures " + sh_quote(fixtures.string()) + " --proxy my-proxy --out " +
-                   sh_quote((work_ / "r3").string()));
+                      sh_quote((work_ / "r3").string()));
     EXPECT_EQ(third.rc, 1) << third.both();
     EXPECT_EQ(count(slurp(work_ / "r3" / "junit.xml"), "<failure"), 1u);
 }
@@ -241,7 +242,7 @@ TEST_F(Installed, ProxyWithoutUpstreamRedirectRunsTheQuotaSafeSubset) {
 
 TEST_F(Installed, BuiltinProxyWithoutNodeModulesSaysHowToInstallIt) {
     Result r = rc("matrix --proxy antigravity-claude-proxy --client claude-code --variant root --no-grids --out " +
-               sh_quote((work_ / "b").string()));
+                  sh_quote((work_ / "b").string()));
     EXPECT_EQ(r.rc, 1) << r.both();
     EXPECT_NE(r.err.find("npm ci --ignore-scripts"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find((share_ / "npm" / "proxies" / "antigravity-claude-proxy").string()), std::string::npos)

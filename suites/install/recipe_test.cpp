@@ -85,9 +85,9 @@ protected:
         write_proxy_repo(repo_);
         // What the maintainer did once and committed: the expected table, generated and reviewed.
         Result gen = run_bash(sh_quote(RC_BUILD_ROUTECHECK) +
-                               " matrix --fixtures routecheck --proxy my-proxy --update-expectations --out " +
-                               sh_quote((tmp_.path() / "generate").string()),
-                           repo_);
+                                  " matrix --fixtures routecheck --proxy my-proxy --update-expectations --out " +
+                                  sh_quote((tmp_.path() / "generate").string()),
+                              repo_);
         ASSERT_EQ(gen.rc, 0) << gen.both();
         ASSERT_TRUE(fs::exists(repo_ / "routecheck" / "expected" / "my-proxy.json"));
     }

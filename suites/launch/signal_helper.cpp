@@ -14,8 +14,11 @@ int main(int argc, char** argv) {
     routecheck::launch::install_signal_cleanup();
     const std::string pidfile = argv[1];
     const std::string prefix = argc == 3 && std::string(argv[2]) == "setsid" ? "setsid " : "";
-    routecheck::launch::ChildProcess child({{"sh", "-c", prefix + "sleep 300 & echo $! > " + pidfile + ".tmp; mv " +
-                                                           pidfile + ".tmp " + pidfile + "; wait"},
-                                            routecheck::launch::minimal_environment(), {}, {}});
+    routecheck::launch::ChildProcess child(
+        {{"sh", "-c",
+          prefix + "sleep 300 & echo $! > " + pidfile + ".tmp; mv " + pidfile + ".tmp " + pidfile + "; wait"},
+         routecheck::launch::minimal_environment(),
+         {},
+         {}});
     for (;;) ::pause();  // destructors never run: only the signal path can clean up
 }

@@ -26,12 +26,13 @@ protected:
 }  // namespace
 
 TEST_P(Preload, RedirectsForcesLoopbackAndCorrelates) {
-    test::StubUpstream stub([](const httplib::Request&, httplib::Response& res) {
-        res.set_content(R"({"ok":true})", "application/json");
-    });
+    test::StubUpstream stub(
+        [](const httplib::Request&, httplib::Response& res) { res.set_content(R"({"ok":true})", "application/json"); });
     TempDir dir;
     const int port = free_loopback_port();
-    ProcessSpec spec{{"node", (test::data_dir() / "preload_target.mjs").string()}, minimal_environment(), dir.path(),
+    ProcessSpec spec{{"node", (test::data_dir() / "preload_target.mjs").string()},
+                     minimal_environment(),
+                     dir.path(),
                      dir.path() / "node.log"};
     spec.env["NODE_OPTIONS"] = node_options_require(test::preload_path());
     spec.env["ROUTECHECK_UPSTREAM"] = stub.url();
@@ -91,6 +92,7 @@ TEST_P(Preload, RedirectsForcesLoopbackAndCorrelates) {
 INSTANTIATE_TEST_SUITE_P(ListenHosts, Preload, ::testing::Values("none", "0.0.0.0", "::", "options"),
                          [](const auto& info) {
                              std::string s = info.param == "::" ? "ipv6_any" : info.param;
-                             for (auto& c : s) if (c == '.') c = '_';
+                             for (auto& c : s)
+                                 if (c == '.') c = '_';
                              return s;
                          });

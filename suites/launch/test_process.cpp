@@ -157,7 +157,8 @@ TEST(ChildProcess, KillAllChildrenReachesEveryGroup) {
 TEST(ChildProcess, HarnessSigtermKillsChildGroups) {
     TempDir dir;
     const auto pidfile = dir.path() / "grandchild.pid";
-    ChildProcess harness(ProcessSpec{{ROUTECHECK_LAUNCH_SIGNAL_HELPER, pidfile.string()}, minimal_environment(), {}, {}});
+    ChildProcess harness(
+        ProcessSpec{{ROUTECHECK_LAUNCH_SIGNAL_HELPER, pidfile.string()}, minimal_environment(), {}, {}});
     const pid_t grandchild = read_pid(pidfile);
     ASSERT_GT(grandchild, 0) << harness.exit_description();
     EXPECT_FALSE(gone(grandchild));
@@ -292,11 +293,12 @@ TEST(ChildProcess, LogIsRedactedAsItIsWritten) {
     TempDir dir("rc-test-redact-");
     const auto log = dir.path() / "child.log";
     const std::string secret = kSecret;
-    ChildProcess p(redacting_shell("printf 'key=rc-secret-tok'; sleep 0.2; printf 'en-1234 first\\n'; "
-                                   "head -c 70000 /dev/zero | tr '\\0' x; printf 'rc-secret-token-1234'; "
-                                   "head -c 70000 /dev/zero | tr '\\0' y; printf '\\n'; "
-                                   "printf 'open line rc-secret-token-1234'; sleep 30",
-                                   dir));
+    ChildProcess p(
+        redacting_shell("printf 'key=rc-secret-tok'; sleep 0.2; printf 'en-1234 first\\n'; "
+                        "head -c 70000 /dev/zero | tr '\\0' x; printf 'rc-secret-token-1234'; "
+                        "head -c 70000 /dev/zero | tr '\\0' y; printf '\\n'; "
+                        "printf 'open line rc-secret-token-1234'; sleep 30",
+                        dir));
     ASSERT_TRUE(appears(log, "key=[redacted] first")) << slurp(log).substr(0, 200);
     ASSERT_TRUE(appears(log, "yyyy\n"));
     std::string running = slurp(log);
@@ -317,10 +319,11 @@ TEST(ChildProcess, LongLineSecretAcrossThePieceBoundaryIsRedacted) {
     TempDir dir("rc-test-redact-");
     const auto log = dir.path() / "child.log";
     // 2,000 copies of "<secret>." = 42,000 bytes, written after 60,000 bytes of padding: secrets cover 60-102 KB.
-    ChildProcess p(redacting_shell("head -c 60000 /dev/zero | tr '\\0' p; "
-                                   "i=0; while [ $i -lt 2000 ]; do printf 'rc-secret-token-1234.'; i=$((i+1)); done; "
-                                   "printf '\\n'; echo finished; sleep 30",
-                                   dir));
+    ChildProcess p(
+        redacting_shell("head -c 60000 /dev/zero | tr '\\0' p; "
+                        "i=0; while [ $i -lt 2000 ]; do printf 'rc-secret-token-1234.'; i=$((i+1)); done; "
+                        "printf '\\n'; echo finished; sleep 30",
+                        dir));
     ASSERT_TRUE(appears(log, "finished")) << slurp(log).size();
     p.stop(100ms);
     const std::string done = slurp(log);
@@ -336,8 +339,8 @@ TEST(ChildProcess, StopDoesNotWaitForAWriterOutsideTheGroup) {
     TempDir dir("rc-test-redact-");
     const auto log = dir.path() / "child.log";
     const auto pidfile = dir.path() / "escaped.pid";
-    ChildProcess p(redacting_shell("setsid sh -c 'echo $$ > " + pidfile.string() + "; exec sleep 5' & echo started; sleep 30",
-                                   dir));
+    ChildProcess p(redacting_shell(
+        "setsid sh -c 'echo $$ > " + pidfile.string() + "; exec sleep 5' & echo started; sleep 30", dir));
     ASSERT_TRUE(appears(log, "started"));
     const pid_t escaped = read_pid(pidfile);
     ASSERT_GT(escaped, 0);

@@ -194,7 +194,8 @@ TEST(ProxyInstall, MissingPackageSectionInstallNamesPathAndSetup) {
     p.id = "py-proxy";
     p.provenance = "launched";
     p.file = "fixtures/proxies/py-proxy.json";
-    p.package = ProxyProfile::Package{"pypi", "some-proxy[extra]", "1.2.3", "python/proxies/py-proxy", ".venv/bin/some-proxy"};
+    p.package =
+        ProxyProfile::Package{"pypi", "some-proxy[extra]", "1.2.3", "python/proxies/py-proxy", ".venv/bin/some-proxy"};
     ProxyLaunch l;
     l.command = {"{install_dir}/.venv/bin/some-proxy"};
     p.launch = l;
@@ -298,11 +299,17 @@ TEST_F(ProxyLaunchTest, AntigravityClaudeProxyAgainstStub) {
     }
     test::StubUpstream stub([](const httplib::Request& req, httplib::Response& res) {
         if (req.path.find("fetchAvailableModels") != std::string::npos) {
-            res.set_content(R"({"models":{"claude-sonnet-4-5":{"displayName":"Claude Sonnet 4.5","quotaInfo":{"remainingFraction":1.0,"resetTime":"2030-01-01T00:00:00Z"}}}})", "application/json");
+            res.set_content(
+                R"({"models":{"claude-sonnet-4-5":{"displayName":"Claude Sonnet 4.5","quotaInfo":{"remainingFraction":1.0,"resetTime":"2030-01-01T00:00:00Z"}}}})",
+                "application/json");
         } else if (req.path.find("streamGenerateContent") != std::string::npos) {
-            res.set_content("data: {\"response\":{\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"text\":\"hi\"}]},\"finishReason\":\"STOP\"}],\"usageMetadata\":{\"promptTokenCount\":1,\"candidatesTokenCount\":1}}}\n\n", "text/event-stream");
+            res.set_content(
+                "data: {\"response\":{\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"text\":\"hi\"}]},\"finishReason\":\"STOP\"}],\"usageMetadata\":{\"promptTokenCount\":1,\"candidatesTokenCount\":1}}}\n\n",
+                "text/event-stream");
         } else if (req.path.find("generateContent") != std::string::npos) {
-            res.set_content(R"({"response":{"candidates":[{"content":{"role":"model","parts":[{"text":"hi"}]},"finishReason":"STOP"}],"usageMetadata":{"promptTokenCount":1,"candidatesTokenCount":1}}})", "application/json");
+            res.set_content(
+                R"({"response":{"candidates":[{"content":{"role":"model","parts":[{"text":"hi"}]},"finishReason":"STOP"}],"usageMetadata":{"promptTokenCount":1,"candidatesTokenCount":1}}})",
+                "application/json");
         } else {
             res.status = 404;
         }
@@ -318,11 +325,13 @@ TEST_F(ProxyLaunchTest, AntigravityClaudeProxyAgainstStub) {
 
     httplib::Client c("127.0.0.1", proxy.port());
     c.set_read_timeout(20, 0);
-    auto res = c.Post("/v1/messages",
-                      {{"x-api-key", profile.api_key}, {"anthropic-version", "2023-06-01"},
-                       {"x-routecheck-step", "acp.test.root/prompt.messages"}},
-                      R"({"model":"claude-sonnet-4-5","max_tokens":64,"messages":[{"role":"user","content":"say hi"}]})",
-                      "application/json");
+    auto res =
+        c.Post("/v1/messages",
+               {{"x-api-key", profile.api_key},
+                {"anthropic-version", "2023-06-01"},
+                {"x-routecheck-step", "acp.test.root/prompt.messages"}},
+               R"({"model":"claude-sonnet-4-5","max_tokens":64,"messages":[{"role":"user","content":"say hi"}]})",
+               "application/json");
     ASSERT_TRUE(res) << proxy.log_tail();
     EXPECT_EQ(res->status, 200) << res->body << "\n" << proxy.log_tail();
     bool generate = false;

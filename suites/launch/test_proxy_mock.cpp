@@ -62,11 +62,13 @@ TEST(ProxyWithMock, AntigravityClaudeProxyMessages) {
     const std::string step = "antigravity-claude-proxy.launch-test.root/prompt.messages";
     httplib::Client c("127.0.0.1", proxy.port());
     c.set_read_timeout(30, 0);
-    auto res = c.Post("/v1/messages",
-                      {{"authorization", "Bearer " + profile.api_key}, {"anthropic-version", "2023-06-01"},
-                       {"x-routecheck-step", step}},
-                      R"({"model":"claude-sonnet-4-5","max_tokens":64,"messages":[{"role":"user","content":"say hi"}]})",
-                      "application/json");
+    auto res =
+        c.Post("/v1/messages",
+               {{"authorization", "Bearer " + profile.api_key},
+                {"anthropic-version", "2023-06-01"},
+                {"x-routecheck-step", step}},
+               R"({"model":"claude-sonnet-4-5","max_tokens":64,"messages":[{"role":"user","content":"say hi"}]})",
+               "application/json");
     ASSERT_TRUE(res) << proxy.log_tail();
     EXPECT_EQ(res->status, 200) << res->body << "\n" << proxy.log_tail();
     EXPECT_NE(res->body.find("\"type\":\"message\""), std::string::npos) << res->body;

@@ -39,11 +39,10 @@ TEST(Template, UnknownPlaceholderNamesItAndWhere) {
 }
 
 TEST(Template, RendersJsonRecursivelyIncludingKeys) {
-    const nlohmann::json in = {
-        {"apiKey", "{api_key}"},
-        {"port", 8080},
-        {"nested", {{"url", "{upstream}/v1"}, {"list", {"{port}", 1, true, nullptr}}}},
-        {"{home}/x", "key rendered"}};
+    const nlohmann::json in = {{"apiKey", "{api_key}"},
+                               {"port", 8080},
+                               {"nested", {{"url", "{upstream}/v1"}, {"list", {"{port}", 1, true, nullptr}}}},
+                               {"{home}/x", "key rendered"}};
     const nlohmann::json out = render_json(in, vars);
     EXPECT_EQ(out["apiKey"], "k");
     EXPECT_EQ(out["port"], 8080);

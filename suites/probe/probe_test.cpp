@@ -42,8 +42,9 @@ std::string run(const std::string& cmd, int* exit_code = nullptr) {
 // A request an upstream would bill: a generation call whose body carries something to generate from.
 bool billable(const mock::JournalEntry& e) {
     const std::string& p = e.path;
-    bool generation = p.find("enerateContent") != std::string::npos || p.find("/chat/completions") != std::string::npos ||
-                      p.find("/responses") != std::string::npos || p.find("/completions") != std::string::npos ||
+    bool generation = p.find("enerateContent") != std::string::npos ||
+                      p.find("/chat/completions") != std::string::npos || p.find("/responses") != std::string::npos ||
+                      p.find("/completions") != std::string::npos ||
                       (p.find("/messages") != std::string::npos && p.find("count_tokens") == std::string::npos);
     if (!generation) return false;
     json b = json::parse(e.body, nullptr, false);
@@ -98,11 +99,13 @@ TEST_P(ProbeLaunched, LearnsTheHandWrittenContractAndBillsNothing) {
     std::string key = hand.api_key.empty() ? "" : " --api-key '" + hand.api_key + "'";
     // Headers the proxy needs on every request (Portkey names its provider per request): the OpenAI family's.
     std::string headers;
-    for (const auto* group : {&hand.extra_headers}) for (const auto& [k, v] : *group) headers += " --header '" + k + ": " + v + "'";
+    for (const auto* group : {&hand.extra_headers})
+        for (const auto& [k, v] : *group) headers += " --header '" + k + ": " + v + "'";
     auto by = hand.extra_headers_by_protocol.find("openai");
     if (by != hand.extra_headers_by_protocol.end())
         for (auto [k, v] : by->second) {
-            for (auto at = v.find("{upstream}"); at != std::string::npos; at = v.find("{upstream}")) v.replace(at, 10, upstream.url());
+            for (auto at = v.find("{upstream}"); at != std::string::npos; at = v.find("{upstream}"))
+                v.replace(at, 10, upstream.url());
             headers += " --header '" + k + ": " + v + "'";
         }
     int code = -1;
@@ -159,7 +162,7 @@ TEST_P(ProbeLaunched, LearnsTheHandWrittenContractAndBillsNothing) {
         int keyed = status_of("right-key.authorization." + row.substr(row.find('.') + 1));
         return s == 401 || s == 403 || (s >= 400 && keyed > 0 && keyed < 400);
     };
-    std::string want = denied("no-key.unknown-outside") ? "before-routing"
+    std::string want = denied("no-key.unknown-outside")  ? "before-routing"
                        : denied("no-key.unknown-prefix") ? "before-routing under /v1"
                        : denied("no-key.known")          ? "after-routing"
                                                          : "none";

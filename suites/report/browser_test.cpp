@@ -57,8 +57,9 @@ Dump dump_dom(const std::string& chromium, const fs::path& html, const fs::path&
     std::string cmd = "timeout -k 5 90 '" + chromium +
                       "' --headless --no-sandbox --disable-gpu --disable-background-networking "
                       "--disable-component-update --disable-sync --no-first-run --disable-dev-shm-usage "
-                      "--user-data-dir='" + profile.string() + "' --dump-dom 'file://" + html.string() + "' >'" +
-                      out.string() + "' 2>'" + err.string() + "'";
+                      "--user-data-dir='" +
+                      profile.string() + "' --dump-dom 'file://" + html.string() + "' >'" + out.string() + "' 2>'" +
+                      err.string() + "'";
     Dump d;
     int status = std::system(cmd.c_str());
     d.exit = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -78,7 +79,8 @@ TEST(Browser, IndexHtmlRendersOneCellPerMatrixCell) {
     fs::path report = ROUTECHECK_CTEST_REPORT;
     fs::path html = report / "index.html", matrix = report / "matrix.json";
     ASSERT_TRUE(fs::exists(html) && fs::exists(matrix))
-        << "no report in " << report << ": the ctest fixture test matrix.run writes it (run ctest, not this binary alone)";
+        << "no report in " << report
+        << ": the ctest fixture test matrix.run writes it (run ctest, not this binary alone)";
     std::ifstream in(matrix);
     nlohmann::json m = nlohmann::json::parse(in, nullptr, false);
     ASSERT_TRUE(m.is_object() && m["cells"].is_array()) << matrix << " is not a matrix report";
@@ -146,13 +148,15 @@ TEST(Report, EveryCellsVerdictIsTheSameTextEverywhere) {
         if (!v["fix"].get<std::string>().empty()) text += ". Fix: " + v["fix"].get<std::string>();
         const std::string id = c["id"].get<std::string>();
         EXPECT_NE(md.find("`" + id + "` (" + (c["works"].get<bool>() ? "works" : "does not work") + "): " + text),
-                  std::string::npos) << id << " in summary.md: " << text;
+                  std::string::npos)
+            << id << " in summary.md: " << text;
         EXPECT_NE(junit.find(markup(text)), std::string::npos) << id << " in junit.xml: " << text;
         auto at = html.find("id=\"cell-" + markup(id) + "\"");
         ASSERT_NE(at, std::string::npos) << id << " has no drill-down in index.html";
         auto end = html.find("</details>", at);
         std::string drill = html.substr(at, end - at);
-        EXPECT_NE(drill.find(markup(v["reason"].get<std::string>())), std::string::npos) << id << " reason in index.html";
+        EXPECT_NE(drill.find(markup(v["reason"].get<std::string>())), std::string::npos)
+            << id << " reason in index.html";
         EXPECT_NE(drill.find(markup(v["fix"].get<std::string>())), std::string::npos) << id << " fix in index.html";
         ++checked;
     }

@@ -24,11 +24,10 @@ CellOutcome outcome(const std::string& proxy, const std::string& client, const s
 }
 
 TEST(CompareCells, ClassOrStatusChangesCountTheRestIsUnchanged) {
-    std::vector<CellOutcome> before = {outcome("p", "a", "root", "OK", {"200"}),
-                                       outcome("p", "a", "v1", "NO_ROUTE", {"404"}),
-                                       outcome("p", "b", "v1", "NO_ROUTE", {"404"}),
-                                       outcome("q", "a", "root", "AUTH_MISSING", {"401"}),
-                                       outcome("q", "gone", "root", "OK", {"200"})};
+    std::vector<CellOutcome> before = {
+        outcome("p", "a", "root", "OK", {"200"}), outcome("p", "a", "v1", "NO_ROUTE", {"404"}),
+        outcome("p", "b", "v1", "NO_ROUTE", {"404"}), outcome("q", "a", "root", "AUTH_MISSING", {"401"}),
+        outcome("q", "gone", "root", "OK", {"200"})};
     std::vector<CellOutcome> after = before;
     after.pop_back();
     after[1] = outcome("p", "a", "v1", "OK", {"200"});        // class and status
@@ -54,11 +53,17 @@ TEST(CompareCells, ClassOrStatusChangesCountTheRestIsUnchanged) {
     c.before_label = "OLD";
     c.after_label = "NEW";
     const std::string text = comparison_text(c);
-    EXPECT_NE(text.find("OLD -> NEW: 2 cells changed (1 now work, 0 no longer work), 2 unchanged, 1 only in OLD, 1 only in NEW"),
-              std::string::npos) << text;
+    EXPECT_NE(
+        text.find(
+            "OLD -> NEW: 2 cells changed (1 now work, 0 no longer work), 2 unchanged, 1 only in OLD, 1 only in NEW"),
+        std::string::npos)
+        << text;
     // Grouped: the proxy, then its client, then the variant's change.
-    EXPECT_NE(text.find("p: 2 changed, 1 unchanged\n  a\n    v1: NO_ROUTE 404 -> works 200\n  b\n    v1: NO_ROUTE 404 -> NO_ROUTE 405\n"),
-              std::string::npos) << text;
+    EXPECT_NE(
+        text.find(
+            "p: 2 changed, 1 unchanged\n  a\n    v1: NO_ROUTE 404 -> works 200\n  b\n    v1: NO_ROUTE 404 -> NO_ROUTE 405\n"),
+        std::string::npos)
+        << text;
     EXPECT_NE(text.find("  gone\n    only before: root"), std::string::npos) << text;
     const std::string md = comparison_markdown(c, "Changed");
     EXPECT_NE(md.find("### p (2 changed, 1 unchanged)"), std::string::npos) << md;
@@ -107,8 +112,9 @@ TEST(CompareCells, ADocumentThatIsNoMatrixReportNamesFileAndPointer) {
 TEST(CompareCells, TheReportShowsWhatChangedSinceTheLastRun) {
     MatrixReport r = sample::report();
     MatrixReport before = sample::report();
-    before.cells[0] = sample::cell("px", "claude-code", "root", CellVerdict::Pass, Diagnosis::NoRoute,
-                                   {sample::step("prompt.messages", "POST /v1/messages?beta=true", 404, Diagnosis::NoRoute)});
+    before.cells[0] =
+        sample::cell("px", "claude-code", "root", CellVerdict::Pass, Diagnosis::NoRoute,
+                     {sample::step("prompt.messages", "POST /v1/messages?beta=true", 404, Diagnosis::NoRoute)});
     r.since_previous = compare_cells(outcomes_of(before.cells), outcomes_of(r.cells));
     r.since_previous->before_label = "run of 2026-11-26T08:00:00Z";
     r.since_previous->after_label = "this run";
@@ -160,9 +166,11 @@ TEST(DiffCommand, ExitCodesAndFilesNamedInErrors) {
     const fs::path out = tmp.path() / "diff-out";
     CliRun changed = routecheck("diff '" + a.string() + "' '" + b.string() + "' --out '" + out.string() + "'");
     EXPECT_EQ(changed.exit, 1) << changed.out;
-    EXPECT_NE(changed.out.find("1 cell changed (1 now work, 0 no longer work), 4 unchanged"), std::string::npos) << changed.out;
+    EXPECT_NE(changed.out.find("1 cell changed (1 now work, 0 no longer work), 4 unchanged"), std::string::npos)
+        << changed.out;
     EXPECT_NE(changed.out.find("px: 1 changed, 3 unchanged\n  claude-code\n    v1: DUPLICATE_PREFIX 404 -> works 200"),
-              std::string::npos) << changed.out;
+              std::string::npos)
+        << changed.out;
     for (const char* f : {"diff.md", "diff.html", "diff.json"}) EXPECT_TRUE(fs::exists(out / f)) << f;
     std::ifstream html(out / "diff.html");
     std::stringstream hs;
@@ -201,11 +209,13 @@ TEST(VersionPairs, TwoVersionsOfOneClientPackageAndModeAreComparedLikeTwoRuns) {
     using sample::step;
     for (const char* c : {"genai-2", "genai-3", "genai-10"}) {
         const bool v1beta = std::string(c) == "genai-2";  // 2.x sends /v1beta, 3.x /v1
-        r.cells.push_back(cell("px", c, "root", CellVerdict::Pass, v1beta ? Diagnosis::Ok : Diagnosis::NoRoute,
-                               {step("generate", v1beta ? "POST /v1beta/models/m:generateContent" : "POST /v1/models/m:generateContent",
-                                     v1beta ? 200 : 404, v1beta ? Diagnosis::Ok : Diagnosis::NoRoute)}));
-        r.cells.push_back(cell("px", c, "v1", CellVerdict::Pass, Diagnosis::DuplicatePrefix,
-                               {step("generate", "POST /v1/v1/models/m:generateContent", 404, Diagnosis::DuplicatePrefix)}));
+        r.cells.push_back(cell(
+            "px", c, "root", CellVerdict::Pass, v1beta ? Diagnosis::Ok : Diagnosis::NoRoute,
+            {step("generate", v1beta ? "POST /v1beta/models/m:generateContent" : "POST /v1/models/m:generateContent",
+                  v1beta ? 200 : 404, v1beta ? Diagnosis::Ok : Diagnosis::NoRoute)}));
+        r.cells.push_back(
+            cell("px", c, "v1", CellVerdict::Pass, Diagnosis::DuplicatePrefix,
+                 {step("generate", "POST /v1/v1/models/m:generateContent", 404, Diagnosis::DuplicatePrefix)}));
     }
     const auto pairs = version_pairs(r);
     ASSERT_EQ(pairs.size(), 2u) << "another mode (openai) or registry (pypi) is not a version of the same client";

@@ -5,8 +5,8 @@
 #include <sys/wait.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <chrono>
+#include <cstdio>
 #include <mutex>
 #include <thread>
 
@@ -48,7 +48,8 @@ std::string verdict(const DoctorRun& r) {
 
 // The document: "El SDK de OpenAI generalmente requiere que coloques /v1 en la Base URL".
 TEST(Doctor, OpenAiSdkAtHostPortIsMissingVersionAndTheFixNamesV1) {
-    DoctorRun r = doctor({"--client", "openai-node", "--base-url", "http://127.0.0.1:8045", "--proxy", "antigravity-tools"});
+    DoctorRun r =
+        doctor({"--client", "openai-node", "--base-url", "http://127.0.0.1:8045", "--proxy", "antigravity-tools"});
     ASSERT_EQ(verdict(r), "MISSING_VERSION") << r.out;
     EXPECT_EQ(r.exit, 1);
     EXPECT_NE(r.json["verdict"]["fix"].get<std::string>().find("http://127.0.0.1:8045/v1"), std::string::npos) << r.out;
@@ -60,18 +61,21 @@ TEST(Doctor, OpenAiSdkAtHostPortIsMissingVersionAndTheFixNamesV1) {
 // Routes land, but claude-code-router reads its key from authorization / x-api-key and Gemini clients send
 // x-goog-api-key: the doctor says AUTH_MISSING (a key problem, not a Base URL problem) before anything is sent.
 TEST(Doctor, KeyHeaderTheProxyDoesNotReadIsAuthNotRoute) {
-    DoctorRun r = doctor({"--client", "gemini-cli", "--base-url", "http://127.0.0.1:3456", "--proxy", "claude-code-router"});
+    DoctorRun r =
+        doctor({"--client", "gemini-cli", "--base-url", "http://127.0.0.1:3456", "--proxy", "claude-code-router"});
     ASSERT_EQ(verdict(r), "AUTH_MISSING") << r.out;
     EXPECT_EQ(r.exit, 1);
     EXPECT_EQ(r.json["verdict"]["base_url"], nullptr) << "the paths themselves are fine: no Base URL fix";
-    EXPECT_NE(r.json["verdict"]["fix"].get<std::string>().find("must accept x-goog-api-key"), std::string::npos) << r.out;
+    EXPECT_NE(r.json["verdict"]["fix"].get<std::string>().find("must accept x-goog-api-key"), std::string::npos)
+        << r.out;
     EXPECT_EQ(r.json["recommended"]["base_url"], "http://127.0.0.1:3456");
     const std::string caveat = r.json["recommended"]["caveat"];
     EXPECT_NE(caveat.find("x-goog-api-key"), std::string::npos) << caveat;
     EXPECT_NE(caveat.find("authorization or x-api-key"), std::string::npos) << caveat;
     // A client that sends x-api-key gets no caveat from the same proxy.
     // Nothing sent, so nothing confirms it: unverified (exit 3), never "OK (works)".
-    DoctorRun ok = doctor({"--client", "claude-code", "--base-url", "http://127.0.0.1:3456", "--proxy", "claude-code-router"});
+    DoctorRun ok =
+        doctor({"--client", "claude-code", "--base-url", "http://127.0.0.1:3456", "--proxy", "claude-code-router"});
     EXPECT_EQ(verdict(ok), "SKIPPED") << ok.out;
     EXPECT_EQ(ok.exit, 3);
     EXPECT_EQ(ok.json["works"], false);
@@ -79,7 +83,8 @@ TEST(Doctor, KeyHeaderTheProxyDoesNotReadIsAuthNotRoute) {
 }
 
 TEST(Doctor, OpenAiSdkAtV1IsRightButUnverifiedWithoutATarget) {
-    DoctorRun r = doctor({"--client", "openai-node", "--base-url", "http://127.0.0.1:8045/v1", "--proxy", "antigravity-tools"});
+    DoctorRun r =
+        doctor({"--client", "openai-node", "--base-url", "http://127.0.0.1:8045/v1", "--proxy", "antigravity-tools"});
     EXPECT_EQ(verdict(r), "SKIPPED") << r.out;
     EXPECT_EQ(r.exit, 3);
     EXPECT_EQ(r.json["works"], false);
@@ -88,7 +93,8 @@ TEST(Doctor, OpenAiSdkAtV1IsRightButUnverifiedWithoutATarget) {
 
 // "Aparece /v1/v1/: la Base URL incluye /v1 y el cliente la concatenó nuevamente".
 TEST(Doctor, ClaudeCodeAtV1DoublesThePrefix) {
-    DoctorRun r = doctor({"--client", "claude-code", "--base-url", "http://127.0.0.1:8045/v1", "--proxy", "antigravity-tools"});
+    DoctorRun r =
+        doctor({"--client", "claude-code", "--base-url", "http://127.0.0.1:8045/v1", "--proxy", "antigravity-tools"});
     ASSERT_EQ(verdict(r), "DUPLICATE_PREFIX") << r.out;
     EXPECT_EQ(r.exit, 1);
     EXPECT_EQ(r.json["steps"][0]["path"], "/v1/v1/messages");
@@ -98,7 +104,7 @@ TEST(Doctor, ClaudeCodeAtV1DoublesThePrefix) {
 // "Aparece /v1/chat/completions/responses: cliente de rutas superpuestas".
 TEST(Doctor, KiloCodeWithAnEndpointInTheBaseUrl) {
     DoctorRun r = doctor({"--client", "kilo-code-openai", "--base-url", "http://127.0.0.1:8045/v1/chat/completions",
-                    "--proxy", "antigravity-tools"});
+                          "--proxy", "antigravity-tools"});
     ASSERT_EQ(verdict(r), "ENDPOINT_IN_BASE") << r.out;
     EXPECT_EQ(r.exit, 1);
     EXPECT_EQ(r.json["steps"][0]["request"], "POST /v1/chat/completions/responses");
@@ -131,7 +137,8 @@ public:
         port_ = server_.bind_to_any_port("127.0.0.1");
         thread_ = std::thread([this] { server_.listen_after_bind(); });
         // The socket already listens after bind_to_any_port; this only waits for the accept loop, with a deadline.
-        for (int i = 0; i < 200 && !server_.is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        for (int i = 0; i < 200 && !server_.is_running(); ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     ~Always401() {
         server_.stop();
@@ -154,7 +161,8 @@ private:
 // "Paso 2: Confirmar que te encuentras con un error 404 (no 401)".
 TEST(Doctor, A401IsAuthMissingNotARouteProblem) {
     Always401 server;
-    DoctorRun r = doctor({"--client", "openai-node", "--base-url", "http://127.0.0.1:8045/v1", "--target", server.url()});
+    DoctorRun r =
+        doctor({"--client", "openai-node", "--base-url", "http://127.0.0.1:8045/v1", "--target", server.url()});
     ASSERT_EQ(verdict(r), "AUTH_MISSING") << r.out;
     EXPECT_EQ(r.exit, 1);
     EXPECT_EQ(r.json["up"]["listening"], true);
@@ -175,8 +183,8 @@ TEST(Doctor, NeverSendsABillableBody) {
     // Every POST body holds nothing to generate from: no messages, contents, input or prompt.
     for (const auto& line : seen) {
         if (line.rfind("POST", 0) != 0) continue;
-        auto body = nlohmann::json::parse(line.substr(line.find('{') == std::string::npos ? line.size() : line.find('{')),
-                                          nullptr, false);
+        auto body = nlohmann::json::parse(
+            line.substr(line.find('{') == std::string::npos ? line.size() : line.find('{')), nullptr, false);
         ASSERT_TRUE(body.is_object()) << line;
         for (const char* k : {"messages", "contents", "input", "prompt"}) EXPECT_FALSE(body.contains(k)) << line;
     }
@@ -185,8 +193,8 @@ TEST(Doctor, NeverSendsABillableBody) {
 }
 
 TEST(Doctor, PlainTextFollowsTheDocumentsSteps) {
-    DoctorRun r = doctor({"--client", "openai-node", "--base-url", "http://127.0.0.1:8045", "--proxy", "antigravity-tools"},
-                   false);
+    DoctorRun r = doctor(
+        {"--client", "openai-node", "--base-url", "http://127.0.0.1:8045", "--proxy", "antigravity-tools"}, false);
     EXPECT_EQ(r.exit, 1);
     for (const char* s : {"1. Is the proxy up?", "2. Which path", "what came back", "3. Verdict: MISSING_VERSION"})
         EXPECT_NE(r.out.find(s), std::string::npos) << s << "\n" << r.out;
@@ -201,9 +209,9 @@ TEST(Doctor, UsageErrorsExitTwo) {
 
 // The document's checkpoint table, made exact: which client at which Base URL builds a logged path.
 TEST(DoctorSeen, GivesTheDocumentsAnswersAndSaysWhenNoClientBuildsAPath) {
-    DoctorRun r = doctor({"--seen", "POST /v1/v1/chat/completions 404", "--seen", "POST /v1/chat/completions/responses 404",
-                          "--seen", "POST /v1beta/models/gemini-2.5-flash:generateContent 200", "--seen",
-                          "GET /no/client/builds/this 404"});
+    DoctorRun r = doctor(
+        {"--seen", "POST /v1/v1/chat/completions 404", "--seen", "POST /v1/chat/completions/responses 404", "--seen",
+         "POST /v1beta/models/gemini-2.5-flash:generateContent 200", "--seen", "GET /no/client/builds/this 404"});
     ASSERT_TRUE(r.json.is_object()) << r.out;
     const auto& lines = r.json["lines"];
     ASSERT_EQ(lines.size(), 4u) << r.out;
@@ -252,7 +260,8 @@ TEST(Doctor, BaseUrlAsTypedKeepsItsSchemeAndHostInTheFix) {
         EXPECT_EQ(r.json["recommended"]["base_url"], "https://[::1]:8045") << r.out;
         EXPECT_EQ(r.json["steps"][0]["request"], "POST /v1/v1/messages?beta=true") << r.out;
     }
-    DoctorRun lan = doctor({"--client", "openai-node", "--base-url", "http://gateway.lan:8045", "--proxy", "antigravity-tools"});
+    DoctorRun lan =
+        doctor({"--client", "openai-node", "--base-url", "http://gateway.lan:8045", "--proxy", "antigravity-tools"});
     ASSERT_EQ(verdict(lan), "MISSING_VERSION") << lan.out;
     EXPECT_EQ(lan.json["verdict"]["base_url"], "http://gateway.lan:8045/v1") << lan.out;
 }

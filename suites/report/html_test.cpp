@@ -59,9 +59,9 @@ TEST(IndexHtml, LegendExplainsEveryClassWithItsFix) {
     auto legend = html.find("id=legend");
     ASSERT_NE(legend, std::string::npos);
     std::string tail = html.substr(legend);
-    for (const char* name : {"OK", "DUPLICATE_PREFIX", "MISSING_VERSION", "ENDPOINT_IN_BASE", "WRONG_PROTOCOL",
-                             "NO_ROUTE", "AUTH_MISSING", "AUTH_REJECTED", "NOT_LISTENING", "UPSTREAM_ERROR",
-                             "UNEXPECTED", "SKIPPED"})
+    for (const char* name :
+         {"OK", "DUPLICATE_PREFIX", "MISSING_VERSION", "ENDPOINT_IN_BASE", "WRONG_PROTOCOL", "NO_ROUTE", "AUTH_MISSING",
+          "AUTH_REJECTED", "NOT_LISTENING", "UPSTREAM_ERROR", "UNEXPECTED", "SKIPPED"})
         EXPECT_NE(tail.find(std::string("<code>") + name + "</code>"), std::string::npos) << name;
     EXPECT_NE(tail.find("end the Base URL in /v1"), std::string::npos);
     EXPECT_NE(tail.find("a 403 is not a Base URL problem"), std::string::npos);

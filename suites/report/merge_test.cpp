@@ -36,7 +36,9 @@ TEST(MergeShards, TwoProxyRunsBecomeOneReport) {
     ASSERT_TRUE(fs::exists(a / "matrix.json")) << a << " (the fixture test matrix.run.copilot-api writes it)";
     ASSERT_TRUE(fs::exists(b / "matrix.json")) << b;
     const fs::path out = fs::temp_directory_path() / ("rc-merge-" + std::to_string(::getpid()));
-    ASSERT_EQ(run("ROUTECHECK_BIN='" + std::string(ROUTECHECK_BIN) + "' '" + kScript + "' '" + out.string() + "' '" + a.string() + "' '" + b.string() + "' >/dev/null"), 0);
+    ASSERT_EQ(run("ROUTECHECK_BIN='" + std::string(ROUTECHECK_BIN) + "' '" + kScript + "' '" + out.string() + "' '" +
+                  a.string() + "' '" + b.string() + "' >/dev/null"),
+              0);
     const json ma = read(a / "matrix.json"), mb = read(b / "matrix.json"), m = read(out / "matrix.json");
     EXPECT_EQ(m["cells"].size(), ma["cells"].size() + mb["cells"].size());
     EXPECT_EQ(m["counts"]["cells"], m["cells"].size());

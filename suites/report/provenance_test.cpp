@@ -46,7 +46,8 @@ TEST(Provenance, ClientsSayRecordedOrDerivedFromSourceAndWhen) {
     EXPECT_EQ(kilo.known.detail, "Kilo-Org/kilocode@0fc86ce");
 
     // The two Codex rows are told apart by their names (the mode) and ids.
-    const ClientRunInfo a = client_run_info(*builtin().client("codex-cli")), b = client_run_info(*builtin().client("codex-cli-openai"));
+    const ClientRunInfo a = client_run_info(*builtin().client("codex-cli")),
+                        b = client_run_info(*builtin().client("codex-cli-openai"));
     EXPECT_NE(a.name, b.name);
     EXPECT_NE(a.name.find("custom provider"), std::string::npos) << a.name;
 }
@@ -73,7 +74,8 @@ TEST(Provenance, ProxiesSayLaunchedPredictedProbedOrObserved) {
     EXPECT_EQ(source.version, "v4.5.8");
     EXPECT_EQ(source.package, "lbjlaq/Antigravity-Manager");
     EXPECT_EQ(source.known.when, "2026-08-22");
-    EXPECT_NE(source.known.detail.find("corrected by observation on 2026-11-29"), std::string::npos) << source.known.detail;
+    EXPECT_NE(source.known.detail.find("corrected by observation on 2026-11-29"), std::string::npos)
+        << source.known.detail;
 
     ProxyRunInfo attached;
     attached.provenance = "attached";
@@ -83,11 +85,14 @@ TEST(Provenance, ProxiesSayLaunchedPredictedProbedOrObserved) {
     EXPECT_EQ(attached.known.when, "2026-11-30");
     EXPECT_EQ(attached.version, "4.5.8");
 
-    nlohmann::json probed = {{"id", "probed-8045"}, {"name", "the proxy at http://127.0.0.1:8045"},
-                             {"provenance", "probed"},
-                             {"source", {{"probed_at", "2026-11-28"}, {"target", "http://127.0.0.1:8045"}, {"version", "9.9"}}},
-                             {"health", {{"path", "/health"}}}, {"capabilities", {"openai"}},
-                             {"routes", {{{"method", "POST"}, {"path", "/v1/chat/completions"}}}}};
+    nlohmann::json probed = {
+        {"id", "probed-8045"},
+        {"name", "the proxy at http://127.0.0.1:8045"},
+        {"provenance", "probed"},
+        {"source", {{"probed_at", "2026-11-28"}, {"target", "http://127.0.0.1:8045"}, {"version", "9.9"}}},
+        {"health", {{"path", "/health"}}},
+        {"capabilities", {"openai"}},
+        {"routes", {{{"method", "POST"}, {"path", "/v1/chat/completions"}}}}};
     ProxyRunInfo p;
     p.provenance = "source";
     describe_proxy(p, parse_proxy(probed, "probed.json"), "2026-11-29T10:00:00Z");
@@ -103,11 +108,21 @@ MatrixReport with_provenance() {
     r.proxies[0].version = "1.2.3";
     r.proxies[0].known = {"launched", "2026-11-27", "npm npm/proxies/px (lockfile)"};
     r.proxies[1].known = {"predicted", "2026-08-22", "from its source @9b3dd14"};
-    r.clients = {{"claude-code", "Claude Code", "anthropic", "@anthropic-ai/claude-code", "2.1.332", "npm",
+    r.clients = {{"claude-code",
+                  "Claude Code",
+                  "anthropic",
+                  "@anthropic-ai/claude-code",
+                  "2.1.332",
+                  "npm",
                   {"recorded", "2026-11-27", "scripts/record-client claude-code"}},
                  {"openai-node", "OpenAI Node SDK", "openai", "openai", "6.9.1", "npm", {"recorded", "2026-11-27", ""}},
-                 {"kilo-vscode", "Kilo Code VS Code extension (OpenAI Compatible provider)", "openai", "Kilo-Org/kilocode",
-                  "", "", {"derived from source", "2026-11-27", "Kilo-Org/kilocode@0fc86ce"}}};
+                 {"kilo-vscode",
+                  "Kilo Code VS Code extension (OpenAI Compatible provider)",
+                  "openai",
+                  "Kilo-Org/kilocode",
+                  "",
+                  "",
+                  {"derived from source", "2026-11-27", "Kilo-Org/kilocode@0fc86ce"}}};
     r.cells.push_back(sample::cell("px", "kilo-vscode", "root", CellVerdict::Pass, Diagnosis::Ok,
                                    {sample::step("chat", "POST /chat/completions", 200, Diagnosis::Ok)}));
     return r;

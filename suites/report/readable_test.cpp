@@ -29,7 +29,8 @@ TEST(ReadableGrid, EveryClassHasItsOwnColourLetterAndLabel) {
         EXPECT_TRUE(labels.insert(classes[i].label).second) << classes[i].label;
         // Its colour is in the stylesheet.
         EXPECT_NE(std::string(html::stylesheet()).find(std::string(".") + classes[i].css + "{background:"),
-                  std::string::npos) << classes[i].css;
+                  std::string::npos)
+            << classes[i].css;
     }
 }
 
@@ -61,7 +62,8 @@ TEST(ReadableGrid, NothingIsExplainedOnlyByAHover) {
     std::smatch m;
     EXPECT_FALSE(std::regex_search(page, m, std::regex(R"(\stitle=)"))) << m.str();
     // What the marks mean is written in the legend.
-    for (const char* mark : {"≠ red frame", "? dashed frame", "≈ hatched"}) EXPECT_NE(page.find(mark), std::string::npos) << mark;
+    for (const char* mark : {"≠ red frame", "? dashed frame", "≈ hatched"})
+        EXPECT_NE(page.find(mark), std::string::npos) << mark;
     EXPECT_NE(page.find("◆ = the proxies differ on this row."), std::string::npos);
 }
 

@@ -23,8 +23,8 @@ inline StepVerdict step(const std::string& id, const std::string& line, int stat
     return s;
 }
 
-inline CellResult cell(const std::string& proxy, const std::string& client, const std::string& variant,
-                       CellVerdict v, Diagnosis d, std::vector<StepVerdict> steps) {
+inline CellResult cell(const std::string& proxy, const std::string& client, const std::string& variant, CellVerdict v,
+                       Diagnosis d, std::vector<StepVerdict> steps) {
     CellResult c;
     c.cell.proxy = proxy;
     c.cell.client = client;
@@ -74,8 +74,14 @@ inline MatrixReport report() {
     ok.rec = {"claude-code", "px", true, "root", "http://127.0.0.1:{port}", "", {}, ""};
     ok.confirmed = "replay";
     RecommendationResult none;
-    none.rec = {"openai-node", "px", false, "", "", "no Base URL works: chat -> POST /v1/chat/completions never lands",
-                {"openai-node-anthropic at http://127.0.0.1:{port}"}, ""};
+    none.rec = {"openai-node",
+                "px",
+                false,
+                "",
+                "",
+                "no Base URL works: chat -> POST /v1/chat/completions never lands",
+                {"openai-node-anthropic at http://127.0.0.1:{port}"},
+                ""};
     r.recommendations = {ok, none};
     return r;
 }

@@ -31,14 +31,15 @@ MatrixReport two_versions() {
         r.cells.push_back(cell(proxy, "claude-code", "root", CellVerdict::Pass, Diagnosis::Ok,
                                {step("prompt.messages", "POST /v1/messages", 200, Diagnosis::Ok)}));
         // 401 before, works after
-        r.cells.push_back(newer ? cell(proxy, "genai-node", "root", CellVerdict::Pass, Diagnosis::Ok,
-                                       {step("generate", "POST /v1beta/models/m:generateContent", 200, Diagnosis::Ok)})
-                                : cell(proxy, "genai-node", "root", CellVerdict::Pass, Diagnosis::AuthMissing,
-                                       {step("generate", "POST /v1beta/models/m:generateContent", 401,
-                                             Diagnosis::AuthMissing)}));
+        r.cells.push_back(
+            newer ? cell(proxy, "genai-node", "root", CellVerdict::Pass, Diagnosis::Ok,
+                         {step("generate", "POST /v1beta/models/m:generateContent", 200, Diagnosis::Ok)})
+                  : cell(proxy, "genai-node", "root", CellVerdict::Pass, Diagnosis::AuthMissing,
+                         {step("generate", "POST /v1beta/models/m:generateContent", 401, Diagnosis::AuthMissing)}));
         // same class, different status: still a change
-        r.cells.push_back(cell(proxy, "codex-cli", "v1beta", CellVerdict::Pass, Diagnosis::NoRoute,
-                               {step("prompt.responses", "POST /v1beta/responses", newer ? 0 : 404, Diagnosis::NoRoute)}));
+        r.cells.push_back(
+            cell(proxy, "codex-cli", "v1beta", CellVerdict::Pass, Diagnosis::NoRoute,
+                 {step("prompt.responses", "POST /v1beta/responses", newer ? 0 : 404, Diagnosis::NoRoute)}));
     }
     r.cells.push_back(cell("other", "claude-code", "root", CellVerdict::Pass, Diagnosis::Ok,
                            {step("prompt.messages", "POST /v1/messages", 200, Diagnosis::Ok)}));

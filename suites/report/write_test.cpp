@@ -76,7 +76,11 @@ TEST(Utf8Excerpt, CutCharacterIsDroppedBadBytesReplaced) {
     EXPECT_EQ(utf8_excerpt(word.substr(0, 7), 9), "未找");
     EXPECT_EQ(utf8_excerpt(word.substr(0, 6), 9), "未找");
     EXPECT_EQ(utf8_excerpt(word, 9), word);
-    EXPECT_EQ(utf8_excerpt("a\xff" "b", 3), "a\xEF\xBF\xBD" "b");
+    EXPECT_EQ(utf8_excerpt("a\xff"
+                           "b",
+                           3),
+              "a\xEF\xBF\xBD"
+              "b");
     EXPECT_EQ(utf8_excerpt("a\xe6\x9c", 3), "a\xEF\xBF\xBD\xEF\xBF\xBD") << "not cut: an incomplete end is bad bytes";
     EXPECT_EQ(safe_dump(nlohmann::json("x\xff")), "\"x\xEF\xBF\xBD\"");
 }
@@ -91,8 +95,8 @@ TEST_F(ReportDir, NoFileOfAnOlderRunStaysBesideTheNewOne) {
     std::ofstream(dir_ / "notes.txt") << "the user's own file";
     MatrixReport r = sample::report();  // no grids
     write_report(r, dir_);
-    EXPECT_EQ(names(), (std::vector<std::string>{"badges", "cells.tsv", "index.html", "junit.xml", "matrix.json", "notes.txt",
-                                                  "summary.md"}));
+    EXPECT_EQ(names(), (std::vector<std::string>{"badges", "cells.tsv", "index.html", "junit.xml", "matrix.json",
+                                                 "notes.txt", "summary.md"}));
 }
 
 // The previous run's matrix.json stays as previous/matrix.json (the next report's "changed since the last run" and

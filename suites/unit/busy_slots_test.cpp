@@ -68,8 +68,7 @@ TEST(BusySlots, NeverMoreHoldersThanSlots) {
             ASSERT_TRUE(ticket->wait(Deadline::in(10s, "test deadline")));
             const int now = ++inside;
             int seen = most.load();
-            while (now > seen && !most.compare_exchange_weak(seen, now)) {
-            }
+            while (now > seen && !most.compare_exchange_weak(seen, now)) {}
             std::this_thread::sleep_for(20ms);
             --inside;
             ticket->done();

@@ -16,10 +16,14 @@ ProxyProfile antigravity_like() {
     p.id = "t";
     p.name = "test proxy";
     p.capabilities = {"openai", "anthropic", "gemini"};
-    for (auto [m, path] : std::vector<std::pair<std::string, std::string>>{
-             {"GET", "/healthz"}, {"GET", "/v1/models"}, {"POST", "/v1/chat/completions"}, {"POST", "/v1/responses"},
-             {"POST", "/v1/messages"}, {"POST", "/v1/messages/count_tokens"}, {"GET", "/v1beta/models"},
-             {"POST", "/v1beta/models/*"}})
+    for (auto [m, path] : std::vector<std::pair<std::string, std::string>>{{"GET", "/healthz"},
+                                                                           {"GET", "/v1/models"},
+                                                                           {"POST", "/v1/chat/completions"},
+                                                                           {"POST", "/v1/responses"},
+                                                                           {"POST", "/v1/messages"},
+                                                                           {"POST", "/v1/messages/count_tokens"},
+                                                                           {"GET", "/v1beta/models"},
+                                                                           {"POST", "/v1beta/models/*"}})
         p.routes.push_back({m, path});
     return p;
 }
@@ -39,7 +43,8 @@ struct StepSpec {
 };
 
 ClientProfile client_of(const std::string& protocol, std::vector<StepSpec> steps,
-                        std::vector<KeyCarrier> carriers = {{"authorization", "Bearer ", "OPENAI_API_KEY", "recorded"}}) {
+                        std::vector<KeyCarrier> carriers = {
+                            {"authorization", "Bearer ", "OPENAI_API_KEY", "recorded"}}) {
     ClientProfile c;
     c.id = "client";
     c.name = "client";
@@ -157,7 +162,8 @@ TEST(PathFirst, WrongProtocolWhenTheProxyDoesNotServeTheFamily) {
 
 TEST(PathFirst, AMisjoinStaysAMisjoinWhateverComesBack) {
     ProxyProfile portkey = routes_only({{"POST", "/v1/messages"}, {"POST", "/v1/**"}}, "Portkey");
-    ClientProfile claude = client_of("anthropic", {{"POST", "/v1/messages"}}, {{"x-api-key", "", "ANTHROPIC_API_KEY", "recorded"}});
+    ClientProfile claude =
+        client_of("anthropic", {{"POST", "/v1/messages"}}, {{"x-api-key", "", "ANTHROPIC_API_KEY", "recorded"}});
     // Forwarded by a pass-through, refused upstream with Anthropic's error object.
     CellResult fwd = judge(claude, portkey, H + "/v1/chat/completions",
                            {{404, R"({"type":"error","error":{"type":"not_found_error","message":"Not Found"}})"}},
@@ -181,7 +187,8 @@ TEST(PathFirst, UpstreamNotFoundAtARightRouteIsUpstreamErrorAndAnEmpty404IsNot) 
     ClientProfile gem = client_of("gemini", {{"POST", "/v1beta/models/x:generateContent"}},
                                   {{"x-goog-api-key", "", "GEMINI_API_KEY", "recorded"}});
     ProxyProfile p = antigravity_like();
-    CellResult up = judge(gem, p, H, {{404, R"({"error":{"code":404,"message":"models/x is not found","status":"NOT_FOUND"}})"}});
+    CellResult up =
+        judge(gem, p, H, {{404, R"({"error":{"code":404,"message":"models/x is not found","status":"NOT_FOUND"}})"}});
     EXPECT_EQ(up.diagnosis, Diagnosis::UpstreamError);
     EXPECT_NE(up.judgment.reason.find("Google's error object"), std::string::npos) << up.judgment.reason;
     CellResult empty = judge(gem, p, H, {{404}});
@@ -231,7 +238,8 @@ TEST(Keys, TheFixNamesTheClientSettingThatSendsWhatTheProxyReads) {
 }
 
 TEST(Steps, OptionalFailuresAreWarningsAndAWebsocketAttemptFallsBack) {
-    ProxyProfile p = routes_only({{"POST", "/v1/chat/completions"}, {"POST", "/v1/responses"}, {"GET", "/v1/responses"}});
+    ProxyProfile p =
+        routes_only({{"POST", "/v1/chat/completions"}, {"POST", "/v1/responses"}, {"GET", "/v1/responses"}});
     ClientProfile oai = client_of("openai", {{"GET", "/models", false}, {"POST", "/chat/completions"}});
     CellResult r = judge(oai, p, H + "/v1", {{404}, {200}});
     EXPECT_TRUE(r.works) << r.judgment.reason;

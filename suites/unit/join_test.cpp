@@ -87,7 +87,8 @@ INSTANTIATE_TEST_SUITE_P(
                  "POST /api/V2Alpha1/models"},
         JoinCase{version_if_missing(), "http://127.0.0.1:8045/v1/chat/completions", "/v1beta/models", "",
                  "POST /v1/chat/completions/v1beta/models"},
-        JoinCase{version_if_missing(), "http://127.0.0.1:8045/vbeta", "/v1beta/models", "", "POST /vbeta/v1beta/models"},
+        JoinCase{version_if_missing(), "http://127.0.0.1:8045/vbeta", "/v1beta/models", "",
+                 "POST /vbeta/v1beta/models"},
         JoinCase{version_if_missing(), "http://127.0.0.1:8045/v1", "/models", "", "POST /v1/models"},
         // (found by fuzz_join: an empty endpoint once read past its end)
         JoinCase{version_if_missing(), "http://127.0.0.1:8045/v1", "", "", "POST /v1"},
@@ -144,11 +145,13 @@ TEST(ParseBaseUrl, DotSegmentsAreRemoved) {
     Step chat;
     chat.method = "POST";
     chat.endpoint = "/chat/completions";
-    EXPECT_EQ(join_request(JoinRule::Concat, "http://127.0.0.1:8045/x/../v1", chat).line(), "POST /v1/chat/completions");
+    EXPECT_EQ(join_request(JoinRule::Concat, "http://127.0.0.1:8045/x/../v1", chat).line(),
+              "POST /v1/chat/completions");
     Step models;
     models.method = "GET";
     models.endpoint = "models";
-    EXPECT_EQ(join_request(JoinRule::Resolve, "http://127.0.0.1:8045/v1beta/x/../", models).line(), "GET /v1beta/models");
+    EXPECT_EQ(join_request(JoinRule::Resolve, "http://127.0.0.1:8045/v1beta/x/../", models).line(),
+              "GET /v1beta/models");
 }
 
 // Issue 19.6: Base URLs as users type them: https, any case of the scheme, spaces around, other hosts. The join

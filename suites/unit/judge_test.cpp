@@ -1,8 +1,8 @@
 #include <gtest/gtest.h>
 
+#include "contract/predict.hpp"
 #include "judge/judge.hpp"
 #include "judge/path.hpp"
-#include "contract/predict.hpp"
 #include "judge/recommend.hpp"
 
 namespace {
@@ -142,8 +142,9 @@ TEST(Recommend, KeyHeaderTheProxyDoesNotReadIsACaveatNotARouteProblem) {
     Recommendation r = recommend(c, p, f);
     ASSERT_TRUE(r.found) << "the route lands: the Base URL is still the right one";
     EXPECT_EQ(r.variant, "root");
-    EXPECT_EQ(r.caveat, "Proxy P reads its key from authorization or x-api-key only, and c sends its key in "
-                        "x-goog-api-key: expect 401 at any Base URL unless the proxy accepts x-goog-api-key");
+    EXPECT_EQ(r.caveat,
+              "Proxy P reads its key from authorization or x-api-key only, and c sends its key in "
+              "x-goog-api-key: expect 401 at any Base URL unless the proxy accepts x-goog-api-key");
     c.key_carriers = {{"x-api-key", "", "ANTHROPIC_API_KEY", "recorded"}};  // a carrier the proxy reads
     EXPECT_EQ(recommend(c, p, f).caveat, "");
     // The default carrier is not read, another one of the client's is: the caveat names that setting.

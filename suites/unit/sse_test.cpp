@@ -12,12 +12,12 @@ using namespace routecheck;
 TEST(Sse, FieldsSplitAsTheRulesSay) {
     EXPECT_EQ(sse_field("data: {\"a\":1}").field, "data");
     EXPECT_EQ(sse_field("data: {\"a\":1}").value, "{\"a\":1}");
-    EXPECT_EQ(sse_field("data:[DONE]").value, "[DONE]");        // no space after the colon
-    EXPECT_EQ(sse_field("data:  two").value, " two");            // only one space is dropped
+    EXPECT_EQ(sse_field("data:[DONE]").value, "[DONE]");                  // no space after the colon
+    EXPECT_EQ(sse_field("data:  two").value, " two");                     // only one space is dropped
     EXPECT_EQ(sse_field("event: message_stop\r").value, "message_stop");  // CRLF lines
-    EXPECT_EQ(sse_field("data").field, "data");                  // a field alone: empty value
+    EXPECT_EQ(sse_field("data").field, "data");                           // a field alone: empty value
     EXPECT_EQ(sse_field("data").value, "");
-    EXPECT_EQ(sse_field(": keep-alive").field, "");              // a comment
+    EXPECT_EQ(sse_field(": keep-alive").field, "");  // a comment
     EXPECT_EQ(sse_field("").field, "");
 }
 
@@ -27,8 +27,8 @@ TEST(Sse, EventsAreDispatchedAtBlankLines) {
     EXPECT_EQ(ev[0].event, "message_start");
     EXPECT_EQ(ev[0].data, "{\"x\":1}");
     EXPECT_EQ(ev[1].event, "");
-    EXPECT_EQ(ev[1].data, "a\nb");   // data lines of one event joined with '\n'
-    EXPECT_EQ(ev[2].data, "cut");    // a stream cut before its blank line still has its last event
+    EXPECT_EQ(ev[1].data, "a\nb");  // data lines of one event joined with '\n'
+    EXPECT_EQ(ev[2].data, "cut");   // a stream cut before its blank line still has its last event
     EXPECT_TRUE(parse_sse("").empty());
     EXPECT_TRUE(parse_sse(": only a comment\n\n").empty());
 }
@@ -46,7 +46,8 @@ TEST(Sse, WhatEndsAStream) {
 
 TEST(Sse, TheEndIsFoundWhateverTheSpacing) {
     // Both readers now agree: read a line with sse_field, then ask sse_ends_stream.
-    for (const char* line : {"data: [DONE]", "data:[DONE]", "data: [DONE]\r", "event: message_stop", "event:message_stop"}) {
+    for (const char* line :
+         {"data: [DONE]", "data:[DONE]", "data: [DONE]\r", "event: message_stop", "event:message_stop"}) {
         SseField f = sse_field(line);
         EXPECT_TRUE(f.field == "data" ? sse_ends_stream("", f.value) : sse_ends_stream(f.value, "")) << line;
     }
