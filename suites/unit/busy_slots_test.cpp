@@ -101,44 +101,41 @@ TEST(BusySlots, TheLongestExpectedWorkGoesFirstThenArrivalOrder) {
     EXPECT_EQ(order.get(), (std::vector<std::string>{"long", "short", "unknown-a", "unknown-b"}));
 }
 
-TEST(BusySlots, ASlotIsKeptForALongerProxyStillStarting) {
-    BusySlots slots(2);
-    BusySlots::Ticket slow_start(slots, 9000), a(slots, 10), b(slots, 20);
+// Two slots and a long proxy (9000 ms expected) still starting: b (20) takes a slot, then a (10) comes to wait
+// and must wait, since the other slot is kept for the long one. The fixture leaves both threads running.
+class KeptSlot : public testing::Test {
+protected:
+    void SetUp() override {
+        threads.push_back(holder(b, "b", order, release));
+        settle(slots, 0, 1);
+        threads.push_back(holder(a, "a", order, release));
+        settle(slots, 1, 1);
+        EXPECT_EQ(order.once(1), std::vector<std::string>{"b"}) << "a waits: the second slot is kept";
+    }
+    void TearDown() override {
+        release = true;
+        for (auto& th : threads) th.join();
+    }
+    BusySlots slots{2};
+    std::unique_ptr<BusySlots::Ticket> long_start = std::make_unique<BusySlots::Ticket>(slots, 9000);
+    BusySlots::Ticket a{slots, 10}, b{slots, 20};
     Order order;
     std::atomic<bool> release{false};
     std::vector<std::thread> threads;
-    threads.push_back(holder(b, "b", order, release));
-    settle(slots, 0, 1);
-    threads.push_back(holder(a, "a", order, release));
-    settle(slots, 1, 1);
-    // Two slots, but one is kept for `slow_start`: a waits.
-    EXPECT_EQ(order.once(1), std::vector<std::string>{"b"});
-    // Once it comes to wait it takes the kept slot at once, beside b.
-    ASSERT_TRUE(slow_start.wait(Deadline::in(5s, "test deadline")));
-    EXPECT_EQ(order.get(), std::vector<std::string>{"b"}) << "a still waits: both slots are held";
-    slow_start.done();
-    release = true;
-    for (auto& th : threads) th.join();
-    EXPECT_EQ(order.get(), (std::vector<std::string>{"b", "a"}));
-}
+};
 
-TEST(BusySlots, AProxyThatNeverStartsGivesItsKeptSlotBack) {
-    BusySlots slots(2);
-    auto failed_start = std::make_unique<BusySlots::Ticket>(slots, 9000);
-    BusySlots::Ticket a(slots, 10), b(slots, 20);
-    Order order;
-    std::atomic<bool> release{false};
-    std::vector<std::thread> threads;
-    threads.push_back(holder(b, "b", order, release));
-    settle(slots, 0, 1);
-    threads.push_back(holder(a, "a", order, release));
-    settle(slots, 1, 1);
-    EXPECT_EQ(order.once(1), std::vector<std::string>{"b"});
-    failed_start->done();  // its start failed: nothing is kept for it any more
+TEST_F(KeptSlot, TheLongProxyTakesItAtOnceWhenItComesToWait) {
+    ASSERT_TRUE(long_start->wait(Deadline::in(5s, "test deadline")));
+    EXPECT_EQ(order.get(), std::vector<std::string>{"b"}) << "a still waits: both slots are held";
+    long_start->done();
     settle(slots, 0, 2);
     EXPECT_EQ(order.once(2), (std::vector<std::string>{"b", "a"}));
-    release = true;
-    for (auto& th : threads) th.join();
+}
+
+TEST_F(KeptSlot, AProxyThatNeverStartsGivesItBack) {
+    long_start->done();  // its start failed: nothing is kept for it any more
+    settle(slots, 0, 2);
+    EXPECT_EQ(order.once(2), (std::vector<std::string>{"b", "a"}));
 }
 
 TEST(BusySlots, NeverAllSlotsKept) {

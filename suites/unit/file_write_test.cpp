@@ -55,6 +55,9 @@ protected:
             } catch (const FileWriteError& e) {
                 message = e.what();
                 code = 0;
+            } catch (const std::exception& e) {
+                message = e.what();
+                code = 2;
             } catch (...) {
                 code = 2;
             }
@@ -117,7 +120,7 @@ TEST_F(FileWrite, AFullDiskKeepsTheGridExpectations) {
     fs::create_directories(dir_ / "grids");
     fs::create_directories(dir_ / "proxies");
     const fs::path file = dir_ / "grids" / "x.json";
-    const std::string good = "{\n  \"proxy\": \"x\",\n  \"auth\": {\"r1\": \"REFUSED\"}\n}\n";
+    const std::string good = "{\n  \"proxy\": \"x\",\n  \"auth\": {\"r1\": {\"status\": 401}}\n}\n";
     std::ofstream(file) << good;
     routecheck::Fixtures f;
     f.roots = {dir_};
@@ -127,10 +130,10 @@ TEST_F(FileWrite, AFullDiskKeepsTheGridExpectations) {
     f.proxies.push_back(proxy);
     nlohmann::json rows = nlohmann::json::array();
     for (int i = 0; i < 400; ++i)  // about 16 KB of grid file: more than the limit lets through
-        rows.push_back({{"kind", "auth"}, {"row", "row-" + std::to_string(i)}, {"observed", std::string(20, 'A')}});
+        rows.push_back({{"kind", "auth"}, {"row", "row-" + std::to_string(i)}, {"observed", {{"status", 401}}}});
     const nlohmann::json grids = {{"proxies", {{{"id", "x"}, {"provenance", "launched"}, {"rows", rows}}}}};
     ASSERT_EQ(with_limit([&] { routecheck::grid::update_grid_expectations(f, grids); }, 4096, dir_ / "message"), 0)
-        << "the grid writer did not report the failed write";
+        << "the grid writer did not report the failed write: " << slurp(dir_ / "message");
     EXPECT_EQ(slurp(file), good) << "a failed write replaced the reviewed grid file";
     EXPECT_FALSE(fs::exists(dir_ / "grids" / "x.json.partial"));
     // The same run without the limit does write it: the limit, not the input, made it fail.
