@@ -2,12 +2,12 @@
 // all). Every proxy of a run starts at once (a start mostly waits). With N slots a proxy's busy part (its cells,
 // then its grids) takes one of them; the longest expected work goes first, and while it is still starting a slot is
 // kept for it, since the proxy with the longest work of its own (its start, then its cells and grids) sets the
-// run's floor. Measured on 2 cores (scripts/bench-matrix, docs/performance figures in the README): nine proxies
-// replaying together spend more CPU than the same work done two at a time, but a proxy whose replay mostly waits
-// (hung websocket upgrades) holds a slot idle, and on a machine others load the run's share of the cores shrinks.
+// run's floor. Measured on 2 cores (scripts/bench-matrix part 3, docs/performance.md): 2 at once was 6-14 % slower
+// than all at once on a quiet machine and slower still on a loaded one (LiteLLM's start still shares the cores,
+// and a proxy whose replay mostly waits, hung websocket upgrades, holds a slot idle), so it is not the default.
 //
 // Where the expected work comes from: the previous report of the same folder (routecheck matrix reads each proxy's
-// replay_ms and grids_ms there). Without one every proxy expects 0: first come, first served, nothing kept.
+// ready_ms, replay_ms and grids_ms there). Without one every proxy expects 0: first come, first served, nothing kept.
 #pragma once
 #include <condition_variable>
 #include <cstddef>
