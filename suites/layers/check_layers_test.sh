@@ -44,3 +44,26 @@ make_tree
 printf '#include "stray/e.hpp"\n' >> "$tmp/t/harness/top/d.cpp"
 mkdir "$tmp/t/harness/stray" && printf '#pragma once\n' > "$tmp/t/harness/stray/e.hpp"
 expect_fail "include of a folder without a level" '"stray/e.hpp" from harness/stray, which has no level'
+
+# The forms a wrong include could hide in (found by a new user's trial): angle brackets (every library has the
+# same include path, so <top/d.hpp> compiles), a file in a subfolder of a layer folder, a .h file.
+make_tree
+printf '#include <top/d.hpp>\n' >> "$tmp/t/harness/low/a.hpp"
+expect_fail "upward include in angle brackets" 'harness/low (layer 0) includes "top/d.hpp" from harness/top (layer 2)'
+
+make_tree
+mkdir -p "$tmp/t/harness/low/detail" && printf '#include "top/d.hpp"\n' > "$tmp/t/harness/low/detail/x.hpp"
+expect_fail "upward include in a subfolder" 'harness/low/detail/x.hpp:1: harness/low (layer 0) includes "top/d.hpp"'
+
+make_tree
+printf '#include "top/d.hpp"\n' > "$tmp/t/harness/low/old.h"
+expect_fail "upward include in a .h file" 'harness/low/old.h:1: harness/low (layer 0) includes "top/d.hpp"'
+
+make_tree
+mkdir -p "$tmp/t/harness/stray2/sub" && printf 'int y;\n' > "$tmp/t/harness/stray2/sub/f.cc"
+expect_fail "folder whose code is only in a subfolder" 'harness/stray2 holds code but has no level'
+
+make_tree
+printf '#include <nlohmann/json.hpp>\n#include <string>\n' >> "$tmp/t/harness/low/a.hpp"
+bash "$check" "$tmp/t" > /dev/null || fail "library headers in angle brackets were taken for layers"
+echo "ok: library headers are not layers"
