@@ -146,6 +146,15 @@ std::string one_line(std::string s, std::size_t max = 240) {
     return s;
 }
 
+// How a proxy's error reads: a deadline or a stall that cut its replay short left cells "not run: ..." (the proxy
+// did run); any other error means the proxy could not run (or exited).
+std::string run_problem(const MatrixReport& report, const ProxyRunInfo& p) {
+    const bool cut = std::any_of(report.cells.begin(), report.cells.end(), [&](const CellResult& c) {
+        return c.cell.proxy == p.id && c.cell.error.rfind("not run: ", 0) == 0;
+    });
+    return cut ? "the run stopped early (cells not run count as not working)" : "the proxy could not run";
+}
+
 // What a user reads after the run: a line per proxy, a line per cell that fails the run, what changed.
 void print_answer(std::ostream& out, const MatrixReport& report, const FailPolicy& policy, const fs::path& dir) {
     for (const auto& p : report.proxies) {
@@ -156,7 +165,7 @@ void print_answer(std::ostream& out, const MatrixReport& report, const FailPolic
             << (t.predicted ? ", " + std::to_string(t.predicted) + " predicted (not run)" : std::string())
             << (t.skipped ? ", " + std::to_string(t.skipped) + " skipped" : std::string()) << "; " << t.clients_working
             << " of " << t.clients << " clients work at some Base URL"
-            << (p.error.empty() ? "" : "; could not run: " + one_line(p.error, 160)) << "\n";
+            << (p.error.empty() ? "" : "; " + run_problem(report, p) + ": " + one_line(p.error, 160)) << "\n";
     }
     std::vector<const CellResult*> failing;
     for (const auto& c : report.cells)
@@ -172,7 +181,7 @@ void print_answer(std::ostream& out, const MatrixReport& report, const FailPolic
                                          [&](const CellResult* c) { return c->cell.proxy == p.id; });
             if (n == 0) continue;
             not_run.insert(p.id);
-            out << "  " << p.id << ".*  " << n << " cells: the proxy could not run: " << one_line(p.error, 160)
+            out << "  " << p.id << ".*  " << n << " cells: " << run_problem(report, p) << ": " << one_line(p.error, 160)
                 << " (its log: " << (p.log.empty() ? "none kept" : (dir / p.log).string()) << ")\n";
         }
         for (const auto* c : failing) {
@@ -274,7 +283,7 @@ what changed since the last run.
                             terminal, one line rewritten in place)
   --no-fail                 exit 0 when the run completes even if cells fail it
   --fixtures DIR, --override
-If $GITHUB_STEP_SUMMARY is set, summary.md is appended to it.
+If $GITHUB_STEP_SUMMARY is set, summary.md is appended to it (cut to the 1 MiB a step summary may hold).
 Exit codes: 0 no cell fails the run; 1 a cell fails it (see --fail-on), a proxy could not run, or the report could
 not be written; 2 usage or fixture error, or an --out folder another run is writing to (nothing was run).
 An interrupted run (SIGINT, SIGTERM, SIGHUP) stops its proxies and says whether a report was written.
@@ -379,8 +388,12 @@ int cmd_matrix(const std::vector<std::string>& argv) {
         return 1;
     }
     if (const char* gh = std::getenv("GITHUB_STEP_SUMMARY"); gh && *gh) {
+        // The file may already hold earlier steps' summaries: what is left of the limit is this run's room.
+        std::error_code ec;
+        const auto used = fs::exists(gh, ec) ? fs::file_size(gh, ec) : 0;
+        const std::size_t room = ec || used >= kStepSummaryLimit ? 0 : kStepSummaryLimit - used;
         std::ofstream summary(gh, std::ios::app);
-        summary << redact_known(summary_markdown(report));
+        summary << fit_step_summary(redact_known(summary_markdown(report)), room);
     }
     Counts c = count_cells(report.cells);
     std::cerr << "routecheck: " << report.cells.size() << " cells: " << c.pass << " as expected, " << c.fail

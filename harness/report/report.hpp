@@ -91,6 +91,12 @@ nlohmann::json verdict_json(const Finding& finding);
 // observation, its verdict, essential, outcome, and the expected row). docs/design.md documents it.
 nlohmann::json cell_json(const CellResult& cell);
 std::string summary_markdown(const MatrixReport& report);
+// `markdown` cut to at most `room` bytes for a CI step summary: GitHub refuses a step summary over 1 MiB
+// ("$GITHUB_STEP_SUMMARY upload aborted, supports content up to a size of 1024k"; the full matrix's summary.md is
+// about 2.6 MB). Cut at the last line that fits, with a last line saying how much was left out and that summary.md
+// in the report has it all; unchanged when it fits. `room` in bytes (0: only the note, if it fits).
+std::string fit_step_summary(const std::string& markdown, std::size_t room);
+constexpr std::size_t kStepSummaryLimit = 1024 * 1024;
 std::string junit_xml(const MatrixReport& report);
 std::string index_html(const MatrixReport& report);
 // The grids' sections (report_grids.cpp): side-by-side tables per grid kind; "" when report.grids is empty.

@@ -36,6 +36,20 @@ std::string xml_escape(const std::string& s) { return html::esc(s); }
 
 }  // namespace
 
+std::string fit_step_summary(const std::string& markdown, std::size_t room) {
+    if (markdown.size() <= room) return markdown;
+    const auto note = [&](std::size_t kept) {
+        return "\n_This summary was cut at " + std::to_string(kept) + " of " + std::to_string(markdown.size()) +
+               " bytes (a CI step summary holds at most 1 MiB): summary.md in the report folder has all of it._\n";
+    };
+    const std::size_t reserve = note(markdown.size()).size();
+    if (room <= reserve) return "";
+    // Whole lines only, so no table row or UTF-8 character is cut in half.
+    const std::size_t end = markdown.rfind('\n', room - reserve - 1);
+    const std::size_t kept = end == std::string::npos ? 0 : end + 1;
+    return markdown.substr(0, kept) + note(kept);
+}
+
 std::string summary_markdown(const MatrixReport& report) {
     std::ostringstream md;
     Counts c = count_cells(report.cells);

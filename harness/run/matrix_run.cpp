@@ -2,6 +2,7 @@
 
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <map>
@@ -285,7 +286,10 @@ ProxyOutcome run_launched(const Fixtures& f, const Plan& plan, const ProxyProfil
             for (auto& cell : out.cells) cell.error = why;
             if (opt.grids) out.grids = grid::failed_proxy_grids(proxy, why);
         }
-        say("replayed " + std::to_string(out.cells.size()) + " cells");
+        const auto not_run = std::count_if(out.cells.begin(), out.cells.end(),
+                                           [](const CellObservation& c) { return c.error.rfind("not run: ", 0) == 0; });
+        say("replayed " + std::to_string(out.cells.size() - static_cast<std::size_t>(not_run)) + " of " +
+            std::to_string(out.cells.size()) + " cells");
         run.progress.phase(progress_index, "done");
         auto stop_start = std::chrono::steady_clock::now();
         instance.stop();

@@ -108,3 +108,26 @@ TEST(JunitXml, TheSmallCheckCatchesBrokenXml) {
 }
 
 }  // namespace
+
+// A CI step summary holds at most 1 MiB (GitHub refuses the upload beyond it): the full matrix's summary.md is
+// about 2.6 MB, so what goes to $GITHUB_STEP_SUMMARY is cut at a whole line and says so.
+TEST(StepSummary, ASummaryOverTheLimitIsCutAtALineAndSaysSo) {
+    std::string md;
+    for (int i = 0; md.size() < 3 * routecheck::kStepSummaryLimit; ++i)
+        md += "| cell-" + std::to_string(i) + " | ✓ works | 200 |\n";
+    const std::string fitted = routecheck::fit_step_summary(md, routecheck::kStepSummaryLimit);
+    EXPECT_LE(fitted.size(), routecheck::kStepSummaryLimit);
+    EXPECT_GT(fitted.size(), routecheck::kStepSummaryLimit - 1024) << "it keeps as much as fits";
+    const std::size_t note = fitted.find("\n_This summary was cut at ");
+    ASSERT_NE(note, std::string::npos) << fitted.substr(fitted.size() - 300);
+    EXPECT_EQ(md.compare(0, note, fitted, 0, note), 0) << "the kept part is the summary's start, unchanged";
+    EXPECT_EQ(fitted[note - 1], '\n') << "cut after a whole line";
+    EXPECT_NE(fitted.find("summary.md in the report folder has all of it"), std::string::npos);
+}
+
+TEST(StepSummary, ASummaryThatFitsIsUnchangedAndNoRoomWritesNothing) {
+    const std::string md = "# routecheck\n| a | b |\n";
+    EXPECT_EQ(routecheck::fit_step_summary(md, routecheck::kStepSummaryLimit), md);
+    EXPECT_EQ(routecheck::fit_step_summary(md, md.size()), md);
+    EXPECT_EQ(routecheck::fit_step_summary(md, 0), "");
+}
