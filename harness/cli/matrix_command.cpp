@@ -336,7 +336,8 @@ int cmd_matrix(const std::vector<std::string>& argv) {
     auto read_previous = [&](const fs::path& file) {
         nlohmann::json doc;
         previous = read_matrix_outcomes(file.string(), &doc);
-        opt.expected_busy_ms = expected_busy_ms(doc, plan, opt.grids);
+        // Only the slots use it (--proxies-at-once): the order in which proxies take them.
+        if (opt.proxies_at_once > 0) opt.expected_busy_ms = expected_busy_ms(doc, plan, opt.grids);
         previous_label = "run of " + doc.value("started_at", std::string("unknown time"));
     };
     if (a.has("--previous")) {

@@ -1,7 +1,6 @@
 #include "run/busy_slots.hpp"
 
 #include <algorithm>
-#include <thread>
 
 namespace routecheck {
 
@@ -68,7 +67,5 @@ int BusySlots::holding() {
     return static_cast<int>(
         std::count_if(entries_.begin(), entries_.end(), [](const Entry& e) { return e.state == State::Holding; }));
 }
-
-int default_busy_slots() { return std::max(2, static_cast<int>(std::thread::hardware_concurrency())); }
 
 }  // namespace routecheck

@@ -65,8 +65,4 @@ private:
     std::vector<Entry> entries_;  // in the order tickets were made; never shrinks (index_ points into it)
 };
 
-// The machine's cores (std::thread::hardware_concurrency(), at least 2, so one slow proxy never holds up all the
-// others): a starting point for --proxies-at-once.
-int default_busy_slots();
-
 }  // namespace routecheck

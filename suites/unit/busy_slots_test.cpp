@@ -161,7 +161,6 @@ TEST(BusySlots, AtLeastOneSlot) {
     BusySlots slots(0);
     BusySlots::Ticket t(slots, 0);
     EXPECT_TRUE(t.wait(Deadline::in(1s, "test deadline")));
-    EXPECT_GE(default_busy_slots(), 2);
 }
 
 }  // namespace
