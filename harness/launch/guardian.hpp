@@ -49,6 +49,11 @@ std::optional<LaunchPlan> decode_plan(const std::string& bytes);
 
 // --- the harness's side (guardian_spawn.cpp) -----------------------------------------------------------------
 
+// `program` itself when it holds a '/', else the first executable regular file of that name in the directories of
+// env["PATH"] (the child's PATH, not the harness's; "/usr/local/bin:/usr/bin:/bin" when unset; empty entries are
+// skipped), found with bp::search_path. Throws LaunchError "cannot start 'NAME': not found in PATH=..." otherwise.
+std::string find_program(const std::string& program, const std::map<std::string, std::string>& env);
+
 struct Guardian {
     pid_t pid = -1;              // the guardian; the harness reaps it (ChildProcess::stop)
     int report_fd = -1;          // read end of its report pipe (close-on-exec), owned by the caller

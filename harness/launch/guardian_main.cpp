@@ -156,11 +156,12 @@ pid_t spawn_child(const LaunchPlan& plan, int output, int report, pid_t self) {
     argv.push_back(nullptr);
     int fork_errno = 0;
     try {
-        bp::child c(bp::exe = plan.program, bp::args = std::vector<std::string>{}, env, bp::std_in < bp::null,
-                    bp::posix::fd.bind(STDOUT_FILENO, output), bp::posix::fd.bind(STDERR_FILENO, output),
-                    bp::extend::on_setup([&argv](auto& e) { e.cmd_line = argv.data(); }),
-                    bp::extend::on_exec_setup([&plan, self](auto& e) { child_exec_setup(e, plan.cwd, self); }),
-                    bp::extend::on_fork_error([&fork_errno](auto&, const std::error_code& ec) { fork_errno = ec.value(); }));
+        bp::child c(
+            bp::exe = plan.program, bp::args = std::vector<std::string>{}, env, bp::std_in < bp::null,
+            bp::posix::fd.bind(STDOUT_FILENO, output), bp::posix::fd.bind(STDERR_FILENO, output),
+            bp::extend::on_setup([&argv](auto& e) { e.cmd_line = argv.data(); }),
+            bp::extend::on_exec_setup([&plan, self](auto& e) { child_exec_setup(e, plan.cwd, self); }),
+            bp::extend::on_fork_error([&fork_errno](auto&, const std::error_code& ec) { fork_errno = ec.value(); }));
         if (!c.valid()) {  // a failed fork is not thrown (executor.hpp)
             write_report(report, {kForkFailed, fork_errno, 0});
             return -1;

@@ -21,12 +21,12 @@ void put(std::string& out, std::string_view key, std::string_view value) {
 
 const char* stage_name(int stage) {
     switch (stage) {
-    case kStageSetpgid: return "setpgid";
-    case kStagePrctl: return "prctl";
-    case kStageRedirect: return "redirect output";
-    case kStageChdir: return "chdir";
-    case kStageExec: return "exec";
-    default: return "?";
+        case kStageSetpgid: return "setpgid";
+        case kStagePrctl: return "prctl";
+        case kStageRedirect: return "redirect output";
+        case kStageChdir: return "chdir";
+        case kStageExec: return "exec";
+        default: return "?";
     }
 }
 

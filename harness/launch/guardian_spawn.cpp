@@ -20,6 +20,7 @@
 #include <future>
 #include <mutex>
 #include <queue>
+#include <sstream>
 #include <system_error>
 #include <thread>
 #include <utility>
@@ -115,7 +116,7 @@ void guardian_exec_setup(Executor& e, pid_t harness) {
     };
     if (::setpgid(0, 0) != 0) fail_at("setpgid");  // out of the terminal's foreground group: Ctrl-C is the harness's
     if (::prctl(PR_SET_PDEATHSIG, SIGUSR1) != 0) fail_at("prctl");  // kept across the exec
-    if (::getppid() != harness) ::_exit(127);                      // the harness died before prctl took effect
+    if (::getppid() != harness) ::_exit(127);                       // the harness died before prctl took effect
     sigset_t waits;
     sigemptyset(&waits);
     for (int sig : {SIGCHLD, SIGUSR1, SIGTERM}) sigaddset(&waits, sig);
@@ -136,6 +137,19 @@ bool write_all(int fd, const std::string& bytes) {
 }
 
 }  // namespace
+
+std::string find_program(const std::string& program, const std::map<std::string, std::string>& env) {
+    if (program.find('/') != std::string::npos) return program;
+    const auto it = env.find("PATH");
+    const std::string path = it != env.end() ? it->second : "/usr/local/bin:/usr/bin:/bin";
+    std::vector<fs::path> dirs;
+    std::stringstream in(path);
+    for (std::string dir; std::getline(in, dir, ':');)
+        if (!dir.empty()) dirs.emplace_back(dir);
+    const fs::path found = bp::search_path(program, dirs);
+    if (found.empty()) throw LaunchError("cannot start '" + program + "': not found in PATH=" + path);
+    return found.string();
+}
 
 std::vector<fs::path> guardian_candidates() {
     std::vector<fs::path> out;

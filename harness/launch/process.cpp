@@ -19,7 +19,6 @@
 #include <cstring>
 #include <fstream>
 #include <mutex>
-#include <sstream>
 #include <thread>
 #include <utility>
 
@@ -54,20 +53,6 @@ void unregister_launch(pid_t leader, pid_t guardian) {
         std::uint64_t expected = v;
         if (slot.compare_exchange_strong(expected, 0)) return;
     }
-}
-
-std::string resolve_program(const std::string& program, const Environment& env) {
-    if (program.find('/') != std::string::npos) return program;
-    auto it = env.find("PATH");
-    std::string path = it != env.end() ? it->second : "/usr/local/bin:/usr/bin:/bin";
-    std::stringstream dirs(path);
-    std::string dir;
-    while (std::getline(dirs, dir, ':')) {
-        if (dir.empty()) continue;
-        auto candidate = std::filesystem::path(dir) / program;
-        if (::access(candidate.c_str(), X_OK) == 0) return candidate.string();
-    }
-    throw LaunchError("cannot start '" + program + "': not found in PATH=" + path);
 }
 
 const char* signal_name(int sig) {
@@ -211,7 +196,7 @@ void ChildProcess::start(const ProcessSpec& spec) {
     if (spec.argv.empty()) throw LaunchError("cannot start a process with an empty command");
 
     // Looked up here, in the child's PATH, so a missing program is an error naming it before anything starts.
-    const detail::LaunchPlan plan{resolve_program(spec.argv[0], spec.env), spec.argv, spec.env, spec.cwd.string(),
+    const detail::LaunchPlan plan{detail::find_program(spec.argv[0], spec.env), spec.argv, spec.env, spec.cwd.string(),
                                   spec.remove_when_orphaned.string()};
     int log_fd = ::open(spec.log_file.empty() ? "/dev/null" : spec.log_file.c_str(),
                         O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);

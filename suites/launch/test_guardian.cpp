@@ -1,8 +1,8 @@
 // The guardian executable (routecheck-guardian) and what the harness hands it: the launch plan's format, where the
 // guardian is looked for, and what of a launch /proc shows (the plan must not be in the guardian's command line or
 // environment; no descriptor but the intended ones reaches the guardian or the child).
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -70,7 +70,9 @@ TEST(GuardianPlan, RefusesWhatItDoesNotRead) {
     other.replace(other.find(" 1"), 2, " 9");
     EXPECT_FALSE(detail::decode_plan(other).has_value()) << "another version";
     std::string unknown = whole;
-    unknown.insert(unknown.find("cwd"), std::string("nice\0" "5\0", 7));
+    unknown.insert(unknown.find("cwd"), std::string("nice\0"
+                                                    "5\0",
+                                                    7));
     EXPECT_FALSE(detail::decode_plan(unknown).has_value()) << "an unknown key";
     detail::LaunchPlan empty = sample_plan();
     empty.argv.clear();
@@ -143,14 +145,15 @@ TEST(Guardian, ChildGetsOnlyItsStandardStreams) {
     EXPECT_EQ(child.count(1) ? child.at(1) : "", (dir.path() / "log").string());
     EXPECT_EQ(child.count(2) ? child.at(2) : "", (dir.path() / "log").string());
     for (pid_t pid : {p.pid(), p.guardian()})
-        for (const auto& [fd, target] : descriptors(pid)) EXPECT_NE(target, "/dev/zero") << "pid " << pid << " fd " << fd;
+        for (const auto& [fd, target] : descriptors(pid))
+            EXPECT_NE(target, "/dev/zero") << "pid " << pid << " fd " << fd;
 }
 
 // argv[0] reaches the child as the caller gave it, not replaced by the looked-up path.
 TEST(Guardian, ArgvZeroIsAsGiven) {
     TempDir dir("rc-test-guardian-");
-    ChildProcess p(ProcessSpec{
-        {"sh", "-c", "tr '\\0' '|' < /proc/$$/cmdline"}, minimal_environment(), {}, dir.path() / "log"});
+    ChildProcess p(
+        ProcessSpec{{"sh", "-c", "tr '\\0' '|' < /proc/$$/cmdline"}, minimal_environment(), {}, dir.path() / "log"});
     ASSERT_TRUE(p.wait_exit(5s));
     EXPECT_EQ(slurp(dir.path() / "log").rfind("sh|-c|", 0), 0u) << slurp(dir.path() / "log");
 }

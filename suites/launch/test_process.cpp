@@ -156,6 +156,23 @@ TEST(ChildProcess, MissingProgramIsAnExactError) {
     }
 }
 
+// A bare program name is looked up in the child's PATH (not the harness's), and only an executable regular file of
+// that name counts: a directory of the same name earlier in PATH (executable, as directories are) is passed over.
+TEST(ChildProcess, ProgramIsLookedUpInTheChildsPath) {
+    TempDir dir;
+    std::filesystem::create_directories(dir.path() / "a" / "rc-test-prog");
+    std::filesystem::create_directories(dir.path() / "b");
+    const auto prog = dir.path() / "b" / "rc-test-prog";
+    std::ofstream(prog) << "#!/bin/sh\necho found \"$0\"\n";
+    std::filesystem::permissions(prog, std::filesystem::perms::owner_all);
+    ProcessSpec spec{{"rc-test-prog"}, minimal_environment(), {}, dir.path() / "log"};
+    spec.env["PATH"] = (dir.path() / "a").string() + "::" + (dir.path() / "b").string();
+    ChildProcess p(spec);
+    ASSERT_TRUE(p.wait_exit(5s));
+    EXPECT_EQ(p.exit_code(), 0) << p.log_tail();
+    EXPECT_EQ(p.log_tail(), "found " + prog.string());
+}
+
 // PR_SET_PDEATHSIG follows the thread that forked: a child started from a short-lived thread must survive
 // that thread (all forks happen on one long-lived spawner thread).
 TEST(ChildProcess, SurvivesTheThreadThatStartedIt) {
