@@ -201,6 +201,7 @@ Guardian start_guardian(const LaunchPlan& plan, int output_fd) {
     const std::string start_dir = plan.cwd.empty() ? "." : plan.cwd;
     std::error_code ec;
     pid_t failed = -1;
+    int spawn_errno = 0;  // an error the executor neither throws nor hands to on_error (its own pipe(2) failing)
     const pid_t pid = Spawner::instance().run([&]() -> pid_t {
         // bp::error: errors are returned, not thrown, so on_error gets the failed child's pid, which is reaped below
         // (the harness has other children: it cannot wait for "any").
@@ -210,6 +211,7 @@ Guardian start_guardian(const LaunchPlan& plan, int output_fd) {
                     bp::extend::on_exec_setup([harness](auto& e) { guardian_exec_setup(e, harness); }),
                     bp::extend::on_error([&failed](auto& e, const std::error_code&) { failed = e.pid; }),
                     bp::error(ec));
+        spawn_errno = errno;  // errno is per thread: read on the spawner thread
         if (ec || !c.valid()) return -1;
         c.detach();  // its destructor would kill it, running() would reap it: ChildProcess::stop() reaps it
         return c.id();
@@ -218,7 +220,7 @@ Guardian start_guardian(const LaunchPlan& plan, int output_fd) {
         int status = 0;  // the failed child ends at once after writing its error
         while (failed > 0 && ::waitpid(failed, &status, 0) < 0 && errno == EINTR) {}
         throw LaunchError("cannot start the process guardian " + exe.string() + ": " +
-                          (ec ? ec.message() : std::string("fork failed")));
+                          (ec ? ec.message() : std::string(std::strerror(spawn_errno))));
     }
     return Guardian{pid, report_in.release(), exe};
 }

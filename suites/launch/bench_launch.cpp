@@ -26,7 +26,12 @@ void report(const char* what, std::vector<double> ms) {
                 ms[ms.size() * 9 / 10], sum / static_cast<double>(ms.size()));
 }
 
-ProcessSpec spec_of(std::vector<std::string> argv) { return ProcessSpec{std::move(argv), minimal_environment()}; }
+ProcessSpec spec_of(std::vector<std::string> argv) {
+    ProcessSpec spec;
+    spec.argv = std::move(argv);
+    spec.env = minimal_environment();
+    return spec;
+}
 
 }  // namespace
 
