@@ -29,7 +29,9 @@
 //   argv[0] through an on_setup extension (bp::exe alone puts the path there).
 // - The plan and the pipes: the plan (argv, environment, cwd) goes to the guardian in a memfd on its stdin, never on
 //   its command line (world-readable in /proc) or in its environment; the report pipe and the log pump's pipe are
-//   made with pipe2(O_CLOEXEC), since bp::pipe uses pipe(2) without it.
+//   made with pipe2(O_CLOEXEC), since bp::pipe uses pipe(2) without it. (The executor's own error pipe gets
+//   FD_CLOEXEC on its write end just after pipe(2); the one other fork of the harness, remove_tree_with_rm, closes
+//   every descriptor above 2 before it execs, so a fork in between holds it for no longer than that.)
 // - Exact errors: the executor reports errno and a message; the guardian maps the message to the stage that failed
 //   (setpgid, prctl, redirect output, chdir, exec) and reports that, so LaunchError names it.
 // Boost.Process v2 (boost/process/v2) was not taken: its default launcher's failed child calls exit(), not _exit()
