@@ -7,8 +7,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -16,16 +14,11 @@
 #include <array>
 #include <atomic>
 #include <cerrno>
-#include <condition_variable>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
-#include <functional>
-#include <future>
 #include <mutex>
-#include <queue>
-#include <sstream>
 #include <thread>
 #include <utility>
 
@@ -60,63 +53,6 @@ void unregister_launch(pid_t leader, pid_t guardian) {
         std::uint64_t expected = v;
         if (slot.compare_exchange_strong(expected, 0)) return;
     }
-}
-
-// ---- the spawner thread ----------------------------------------------------------------------------------
-// PR_SET_PDEATHSIG fires when the *thread* that forked the child exits, not the process. Forking from
-// whatever thread happens to call start() would kill proxies when a worker thread finishes, so every fork
-// happens on one thread that lives as long as the process.
-class Spawner {
-public:
-    static Spawner& instance() {
-        static Spawner* s = new Spawner();  // leaked on purpose: must outlive every static destructor
-        return *s;
-    }
-    template <class F>
-    auto run(F f) -> decltype(f()) {
-        std::packaged_task<decltype(f())()> task(std::move(f));
-        auto result = task.get_future();
-        {
-            std::lock_guard lock(mutex_);
-            queue_.emplace([&task] { task(); });
-        }
-        cv_.notify_one();
-        return result.get();
-    }
-
-private:
-    Spawner() {
-        std::thread([this] { loop(); }).detach();
-    }
-    [[noreturn]] void loop() {
-        for (;;) {
-            std::function<void()> job;
-            {
-                std::unique_lock lock(mutex_);
-                cv_.wait(lock, [this] { return !queue_.empty(); });
-                job = std::move(queue_.front());
-                queue_.pop();
-            }
-            job();
-        }
-    }
-    std::mutex mutex_;
-    std::condition_variable cv_;
-    std::queue<std::function<void()>> queue_;
-};
-
-std::string resolve_program(const std::string& program, const Environment& env) {
-    if (program.find('/') != std::string::npos) return program;
-    auto it = env.find("PATH");
-    std::string path = it != env.end() ? it->second : "/usr/local/bin:/usr/bin:/bin";
-    std::stringstream dirs(path);
-    std::string dir;
-    while (std::getline(dirs, dir, ':')) {
-        if (dir.empty()) continue;
-        auto candidate = std::filesystem::path(dir) / program;
-        if (::access(candidate.c_str(), X_OK) == 0) return candidate.string();
-    }
-    throw LaunchError("cannot start '" + program + "': not found in PATH=" + path);
 }
 
 const char* signal_name(int sig) {
@@ -231,51 +167,56 @@ bool read_report(int fd, detail::Report& r) {
     return n == static_cast<ssize_t>(sizeof r);
 }
 
+// What a start that the guardian did not report as started tells the user: `report` is its report (null: it ended
+// without one), `status` its wait status.
+std::string failed_start(const detail::Report* report, const detail::LaunchPlan& plan,
+                         const std::filesystem::path& guardian, int status) {
+    if (report && report->kind == detail::kSpawnFailed) {
+        const int stage = report->b;
+        const std::string what = stage == detail::kStageChdir ? "chdir to " + plan.cwd + " failed: "
+                                 : stage > 0                  ? std::string(detail::stage_name(stage)) + " failed: "
+                                                              : std::string();
+        return "cannot start " + plan.program + ": " + what + std::strerror(report->a);
+    }
+    if (report && report->kind == detail::kForkFailed) return std::string("fork failed: ") + std::strerror(report->a);
+    if (report && report->kind == detail::kBadPlan)
+        return "the process guardian " + guardian.string() +
+               " did not read the launch plan (a guardian of another routecheck build?)";
+    const std::string how = WIFSIGNALED(status)
+                                ? "killed by signal " + std::to_string(WTERMSIG(status)) + " (SIG" +
+                                      signal_name(WTERMSIG(status)) + ")"
+                                : "exited with " + std::to_string(WEXITSTATUS(status));
+    return "the process guardian " + guardian.string() + " ended before the child started (" + how + ")";
+}
+
 }  // namespace
 
 void ChildProcess::start(const ProcessSpec& spec) {
     if (pid_ > 0) throw LaunchError("ChildProcess::start called twice");
     if (spec.argv.empty()) throw LaunchError("cannot start a process with an empty command");
 
-    // Everything the guardian and the child need is prepared here: after fork only async-signal-safe calls.
-    const std::string program = resolve_program(spec.argv[0], spec.env);
-    std::vector<std::string> env_strings;
-    for (const auto& [k, v] : spec.env) env_strings.push_back(k + "=" + v);
-    std::vector<char*> argv, envp;
-    for (const auto& a : spec.argv) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    for (auto& e : env_strings) envp.push_back(e.data());
-    envp.push_back(nullptr);
-    const std::string cwd = spec.cwd.string();
-    const std::string orphan_dir = spec.remove_when_orphaned.string();
-
+    // Looked up here, in the child's PATH, so a missing program is an error naming it before anything starts.
+    const detail::LaunchPlan plan{detail::find_program(spec.argv[0], spec.env), spec.argv, spec.env, spec.cwd.string(),
+                                  spec.remove_when_orphaned.string()};
     int log_fd = ::open(spec.log_file.empty() ? "/dev/null" : spec.log_file.c_str(),
                         O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (log_fd < 0) throw LaunchError("cannot open log file " + spec.log_file.string() + ": " + std::strerror(errno));
     // With secrets to redact, the child writes into a pipe (out_pipe) and pump_log() appends to the file.
     const bool pumped = !spec.log_file.empty() && !spec.redact.empty();
-    int out_pipe[2] = {-1, -1}, err_pipe[2] = {-1, -1}, report_pipe[2] = {-1, -1};
-    const int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-    if (null_fd < 0 || (pumped && ::pipe2(out_pipe, O_CLOEXEC) != 0) || ::pipe2(err_pipe, O_CLOEXEC) != 0 ||
-        ::pipe2(report_pipe, O_CLOEXEC) != 0) {
+    int out_pipe[2] = {-1, -1};
+    if (pumped && ::pipe2(out_pipe, O_CLOEXEC) != 0) {
         const int e = errno;
-        close_all(
-            {log_fd, null_fd, out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1], report_pipe[0], report_pipe[1]});
+        ::close(log_fd);
         throw LaunchError(std::string("cannot create pipe: ") + std::strerror(e));
     }
-    const detail::LaunchPlan plan{program.c_str(), argv.data(),
-                                  envp.data(),     cwd.empty() ? nullptr : cwd.c_str(),
-                                  null_fd,         pumped ? out_pipe[1] : log_fd,
-                                  err_pipe[1],     report_pipe[1],
-                                  ::getpid(),      orphan_dir.empty() ? nullptr : orphan_dir.c_str()};
-    int fork_errno = 0;
-    const pid_t guardian = Spawner::instance().run([&]() -> pid_t {
-        const pid_t g = ::fork();
-        if (g == 0) detail::guardian_main(plan);
-        if (g < 0) fork_errno = errno;  // errno is per thread: record it on the spawner thread
-        return g;
-    });
-    close_all({null_fd, err_pipe[1], report_pipe[1], out_pipe[1]});  // the guardian and the child hold them now
+    detail::Guardian guardian;
+    try {
+        guardian = detail::start_guardian(plan, pumped ? out_pipe[1] : log_fd);
+    } catch (...) {
+        close_all({log_fd, out_pipe[0], out_pipe[1]});
+        throw;
+    }
+    close_all({out_pipe[1]});  // the guardian holds it now (and hands it to the child)
     if (pumped) {
         pump_stop_ = std::make_shared<std::atomic<bool>>(false);
         log_pump_ = std::thread(pump_log, out_pipe[0], log_fd, spec.redact, pump_stop_);
@@ -283,36 +224,22 @@ void ChildProcess::start(const ProcessSpec& spec) {
         ::close(log_fd);
     }
     detail::Report started{};
-    const bool have_report = guardian > 0 && read_report(report_pipe[0], started);
+    const bool have_report = read_report(guardian.report_fd, started);
     if (!have_report || started.kind != detail::kStarted) {
-        const int e = guardian < 0 ? fork_errno : have_report ? started.a : 0;
-        close_all({err_pipe[0], report_pipe[0]});
+        // The guardian exits after a failed start (having ended what it started): reap it, then say what failed.
+        ::close(guardian.report_fd);
         int status = 0;
-        while (guardian > 0 && ::waitpid(guardian, &status, 0) < 0 && errno == EINTR) {}
+        while (::waitpid(guardian.pid, &status, 0) < 0 && errno == EINTR) {}
         stop_pump();
-        throw LaunchError(std::string("fork failed: ") +
-                          (e ? std::strerror(e) : "the guardian ended before the child started"));
+        throw LaunchError(failed_start(have_report ? &started : nullptr, plan, guardian.exe, status));
     }
     pid_ = started.a;
-    guardian_ = guardian;
-    status_fd_ = report_pipe[0];
+    guardian_ = guardian.pid;
+    status_fd_ = guardian.report_fd;
     ::fcntl(status_fd_, F_SETFL, ::fcntl(status_fd_, F_GETFL) | O_NONBLOCK);
     register_launch(pid_, guardian_);
     guardian_gone_ = exited_ = reaped_ = false;
     log_file_ = spec.log_file;
-
-    int payload[2] = {0, 0};
-    ssize_t n;
-    do n = ::read(err_pipe[0], payload, sizeof payload);
-    while (n < 0 && errno == EINTR);
-    ::close(err_pipe[0]);
-    if (n == static_cast<ssize_t>(sizeof payload)) {
-        static const char* stages[] = {"?", "setpgid", "prctl", "redirect output", "chdir", "exec"};
-        std::string what =
-            payload[0] == 4 ? "chdir to " + cwd : stages[payload[0] >= 0 && payload[0] < 6 ? payload[0] : 0];
-        stop(std::chrono::milliseconds(0));
-        throw LaunchError("cannot start " + program + ": " + what + " failed: " + std::strerror(payload[1]));
-    }
 }
 
 void ChildProcess::poll_exit(std::chrono::milliseconds timeout) {

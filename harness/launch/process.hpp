@@ -2,35 +2,41 @@
 // stdout+stderr to a log file, and a teardown that always reaches every descendant: the whole group, and
 // processes that left it (`setsid sleep 301 &`, a daemon that double-forks), through a guardian that is the
 // child's parent and a child subreaper (PR_SET_CHILD_SUBREAPER), so every orphan of the launch becomes its child.
-// All forks happen on one long-lived internal thread (see process.cpp), so start() may be called from any thread,
-// but not from a forked child that did not exec.
+// All forks of the harness happen on one long-lived internal thread (guardian_spawn.cpp), so start() may be called
+// from any thread, but not from a forked child that did not exec.
 //
-// Plain fork/exec, not Boost.Process (the design card's package; Debian's libboost1.81-dev). Checked against the
-// 1.81 headers (issue 20), each part it would take over weakens a guarantee here:
-// - The spawn of the proxy. The proxy is forked by its guardian, and the guardian is a fork of the multi-threaded
-//   harness that never execs, so only async-signal-safe calls may run in it (POSIX, fork(2)). bp::child's executor
-//   (boost/process/detail/posix/executor.hpp) allocates there (the argv and env vectors, the exec error read into a
-//   std::string) and throws process_error on failure: a lock that another harness thread held at the fork (an
-//   allocator's, libstdc++'s exception pool, the unwinder's) is never released in the guardian, which would hang,
-//   and then nothing ends the proxy's subtree when the harness is SIGKILLed. (v1's extend::on_exec_setup would give
-//   the process group and PR_SET_PDEATHSIG, but only inside that executor.)
-// - The exit check. bp::child::running() and wait() reap the leader (waitpid in detail/posix/is_running.hpp), and
-//   ~child() kills a running child that was not detached. The guardian keeps the exited leader a zombie (waitid
-//   WNOWAIT) so that its pid, the group's id, is not reused while the harness may still signal the group.
-// - Pipes. bp::pipe is made with pipe(2) without O_CLOEXEC (detail/posix/basic_pipe.hpp), and the executor's own
-//   error pipe gets FD_CLOEXEC on one end only: a fork on another thread in between would inherit them. Ours are
-//   pipe2(O_CLOEXEC).
-// - Executable lookup and environment. bp::search_path does not compile with BOOST_PROCESS_USE_STD_FS on 1.81 (it
-//   passes a boost::system::error_code to std::filesystem::is_regular_file), and without it it needs the compiled
-//   libboost_filesystem 1.81, which the setup does not install (Debian's libboost-filesystem1.81-dev); the executor's
-//   own lookup of a bare name (prepare_cmd_style) reads the harness's PATH from ::environ, not the child's, and tries
-//   the name relative to the harness's cwd first. bp::environment's native_handle() returns &_data.front(), a
-//   std::string*, where a char** is declared (detail/posix/environment.hpp): it does not compile where used.
-// - Errors. The child reports which pre-exec step failed (setpgid, prctl, dup2, chdir to DIR, exec) with errno;
-//   the executor reports errno and "execve failed" only.
-// What would let Boost.Process spawn both: a guardian that is its own executable (exec'd, single-threaded, where
-// allocation is safe) started by bp::child with on_exec_setup, spawning the proxy with bp::child + detach() and
-// reporting exits with its own waitid(WNOWAIT); that costs a second binary to build, install and locate.
+// Boost.Process (v1 of Debian's libboost1.81-dev, header-only; the design card's package) spawns both processes of a
+// launch: the harness starts the guardian, an executable of its own (routecheck-guardian, guardian_main.cpp), and the
+// guardian starts the child. The guardian is exec'd and single-threaded, so the allocations and exceptions of
+// bp::child's executor are safe in it; in the old guardian, a fork of the multi-threaded harness that never exec'd,
+// they were not (a lock another thread held at the fork is never released there). Boost.Process does: the child's
+// environment (bp::environment, built from the spec alone; the guardian gets an empty one), stdin from /dev/null
+// (bp::null), the output and the guardian's three descriptors (bp::posix::fd.bind), the guardian's working directory
+// (bp::start_dir), the program's lookup (bp::search_path), the error pipe from child to parent and the exec.
+// Hand-written still, and why:
+// - Before each exec (bp::extend::on_exec_setup): the process group (setpgid), the parent-death signal
+//   (PR_SET_PDEATHSIG: SIGUSR1 for the guardian, SIGKILL for the child) and the getppid() check for a parent that
+//   died first, the signal mask, close-on-exec for every descriptor above 2 (bp opens /dev/null without O_CLOEXEC and
+//   leaves descriptors it did not make alone), and the child's chdir: bp::start_dir ignores a failed chdir
+//   (detail/posix/start_dir.hpp) and the child would run in the wrong folder; ours fails the start, naming it.
+// - The guardian's own work: the subreaper, the exit check with waitid(WNOWAIT) (bp::child::running() and wait()
+//   reap the leader, whose pid, the group's id, could then be reused while the harness may still signal the group;
+//   the bp::child is detached at once, as its destructor kills a running child), reaping adopted orphans, the
+//   teardown of the subtree.
+// - Which PATH a bare program name is looked up in: the child's. find_program (guardian.hpp) splits it and
+//   bp::search_path searches it; the executor's own lookup (prepare_cmd_style) reads the harness's PATH from
+//   ::environ and tries the name in the harness's cwd first. The executor gets the resolved path, and the caller's
+//   argv[0] through an on_setup extension (bp::exe alone puts the path there).
+// - The plan and the pipes: the plan (argv, environment, cwd) goes to the guardian in a memfd on its stdin, never on
+//   its command line (world-readable in /proc) or in its environment; the report pipe and the log pump's pipe are
+//   made with pipe2(O_CLOEXEC), since bp::pipe uses pipe(2) without it. (The executor's own error pipe gets
+//   FD_CLOEXEC on its write end just after pipe(2); the one other fork of the harness, remove_tree_with_rm, closes
+//   every descriptor above 2 before it execs, so a fork in between holds it for no longer than that.)
+// - Exact errors: the executor reports errno and a message; the guardian maps the message to the stage that failed
+//   (setpgid, prctl, redirect output, chdir, exec) and reports that, so LaunchError names it.
+// Boost.Process v2 (boost/process/v2) was not taken: its default launcher's failed child calls exit(), not _exit()
+// (in a fork of the harness that would run the harness's atexit teardown), it puts the path in argv[0], and on 1.81
+// its on_error hooks are never called (invoke_on_error's decltype names five arguments for a four-argument call).
 #pragma once
 #include <sys/types.h>
 
@@ -62,7 +68,7 @@ using Environment = std::map<std::string, std::string>;
 Environment minimal_environment();
 
 struct ProcessSpec {
-    std::vector<std::string> argv;   // argv[0] without '/' is looked up in env["PATH"]
+    std::vector<std::string> argv;   // argv[0] without '/' is looked up in env["PATH"] (find_program)
     Environment env;                 // the complete environment of the child
     std::filesystem::path cwd;       // empty: the harness's cwd
     std::filesystem::path log_file;  // stdout+stderr, appended; empty: /dev/null
@@ -70,7 +76,7 @@ struct ProcessSpec {
     // redacts line by line before appending, so no secret ever reaches the disk, even if the harness is
     // SIGKILLed mid-run. Empty: the child writes to log_file directly.
     std::vector<std::string> redact;
-    // A folder the guardian removes (rm -rf) after it killed the group because the harness died without
+    // A folder the guardian removes (all of it) after it killed the group because the harness died without
     // stopping the child (SIGKILL): a proxy's temp HOME holds its rendered config, key included. Empty: none.
     // A normal stop never triggers it (the guardian is ended first), nor a caught signal (the handler removes
     // the registered temp dirs itself).
@@ -81,8 +87,10 @@ struct ProcessSpec {
 // which also cuts the secret's JSON- and HTML-escaped forms).
 std::string redact_text(std::string text, const std::vector<std::string>& secrets);
 
-// Each child runs under a guardian: a tiny forked process (no exec, no descriptor of the harness) that forks
-// the child, is its parent and a child subreaper, and reports the child's exit to the harness through a pipe.
+// Each child runs under a guardian: a small executable of its own (routecheck-guardian, found beside the running
+// executable, in <prefix>/libexec/routecheck, or in the build tree; no descriptor of the harness, no environment,
+// its cwd the child's) that starts the child, is its parent and a child subreaper, and reports the child's exit to
+// the harness through a pipe.
 // Whatever a descendant of the child does (leave the group, start a new session, double-fork), it stays in the
 // guardian's subtree: when its parent dies it is re-parented to the guardian. The guardian ends the launch when
 // the harness asks (stop(), the signal handlers) or dies (its parent-death signal, e.g. a SIGKILLed harness):
@@ -100,8 +108,10 @@ public:
     ChildProcess(const ChildProcess&) = delete;
     ChildProcess& operator=(const ChildProcess&) = delete;
 
-    // Forks and execs. Throws LaunchError if the program cannot be found or executed (reported by the child
-    // through a close-on-exec pipe, so the error is exact rather than a later "exited with 127").
+    // Starts the guardian, which starts the child; returns once the child has exec'd. Throws LaunchError if the
+    // program is not found in env["PATH"] (naming it), the guardian is missing (naming where it was looked for) or
+    // cannot be started, or a stage of the child's start fails: setpgid, prctl, redirect output, chdir to DIR or exec,
+    // with errno's text (reported by the guardian, so the error is exact rather than a later "exited with 127").
     void start(const ProcessSpec& spec);
 
     // SIGTERM to the group, wait up to `grace` for the leader, then SIGKILL to the group (always, so
@@ -129,7 +139,7 @@ private:
     void stop_pump() noexcept;  // ends and joins log_pump_
 
     pid_t pid_ = -1;
-    pid_t guardian_ = -1;         // see guardian_main() in process.cpp
+    pid_t guardian_ = -1;         // routecheck-guardian (guardian_main.cpp)
     int status_fd_ = -1;          // read end of the guardian's report pipe (non-blocking)
     bool guardian_gone_ = false;  // the report pipe is closed: the guardian exited and reaped the leader
     bool exited_ = false;

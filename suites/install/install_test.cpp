@@ -38,6 +38,7 @@ std::size_t count(const std::string& text, const std::string& what) {
 TEST_F(Installed, LaysOutBinariesPreloadFixturesAndLockfilesOnly) {
     EXPECT_TRUE(fs::exists(prefix() / "bin" / "routecheck"));
     EXPECT_TRUE(fs::exists(prefix() / "bin" / "mock-upstream"));
+    EXPECT_TRUE(fs::exists(prefix() / "libexec" / "routecheck" / "routecheck-guardian"));
     EXPECT_TRUE(fs::exists(share_ / "preload.cjs"));
     EXPECT_TRUE(fs::exists(share_ / "fixtures" / "variants.json"));
     EXPECT_TRUE(fs::exists(share_ / "fixtures" / "proxies" / "antigravity-claude-proxy.json"));
@@ -156,6 +157,27 @@ TEST_F(Installed, OwnProxyProfileFromPlainCommandGivesFullReport) {
                       sh_quote((work_ / "r3").string()));
     EXPECT_EQ(third.rc, 1) << third.both();
     EXPECT_EQ(count(slurp(work_ / "r3" / "junit.xml"), "<failure"), 1u);
+}
+
+// The installed routecheck starts the guardian installed with it (<prefix>/libexec/routecheck); one whose guardian is
+// missing fails on that path, naming it: it does not borrow the build tree's, which may be of another version.
+TEST_F(Installed, LaunchesWithItsOwnGuardianOnly) {
+    fs::path repo = tmp_.path() / "guardian-repo";
+    write_proxy_repo(repo);
+    const std::string args = "matrix --no-grids --update-expectations --fixtures " +
+                             sh_quote((repo / "routecheck").string()) + " --proxy my-proxy --out ";
+    const fs::path guardian = prefix() / "libexec" / "routecheck" / "routecheck-guardian";
+    const fs::path away = guardian.string() + ".away";
+    ASSERT_TRUE(fs::exists(guardian));
+    fs::rename(guardian, away);
+    Result missing = rc(args + sh_quote((work_ / "g1").string()));
+    fs::rename(away, guardian);
+    EXPECT_NE(missing.rc, 0) << missing.both();
+    EXPECT_NE(missing.err.find("routecheck-guardian was not found (looked for " + guardian.string() + ")"),
+              std::string::npos)
+        << missing.both();
+    Result present = rc(args + sh_quote((work_ / "g2").string()));
+    EXPECT_EQ(present.rc, 0) << present.both();
 }
 
 TEST_F(Installed, NameClashIsAnErrorNamingBothFilesUnlessOverride) {

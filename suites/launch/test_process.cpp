@@ -122,17 +122,55 @@ TEST(ChildProcess, MissingProgramIsAnExactError) {
         ChildProcess p(spec);
         FAIL() << "expected LaunchError";
     } catch (const LaunchError& e) {
-        EXPECT_NE(std::string(e.what()).find("not found in PATH"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("cannot start 'no-such-program-routecheck': not found in PATH"),
+                  std::string::npos)
+            << e.what();
     }
     ProcessSpec direct{{"/nonexistent/prog"}, minimal_environment(), {}, {}};
     try {
         ChildProcess p(direct);
         FAIL() << "expected LaunchError";
     } catch (const LaunchError& e) {
-        EXPECT_NE(std::string(e.what()).find("exec failed: No such file"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("cannot start /nonexistent/prog: exec failed: No such file"),
+                  std::string::npos)
+            << e.what();
     }
+    // The stage that failed before the exec, with its errno: the folder is named, and nothing ran elsewhere.
     ProcessSpec bad_cwd{{"sh", "-c", "true"}, minimal_environment(), "/nonexistent-dir", {}};
-    EXPECT_THROW(ChildProcess{bad_cwd}, LaunchError);
+    try {
+        ChildProcess p(bad_cwd);
+        FAIL() << "expected LaunchError";
+    } catch (const LaunchError& e) {
+        EXPECT_NE(std::string(e.what()).find("chdir to /nonexistent-dir failed: No such file"), std::string::npos)
+            << e.what();
+    }
+    // A program that is there but cannot be executed.
+    TempDir dir;
+    std::ofstream(dir.path() / "not-executable") << "#!/bin/sh\n";
+    ProcessSpec denied{{(dir.path() / "not-executable").string()}, minimal_environment(), {}, {}};
+    try {
+        ChildProcess p(denied);
+        FAIL() << "expected LaunchError";
+    } catch (const LaunchError& e) {
+        EXPECT_NE(std::string(e.what()).find("exec failed: Permission denied"), std::string::npos) << e.what();
+    }
+}
+
+// A bare program name is looked up in the child's PATH (not the harness's), and only an executable regular file of
+// that name counts: a directory of the same name earlier in PATH (executable, as directories are) is passed over.
+TEST(ChildProcess, ProgramIsLookedUpInTheChildsPath) {
+    TempDir dir;
+    std::filesystem::create_directories(dir.path() / "a" / "rc-test-prog");
+    std::filesystem::create_directories(dir.path() / "b");
+    const auto prog = dir.path() / "b" / "rc-test-prog";
+    std::ofstream(prog) << "#!/bin/sh\necho found \"$0\"\n";
+    std::filesystem::permissions(prog, std::filesystem::perms::owner_all);
+    ProcessSpec spec{{"rc-test-prog"}, minimal_environment(), {}, dir.path() / "log"};
+    spec.env["PATH"] = (dir.path() / "a").string() + "::" + (dir.path() / "b").string();
+    ChildProcess p(spec);
+    ASSERT_TRUE(p.wait_exit(5s));
+    EXPECT_EQ(p.exit_code(), 0) << p.log_tail();
+    EXPECT_EQ(p.log_tail(), "found " + prog.string());
 }
 
 // PR_SET_PDEATHSIG follows the thread that forked: a child started from a short-lived thread must survive
