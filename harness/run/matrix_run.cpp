@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <ostream>
 #include <thread>
 
@@ -233,6 +234,16 @@ ProxyOutcome run_launched(const Fixtures& f, const Plan& plan, const ProxyProfil
         out.info.slot_wait_ms = ms_since(wait_start);
         auto replay_start = std::chrono::steady_clock::now();
         run.progress.phase(progress_index, "cells");
+        // The grids use the same proxy and mock (the proxy starts once per run). Their undisturbed rows (phase 0)
+        // run beside the cells; the rows whose faults a proxy may remember run after them, so those faults can
+        // never reach a cell. Without redirection the mock sees nothing and its faults cannot reach the proxy: the
+        // grids then run as attach mode does (no mock).
+        std::optional<grid::ProxyGridRun> grids;
+        if (opt.grids) {
+            grids.emplace(f, proxy, instance.port(), proxy.upstream_redirect ? &upstream : nullptr, target.vars,
+                          run.deadline);
+            grids->start_undisturbed();
+        }
         std::string stopped;
         out.cells = replay_cells(target, cells_for(plan), &stopped);
         out.info.replay_ms = ms_since(replay_start);
@@ -251,18 +262,15 @@ ProxyOutcome run_launched(const Fixtures& f, const Plan& plan, const ProxyProfil
                 auto it = by_step.find(cell.id() + "/" + s.step);
                 if (it != by_step.end()) s.upstream = it->second;
             }
-        // The behaviour grids use the same proxy and mock (the proxy starts once per run), after the cells so
-        // their faults can never reach a cell.
         if (opt.grids && !stopped.empty()) {
-            // A proxy that stopped answering would hold every row for its whole timeout.
+            // A proxy that stopped answering would hold every later row for its whole timeout.
+            grids.reset();
             out.grids = grid::failed_proxy_grids(proxy, "not run: " + stopped);
         } else if (opt.grids) {
+            // From the end of the cells: the waiting for the phase-0 rows still running, then the other phases.
             auto grid_start = std::chrono::steady_clock::now();
             run.progress.phase(progress_index, "grids");
-            // Without redirection the mock sees nothing and its faults cannot reach the proxy: run the grids as
-            // attach mode does (no mock).
-            out.grids = grid::run_proxy_grids(f, proxy, instance.port(), proxy.upstream_redirect ? &upstream : nullptr,
-                                              instance.vars(), run.deadline);
+            out.grids = grids->finish();
             out.info.grids_ms = ms_since(grid_start);
             if (const std::size_t cut = rows_not_run(out.grids); cut > 0 && out.info.error.empty())
                 out.info.error = run.deadline.what + ": " + std::to_string(cut) + " grid rows not run";
