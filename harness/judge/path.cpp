@@ -6,6 +6,7 @@
 
 #include "contract/routes.hpp"
 #include "join/join.hpp"
+#include "text/words.hpp"
 
 namespace routecheck {
 
@@ -235,7 +236,7 @@ PathVerdict no_repair(PathVerdict v, const ClientProfile& client, const ProxyPro
         std::string list;
         for (const auto& f : served) list += (list.empty() ? "" : ", ") + family_name(f);
         v.shape = Diagnosis::WrongProtocol;
-        v.reason = v.path + " is a " + family_name(family) + " call; " + proxy.name +
+        v.reason = v.path + " is " + with_article(family_name(family)) + " call; " + proxy.name +
                    (served.empty() ? std::string(" serves none of the OpenAI, Anthropic or Gemini APIs")
                                    : " serves " + list + " only") +
                    side;
@@ -346,7 +347,7 @@ PathVerdict judge_path(const ClientProfile& client, const Step& step, const std:
         std::string list;
         for (const auto& f : served) list += (list.empty() ? "" : ", ") + family_name(f);
         v.shape = Diagnosis::WrongProtocol;
-        v.reason = line + " is a " + family_name(family) + " call; " + proxy.name +
+        v.reason = line + " is " + with_article(family_name(family)) + " call; " + proxy.name +
                    (served.empty() ? std::string(" serves none of the OpenAI, Anthropic or Gemini APIs")
                                    : " serves " + list + " only");
         return v;

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -193,6 +194,8 @@ void end_subtree(pid_t self, pid_t leader) {
     if (keep > 3) ::syscall(SYS_close_range, 3u, static_cast<unsigned>(keep - 1), 0u);
     ::syscall(SYS_close_range, static_cast<unsigned>(keep + 1), ~0u, 0u);
     if (plan.cwd && ::chdir(plan.cwd) != 0) fail(4);
+    // A lower priority only ever (any process may raise its own nice value); a failure leaves the harness's.
+    if (plan.nice > 0) ::setpriority(PRIO_PROCESS, 0, plan.nice);
     ::execve(plan.program, plan.argv, plan.envp);
     fail(5);
     ::_exit(127);

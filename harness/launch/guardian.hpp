@@ -26,6 +26,7 @@ struct LaunchPlan {
     int report_fd;           // the guardian's Reports
     pid_t harness;           // the guardian's parent
     const char* orphan_dir;  // removed after a death of the harness; null: none
+    int nice;                // the child's nice value (ProcessSpec::nice); 0: the harness's own
 };
 
 // Runs in the forked guardian and never returns. It sets its parent-death signal (SIGUSR1) and becomes a child

@@ -267,7 +267,8 @@ void ChildProcess::start(const ProcessSpec& spec) {
                                   envp.data(),     cwd.empty() ? nullptr : cwd.c_str(),
                                   null_fd,         pumped ? out_pipe[1] : log_fd,
                                   err_pipe[1],     report_pipe[1],
-                                  ::getpid(),      orphan_dir.empty() ? nullptr : orphan_dir.c_str()};
+                                  ::getpid(),      orphan_dir.empty() ? nullptr : orphan_dir.c_str(),
+                                  spec.nice};
     int fork_errno = 0;
     const pid_t guardian = Spawner::instance().run([&]() -> pid_t {
         const pid_t g = ::fork();

@@ -75,6 +75,9 @@ struct ProcessSpec {
     // A normal stop never triggers it (the guardian is ended first), nor a caught signal (the handler removes
     // the registered temp dirs itself).
     std::filesystem::path remove_when_orphaned;
+    // The child's nice value (setpriority before exec, inherited by everything it starts): 0 leaves the harness's;
+    // only a lower priority (1..19) is applied. The matrix run lowers the proxies that are not on its critical path.
+    int nice = 0;
 };
 
 // `text` with every occurrence of each secret (of 4 bytes or more) replaced by "[redacted]" (text/secrets.hpp,

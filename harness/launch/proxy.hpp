@@ -35,6 +35,7 @@ struct ProxySettings {
     // placeholder and wrong keys the replay sends. A proxy that logs the keys it is sent must not put them
     // into a report folder.
     std::vector<std::string> redact;
+    int nice = 0;  // ProcessSpec::nice of the proxy's processes
 };
 
 class ProxyInstance {

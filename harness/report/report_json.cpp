@@ -115,6 +115,7 @@ nlohmann::json matrix_json(const MatrixReport& report) {
                                 {"requests", p.requests},
                                 {"stop_ms", p.stop_ms},
                                 {"grids_ms", p.grids_ms},
+                                {"nice", p.nice},
                                 {"error", p.error},
                                 {"log_tail", p.log_tail},
                                 {"log", p.log}});

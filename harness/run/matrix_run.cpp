@@ -1,6 +1,7 @@
 #include "run/matrix_run.hpp"
 
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -160,7 +161,7 @@ std::size_t rows_not_run(const nlohmann::json& grids) {
 }
 
 ProxyOutcome run_launched(const Fixtures& f, const Plan& plan, const ProxyProfile& proxy, const RunContext& run,
-                          std::size_t progress_index, BusySlots::Ticket& ticket) {
+                          std::size_t progress_index, BusySlots::Ticket& ticket, int nice) {
     const MatrixOptions& opt = run.opt;
     // However this ends (a start that failed too), the proxy's slot or place in line is given back.
     struct GiveBack {
@@ -185,6 +186,11 @@ ProxyOutcome run_launched(const Fixtures& f, const Plan& plan, const ProxyProfil
                 (install_root / proxy.npm_dir).string() + ": run `npm ci --ignore-scripts` in " +
                 "that folder (scripts/setup in a source tree), or select other proxies with --proxy");
         }
+        // A proxy off the critical path: this thread (and so the mock's workers, the replay and grid threads it
+        // starts, which inherit it) and the proxy's processes run at a lower priority. Linux keeps a nice value per
+        // thread, and only this proxy's threads start from here.
+        if (nice > 0) ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), nice);
+        out.info.nice = nice;
         mock::Options mo;
         mo.protocols = proxy.upstream_protocols;
         mock::MockUpstream upstream(mo);
@@ -198,6 +204,7 @@ ProxyOutcome run_launched(const Fixtures& f, const Plan& plan, const ProxyProfil
         // logs what it is sent must not carry them into the kept log (its own auth.key is always redacted).
         settings.redact = kRunKeys;
         settings.install_root = install_root;
+        settings.nice = nice;
         // The readiness wait is cut by the run's deadline too.
         if (proxy.launch)
             settings.ready_deadline = std::chrono::milliseconds(run.deadline.clamp_ms(proxy.launch->ready_timeout_ms));
@@ -452,12 +459,17 @@ MatrixReport run_matrix(const Fixtures& f, const Plan& plan, const MatrixOptions
     // Every launched proxy's place in line exists before any starts, so a long one still starting is known.
     BusySlots slots(opt.proxies_at_once > 0 ? opt.proxies_at_once : static_cast<int>(plan.proxies.size()));
     std::vector<std::unique_ptr<BusySlots::Ticket>> tickets(plan.proxies.size());
+    std::vector<double> expected_ms(plan.proxies.size(), 0.0);
     for (std::size_t i = 0; i < plan.proxies.size(); ++i)
         if (plan.proxies[i].attach_url.empty() && plan.proxies[i].proxy->provenance == "launched") {
             const auto expected = opt.expected_busy_ms.find(plan.proxies[i].proxy->id);
-            tickets[i] = std::make_unique<BusySlots::Ticket>(
-                slots, expected == opt.expected_busy_ms.end() ? 0.0 : expected->second);
+            expected_ms[i] = expected == opt.expected_busy_ms.end() ? 0.0 : expected->second;
+            tickets[i] = std::make_unique<BusySlots::Ticket>(slots, expected_ms[i]);
         }
+    const std::vector<int> nice =
+        opt.favour_longest
+            ? priority_by_expected_work(expected_ms, static_cast<int>(std::max(1u, std::thread::hardware_concurrency())))
+            : std::vector<int>(plan.proxies.size(), 0);
     std::vector<ProxyOutcome> outcomes(plan.proxies.size());
     std::vector<std::thread> threads;
     for (std::size_t i = 0; i < plan.proxies.size(); ++i) {
@@ -466,7 +478,8 @@ MatrixReport run_matrix(const Fixtures& f, const Plan& plan, const MatrixOptions
             outcomes[i] = run_attached(f, plan, *pp.proxy, pp.attach_url, run, progress_index[i]);
         } else if (pp.proxy->provenance == "launched") {
             threads.emplace_back([&, i] {
-                outcomes[i] = run_launched(f, plan, *plan.proxies[i].proxy, run, progress_index[i], *tickets[i]);
+                outcomes[i] =
+                    run_launched(f, plan, *plan.proxies[i].proxy, run, progress_index[i], *tickets[i], nice[i]);
             });
         } else {
             outcomes[i].info = proxy_info(pp.proxy->id, pp.proxy->name, "source", pp.proxy->npm_version);

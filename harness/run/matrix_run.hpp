@@ -26,6 +26,9 @@ struct MatrixOptions {
     // proxy's ready_ms + replay_ms + grids_ms from an earlier run (the previous report), empty when unknown.
     int proxies_at_once = 0;
     std::map<std::string, double> expected_busy_ms;
+    // Lower the priority of the launched proxies off the run's critical path (run/busy_slots.hpp
+    // priority_by_expected_work, from expected_busy_ms; nothing without an earlier run). --equal-priority: false.
+    bool favour_longest = true;
     bool grids = true;              // also run the behaviour grids (auth, health, streaming) against each proxy
     std::filesystem::path preload;  // the Node preload
     std::filesystem::path run_dir;  // temp HOMEs and logs go below it
