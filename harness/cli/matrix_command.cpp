@@ -263,6 +263,18 @@ std::map<std::string, double> expected_busy_ms(const nlohmann::json& before, con
     return out;
 }
 
+// Each launched proxy's cpu_ms in an earlier report (those that ran without an error; reports from before the field
+// have none): which proxies keep their priority (MatrixOptions::favour_longest).
+std::map<std::string, double> expected_cpu_ms(const nlohmann::json& before) {
+    std::map<std::string, double> out;
+    if (!before.is_object() || !before.contains("proxies") || !before["proxies"].is_array()) return out;
+    for (const auto& p : before["proxies"])
+        if (p.is_object() && p.value("provenance", "") == "launched" && p.value("error", "").empty() &&
+            p.contains("cpu_ms") && p["cpu_ms"].is_number() && p["cpu_ms"].get<double>() > 0)
+            out[p.value("id", "")] = p["cpu_ms"].get<double>();
+    return out;
+}
+
 const char* kMatrixHelp = R"(usage: routecheck matrix [flags]
 Starts a mock upstream and each launched proxy once, replays every client profile at every Base URL variant,
 judges each cell against the expected tables and writes DIR/{index.html,summary.md,matrix.json,junit.xml,
@@ -290,8 +302,8 @@ what changed since the last run.
   --jobs N                  cells replayed at once per proxy (default 2)
   --proxies-at-once N       launched proxies replaying at once (default: all); all start at once; the longest
                             work in the previous report goes first, and a slot is kept for it while it starts
-  --equal-priority          do not lower the priority (nice 10) of the proxies with less work in the previous
-                            report than the longest (as many kept as the machine has cores less one)
+  --equal-priority          do not lower the priority (nice 10) of the proxies that took less CPU time in the
+                            previous report than the costliest (as many kept as the machine has cores)
   --deadline SECONDS        the whole run ends by then: cells and grid rows not run say so, the report is
                             marked incomplete (exit 1); default 120 + 0.5 per cell of one proxy + 30
                             with grids
@@ -357,6 +369,7 @@ int cmd_matrix(const std::vector<std::string>& argv) {
         previous = read_matrix_outcomes(file.string(), &doc);
         // The order in which proxies take the slots (--proxies-at-once), and which keep their priority.
         opt.expected_busy_ms = expected_busy_ms(doc, plan, opt.grids);
+        opt.expected_cpu_ms = expected_cpu_ms(doc);
         previous_label = "run of " + doc.value("started_at", std::string("unknown time"));
     };
     if (a.has("--previous")) {

@@ -116,6 +116,7 @@ nlohmann::json matrix_json(const MatrixReport& report) {
                                 {"stop_ms", p.stop_ms},
                                 {"grids_ms", p.grids_ms},
                                 {"nice", p.nice},
+                                {"cpu_ms", p.cpu_ms},
                                 {"error", p.error},
                                 {"log_tail", p.log_tail},
                                 {"log", p.log}});

@@ -306,6 +306,7 @@ ProxyOutcome run_launched(const Fixtures& f, const Plan& plan, const ProxyProfil
         say("replayed " + std::to_string(out.cells.size() - static_cast<std::size_t>(not_run)) + " of " +
             std::to_string(out.cells.size()) + " cells");
         run.progress.phase(progress_index, "done");
+        out.info.cpu_ms = instance.cpu_ms();
         auto stop_start = std::chrono::steady_clock::now();
         instance.stop();
         upstream.stop();
@@ -459,17 +460,20 @@ MatrixReport run_matrix(const Fixtures& f, const Plan& plan, const MatrixOptions
     // Every launched proxy's place in line exists before any starts, so a long one still starting is known.
     BusySlots slots(opt.proxies_at_once > 0 ? opt.proxies_at_once : static_cast<int>(plan.proxies.size()));
     std::vector<std::unique_ptr<BusySlots::Ticket>> tickets(plan.proxies.size());
-    std::vector<double> expected_ms(plan.proxies.size(), 0.0);
+    std::vector<double> expected_cpu_ms(plan.proxies.size(), 0.0);
+    auto of = [](const std::map<std::string, double>& m, const std::string& id) {
+        const auto at = m.find(id);
+        return at == m.end() ? 0.0 : at->second;
+    };
     for (std::size_t i = 0; i < plan.proxies.size(); ++i)
         if (plan.proxies[i].attach_url.empty() && plan.proxies[i].proxy->provenance == "launched") {
-            const auto expected = opt.expected_busy_ms.find(plan.proxies[i].proxy->id);
-            expected_ms[i] = expected == opt.expected_busy_ms.end() ? 0.0 : expected->second;
-            tickets[i] = std::make_unique<BusySlots::Ticket>(slots, expected_ms[i]);
+            tickets[i] = std::make_unique<BusySlots::Ticket>(slots, of(opt.expected_busy_ms, plan.proxies[i].proxy->id));
+            expected_cpu_ms[i] = of(opt.expected_cpu_ms, plan.proxies[i].proxy->id);
         }
     const std::vector<int> nice =
-        opt.favour_longest
-            ? priority_by_expected_work(expected_ms, static_cast<int>(std::max(1u, std::thread::hardware_concurrency())))
-            : std::vector<int>(plan.proxies.size(), 0);
+        opt.favour_longest ? priority_by_expected_work(expected_cpu_ms,
+                                                       static_cast<int>(std::max(1u, std::thread::hardware_concurrency())))
+                           : std::vector<int>(plan.proxies.size(), 0);
     std::vector<ProxyOutcome> outcomes(plan.proxies.size());
     std::vector<std::thread> threads;
     for (std::size_t i = 0; i < plan.proxies.size(); ++i) {
