@@ -27,6 +27,7 @@
 #include "model/verdict_class.hpp"
 #include "run/matrix_run.hpp"
 #include "text/secrets.hpp"
+#include "text/words.hpp"
 
 namespace routecheck::cli {
 
@@ -160,11 +161,11 @@ void print_answer(std::ostream& out, const MatrixReport& report, const FailPolic
     for (const auto& p : report.proxies) {
         const ProxyTally t = proxy_tally(report, p.id);
         out << p.id << (p.version.empty() ? "" : " " + p.version) << " ("
-            << (p.known.how.empty() ? p.provenance : p.known.how) << "): " << t.cells << " cells, " << t.working
+            << (p.known.how.empty() ? p.provenance : p.known.how) << "): " << plural(t.cells, "cell", "cells") << ", " << t.working
             << " working, " << t.as_expected << " as expected, " << t.unexpected << " not as expected"
             << (t.predicted ? ", " + std::to_string(t.predicted) + " predicted (not run)" : std::string())
             << (t.skipped ? ", " + std::to_string(t.skipped) + " skipped" : std::string()) << "; " << t.clients_working
-            << " of " << t.clients << " clients work at some Base URL"
+            << " of " << plural(t.clients, "client works", "clients work") << " at some Base URL"
             << (p.error.empty() ? "" : "; " + run_problem(report, p) + ": " + one_line(p.error, 160)) << "\n";
     }
     std::vector<const CellResult*> failing;
@@ -181,16 +182,31 @@ void print_answer(std::ostream& out, const MatrixReport& report, const FailPolic
                                          [&](const CellResult* c) { return c->cell.proxy == p.id; });
             if (n == 0) continue;
             not_run.insert(p.id);
-            out << "  " << p.id << ".*  " << n << " cells: " << run_problem(report, p) << ": " << one_line(p.error, 160)
+            out << "  " << p.id << ".*  " << plural(static_cast<std::size_t>(n), "cell", "cells") << ": " << run_problem(report, p) << ": " << one_line(p.error, 160)
                 << " (its log: " << (p.log.empty() ? "none kept" : (dir / p.log).string()) << ")\n";
         }
+        // A launched proxy listened on a port of this run only: its fixes name "{port}", the user's own proxy's
+        // port, as the page does.
+        std::map<std::string, std::string> run_origin;
+        for (const auto& p : report.proxies)
+            if (p.provenance == "launched" && p.port > 0) run_origin[p.id] = "127.0.0.1:" + std::to_string(p.port);
+        auto shown_fix = [&](const CellResult& c) {
+            std::string fix = one_line(c.judgment.fix);
+            const auto origin = run_origin.find(c.cell.proxy);
+            if (origin == run_origin.end()) return fix;
+            const std::string& o = origin->second;
+            for (auto at = fix.find(o); at != std::string::npos; at = fix.find(o, at + 1))
+                if (at + o.size() == fix.size() || !std::isdigit(static_cast<unsigned char>(fix[at + o.size()])))
+                    fix.replace(at, o.size(), "127.0.0.1:{port}");
+            return fix;
+        };
         for (const auto* c : failing) {
             if (not_run.count(c->cell.proxy)) continue;
             out << "  " << c->cell.id() << "  " << to_string(c->diagnosis);
             if (c->verdict == CellVerdict::Fail) out << " (not as expected)";
             if (c->verdict == CellVerdict::NoExpectation) out << " (no expected row)";
             out << "  "
-                << (c->judgment.fix.empty() ? "fix: none needed at this Base URL" : "fix: " + one_line(c->judgment.fix))
+                << (c->judgment.fix.empty() ? "fix: none needed at this Base URL" : "fix: " + shown_fix(*c))
                 << "\n";
         }
     }
@@ -247,6 +263,18 @@ std::map<std::string, double> expected_busy_ms(const nlohmann::json& before, con
     return out;
 }
 
+// Each launched proxy's cpu_ms in an earlier report (those that ran without an error; reports from before the field
+// have none): which proxies keep their priority (MatrixOptions::favour_longest).
+std::map<std::string, double> expected_cpu_ms(const nlohmann::json& before) {
+    std::map<std::string, double> out;
+    if (!before.is_object() || !before.contains("proxies") || !before["proxies"].is_array()) return out;
+    for (const auto& p : before["proxies"])
+        if (p.is_object() && p.value("provenance", "") == "launched" && p.value("error", "").empty() &&
+            p.contains("cpu_ms") && p["cpu_ms"].is_number() && p["cpu_ms"].get<double>() > 0)
+            out[p.value("id", "")] = p["cpu_ms"].get<double>();
+    return out;
+}
+
 const char* kMatrixHelp = R"(usage: routecheck matrix [flags]
 Starts a mock upstream and each launched proxy once, replays every client profile at every Base URL variant,
 judges each cell against the expected tables and writes DIR/{index.html,summary.md,matrix.json,junit.xml,
@@ -274,6 +302,8 @@ what changed since the last run.
   --jobs N                  cells replayed at once per proxy (default 2)
   --proxies-at-once N       launched proxies replaying at once (default: all); all start at once; the longest
                             work in the previous report goes first, and a slot is kept for it while it starts
+  --equal-priority          do not lower the priority (nice 10) of the proxies that took less CPU time in the
+                            previous report than the costliest (as many kept as the machine has cores)
   --deadline SECONDS        the whole run ends by then: cells and grid rows not run say so, the report is
                             marked incomplete (exit 1); default 120 + 0.5 per cell of one proxy + 30
                             with grids
@@ -297,7 +327,7 @@ int cmd_matrix(const std::vector<std::string>& argv) {
            {"--out", "--proxy", "--client", "--variant", "--attach", "--api-key", "--key-setting", "--jobs",
             "--proxies-at-once", "--deadline", "--request-timeout", "--fixtures", "--fail-on", "--previous"},
            {"--allow-quota", "--update-expectations", "--keep-artifacts", "--no-fail", "--no-grids", "--grids",
-            "--override", "--progress"});
+            "--override", "--progress", "--equal-priority"});
     if (a.has("--grids") && a.has("--no-grids")) throw UsageError("--grids and --no-grids contradict each other");
     if (a.has("--no-fail") && a.has("--fail-on")) throw UsageError("--no-fail and --fail-on contradict each other");
     const FailPolicy policy = parse_fail_on(a.all("--fail-on"));
@@ -321,6 +351,7 @@ int cmd_matrix(const std::vector<std::string>& argv) {
     opt.grids = a.has("--grids") || (!filtered && !a.has("--no-grids"));
     opt.jobs = a.integer_or("--jobs", 2, 1, 64);
     opt.proxies_at_once = a.integer_or("--proxies-at-once", 0, 1, 256);
+    opt.favour_longest = !a.has("--equal-priority");
     opt.deadline = std::chrono::seconds(a.integer_or("--deadline", 0, 1, 7 * 24 * 3600));
     opt.request_timeout_ms = 1000L * a.integer_or("--request-timeout", 15, 1, 3600);
     opt.progress_in_place = ::isatty(STDERR_FILENO) == 1;
@@ -336,8 +367,9 @@ int cmd_matrix(const std::vector<std::string>& argv) {
     auto read_previous = [&](const fs::path& file) {
         nlohmann::json doc;
         previous = read_matrix_outcomes(file.string(), &doc);
-        // Only the slots use it (--proxies-at-once): the order in which proxies take them.
-        if (opt.proxies_at_once > 0) opt.expected_busy_ms = expected_busy_ms(doc, plan, opt.grids);
+        // The order in which proxies take the slots (--proxies-at-once), and which keep their priority.
+        opt.expected_busy_ms = expected_busy_ms(doc, plan, opt.grids);
+        opt.expected_cpu_ms = expected_cpu_ms(doc);
         previous_label = "run of " + doc.value("started_at", std::string("unknown time"));
     };
     if (a.has("--previous")) {
@@ -366,8 +398,9 @@ int cmd_matrix(const std::vector<std::string>& argv) {
     if (int left = launch::clear_run_dir(opt.run_dir))
         std::cerr << "routecheck: warning: " << left << " entries of the previous run's " << opt.run_dir.string()
                   << " could not be removed\n";
-    std::cerr << "routecheck: " << plan.proxies.size() << " proxies x " << plan.clients.size() << " clients x "
-              << plan.variants.size() << " variants = " << plan.cell_count() << " cells"
+    std::cerr << "routecheck: " << plural(plan.proxies.size(), "proxy", "proxies") << " x "
+              << plural(plan.clients.size(), "client", "clients") << " x "
+              << plural(plan.variants.size(), "variant", "variants") << " = " << plural(plan.cell_count(), "cell", "cells")
               << (opt.grids ? "" : ", no behaviour grids") << "; deadline "
               << (opt.deadline.count() > 0 ? opt.deadline : default_deadline(plan, opt.grids)).count() << " s\n";
     MatrixReport report = run_matrix(f, plan, opt, std::cerr);
@@ -397,7 +430,7 @@ int cmd_matrix(const std::vector<std::string>& argv) {
         summary << fit_step_summary(redact_known(summary_markdown(report)), room);
     }
     Counts c = count_cells(report.cells);
-    std::cerr << "routecheck: " << report.cells.size() << " cells: " << c.pass << " as expected, " << c.fail
+    std::cerr << "routecheck: " << plural(report.cells.size(), "cell", "cells") << ": " << c.pass << " as expected, " << c.fail
               << " not as expected, " << c.no_expectation << " without expectation, " << c.skipped << " skipped, "
               << c.prediction << " predicted; report in " << out.string() << " (open " << (out / "index.html").string()
               << ")\n";

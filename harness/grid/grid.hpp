@@ -8,6 +8,7 @@
 #pragma once
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -114,6 +115,37 @@ std::vector<std::string> list_rows(const Fixtures& f, const std::vector<const Pr
 nlohmann::json run_proxy_grids(const Fixtures& f, const ProxyProfile& proxy, int port, mock::MockUpstream* upstream,
                                const std::map<std::string, std::string>& vars, const Deadline& deadline = {});
 nlohmann::json predict_proxy_grids(const Fixtures& f, const ProxyProfile& proxy);
+
+// run_proxy_grids() in two parts, so the rows of phase 0 run beside the proxy's cells: they send what any client
+// sends (no fault, or the dribble, which only slows one answer), so they change nothing a cell sees, and the
+// dribble rows' seconds of waiting no longer add to the proxy's run (LiteLLM's phase-0 rows took 2.5 s of its 3.3 s
+// of grids after the cells). The rows with faults a proxy may remember (phases 1 and 2: reset, cut, refused
+// credentials, 429) still run after the cells, as before. Owned by one thread; the destructor waits for the phase-0
+// rows (they end by their own timeouts or the deadline).
+class ProxyGridRun {
+public:
+    // Plans the rows (FixtureError when the grid file or the catalogue is invalid). `proxy`, `upstream` (may be
+    // null: no faults, as run_proxy_grids), `vars` and `deadline` must outlive this object.
+    ProxyGridRun(const Fixtures& f, const ProxyProfile& proxy, int port, mock::MockUpstream* upstream,
+                 const std::map<std::string, std::string>& vars, const Deadline& deadline);
+    // The same with the rows already planned (plan_rows) and the proxy's grid file (null: none; copied).
+    ProxyGridRun(const ProxyProfile& proxy, std::vector<RowSpec> rows, const GridFile* expected, int port,
+                 mock::MockUpstream* upstream, const std::map<std::string, std::string>& vars,
+                 const Deadline& deadline);
+    ~ProxyGridRun();
+    ProxyGridRun(const ProxyGridRun&) = delete;
+    ProxyGridRun& operator=(const ProxyGridRun&) = delete;
+
+    // Starts the phase-0 rows on a thread of their own and returns at once. Once only.
+    void start_undisturbed();
+    // Waits for them (starts them first if start_undisturbed() was not called), then runs the other phases and
+    // returns the "proxies" entry of grids.json, the rows in the catalogue's order as run_proxy_grids gives them.
+    nlohmann::json finish();
+
+private:
+    struct State;
+    std::unique_ptr<State> s_;
+};
 nlohmann::json failed_proxy_grids(const ProxyProfile& proxy, const std::string& error);
 
 // Rewrites fixtures/grids/<proxy>.json from a run's grids.json (the "setup" section is kept). Returns files written.

@@ -1,6 +1,7 @@
 // grids.json, the expected grid tables (fixtures/grids/<proxy>.json) and the judging of rows against them.
 #include <algorithm>
 #include <fstream>
+#include <thread>
 
 #include "grid/grid.hpp"
 #include "model/json_access.hpp"
@@ -215,6 +216,62 @@ json run_proxy_grids(const Fixtures& f, const ProxyProfile& proxy, int port, moc
     Planned p = plan_for(f, proxy, upstream != nullptr);
     auto rows = run_rows(proxy, p.rows, port, upstream, vars, 6, deadline);
     return proxy_grids_json(proxy, upstream ? "observed" : "attached", rows, p.grid ? &*p.grid : nullptr);
+}
+
+struct ProxyGridRun::State {
+    State(const ProxyProfile& proxy, Planned planned, int port, mock::MockUpstream* upstream,
+          const std::map<std::string, std::string>& vars, const Deadline& deadline)
+        : proxy(proxy), port(port), upstream(upstream), vars(vars), deadline(deadline), planned(std::move(planned)) {
+        for (const auto& r : this->planned.rows) {
+            beside.push_back(r.phase == 0);
+            (beside.back() ? undisturbed : rest).push_back(r);
+        }
+    }
+    const ProxyProfile& proxy;
+    int port;
+    mock::MockUpstream* upstream;
+    const std::map<std::string, std::string>& vars;
+    const Deadline& deadline;
+    Planned planned;
+    std::vector<RowSpec> undisturbed, rest;  // phase 0; phases 1 and 2
+    std::vector<bool> beside;                // per planned row: true when it is in `undisturbed`
+    std::vector<RowResult> undisturbed_results;
+    bool started = false;
+    std::thread thread;  // runs the undisturbed rows
+};
+
+ProxyGridRun::ProxyGridRun(const Fixtures& f, const ProxyProfile& proxy, int port, mock::MockUpstream* upstream,
+                           const std::map<std::string, std::string>& vars, const Deadline& deadline)
+    : s_(std::make_unique<State>(proxy, plan_for(f, proxy, upstream != nullptr), port, upstream, vars, deadline)) {}
+
+ProxyGridRun::ProxyGridRun(const ProxyProfile& proxy, std::vector<RowSpec> rows, const GridFile* expected, int port,
+                           mock::MockUpstream* upstream, const std::map<std::string, std::string>& vars,
+                           const Deadline& deadline)
+    : s_(std::make_unique<State>(proxy, Planned{expected ? std::optional<GridFile>(*expected) : std::nullopt, std::move(rows)},
+                                 port, upstream, vars, deadline)) {}
+
+ProxyGridRun::~ProxyGridRun() {
+    if (s_ && s_->thread.joinable()) s_->thread.join();
+}
+
+void ProxyGridRun::start_undisturbed() {
+    if (s_->started) return;
+    s_->started = true;
+    s_->thread = std::thread([s = s_.get()] {
+        s->undisturbed_results = run_rows(s->proxy, s->undisturbed, s->port, s->upstream, s->vars, 6, s->deadline);
+    });
+}
+
+json ProxyGridRun::finish() {
+    start_undisturbed();
+    if (s_->thread.joinable()) s_->thread.join();
+    std::vector<RowResult> later = run_rows(s_->proxy, s_->rest, s_->port, s_->upstream, s_->vars, 6, s_->deadline);
+    // Back into the plan's order: each part kept its rows' order.
+    std::vector<RowResult> rows;
+    auto a = s_->undisturbed_results.begin(), b = later.begin();
+    for (bool beside : s_->beside) rows.push_back(std::move(beside ? *a++ : *b++));
+    return proxy_grids_json(s_->proxy, s_->upstream ? "observed" : "attached", rows,
+                            s_->planned.grid ? &*s_->planned.grid : nullptr);
 }
 
 json predict_proxy_grids(const Fixtures& f, const ProxyProfile& proxy) {

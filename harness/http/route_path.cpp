@@ -1,5 +1,7 @@
 #include "http/route_path.hpp"
 
+#include <string_view>
+
 namespace routecheck {
 
 std::vector<std::string> split_path(const std::string& path) {
@@ -20,15 +22,35 @@ std::vector<std::string> split_path(const std::string& path) {
 
 namespace {
 
+// The segments of a path one at a time, as split_path() cuts them, without copying: route matching runs for every
+// candidate Base URL of every judged step, and the copies were most of its cost.
+class Segments {
+public:
+    explicit Segments(std::string_view path) : rest_(path) {}
+    // The next segment, or false when none is left.
+    bool next(std::string_view& seg) {
+        std::size_t i = rest_.find_first_not_of('/');
+        if (i == std::string_view::npos) return false;
+        rest_.remove_prefix(i);
+        std::size_t j = rest_.find('/');
+        seg = rest_.substr(0, j);
+        rest_.remove_prefix(j == std::string_view::npos ? rest_.size() : j);
+        return true;
+    }
+
+private:
+    std::string_view rest_;
+};
+
 // A segment pattern may be "*" (any one segment), or contain one "*" inside it (e.g. "*:generateContent").
-bool segment_matches(const std::string& pat, const std::string& seg) {
+bool segment_matches(std::string_view pat, std::string_view seg) {
     if (pat == "*") return !seg.empty();
     auto star = pat.find('*');
-    if (star == std::string::npos) return pat == seg;
-    std::string pre = pat.substr(0, star), post = pat.substr(star + 1);
+    if (star == std::string_view::npos) return pat == seg;
+    std::string_view pre = pat.substr(0, star), post = pat.substr(star + 1);
     // The star stands for at least one character.
-    return seg.size() > pre.size() + post.size() && seg.compare(0, pre.size(), pre) == 0 &&
-           seg.compare(seg.size() - post.size(), post.size(), post) == 0;
+    return seg.size() > pre.size() + post.size() && seg.substr(0, pre.size()) == pre &&
+           seg.substr(seg.size() - post.size()) == post;
 }
 
 }  // namespace
@@ -39,19 +61,20 @@ bool route_path_matches(const std::string& pattern, const std::string& path) {
     if (path.find("//") != std::string::npos) return false;
     bool trailing = path.size() > 1 && path.back() == '/';
     bool pattern_trailing = pattern.size() > 1 && pattern.back() == '/';
-    auto pat = split_path(pattern);
-    auto segs = split_path(path);
-    if (!pat.empty() && pat.back() == "**") {
-        if (segs.size() < pat.size() - 1) return false;
-        for (std::size_t i = 0; i + 1 < pat.size(); ++i)
-            if (!segment_matches(pat[i], segs[i])) return false;
-        return true;
+    Segments pats(pattern), segs(path);
+    std::string_view pat, seg;
+    for (;;) {
+        bool more_pat = pats.next(pat);
+        if (more_pat && pat == "**") {
+            // A trailing "**" takes any number of segments (none too); a "**" inside a pattern is an ordinary
+            // segment pattern, as before.
+            std::string_view after;
+            if (!Segments(pats).next(after)) return true;
+        }
+        bool more_seg = segs.next(seg);
+        if (!more_pat || !more_seg) return !more_pat && !more_seg && trailing == pattern_trailing;
+        if (!segment_matches(pat, seg)) return false;
     }
-    if (trailing != pattern_trailing) return false;
-    if (pat.size() != segs.size()) return false;
-    for (std::size_t i = 0; i < pat.size(); ++i)
-        if (!segment_matches(pat[i], segs[i])) return false;
-    return true;
 }
 
 }  // namespace routecheck

@@ -1,11 +1,12 @@
 #include "judge/path.hpp"
 
 #include <algorithm>
-#include <regex>
+#include <string_view>
 #include <set>
 
 #include "contract/routes.hpp"
 #include "join/join.hpp"
+#include "text/words.hpp"
 
 namespace routecheck {
 
@@ -137,8 +138,21 @@ std::string family_name(const std::string& f) {
 }  // namespace
 
 bool is_version_segment(const std::string& seg) {
-    static const std::regex re("v[0-9]+((alpha|beta)[0-9]*)?");
-    return std::regex_match(seg, re);
+    // v[0-9]+((alpha|beta)[0-9]*)?, by hand: this runs for every segment of every joined path judged, where
+    // std::regex_match cost more than the rest of the check.
+    auto digits = [&](std::size_t i) {
+        while (i < seg.size() && seg[i] >= '0' && seg[i] <= '9') ++i;
+        return i;
+    };
+    if (seg.size() < 2 || seg[0] != 'v') return false;
+    std::size_t i = digits(1);
+    if (i == 1) return false;
+    for (std::string_view tag : {"alpha", "beta"})
+        if (std::string_view(seg).substr(i, tag.size()) == tag) {
+            i += tag.size();
+            break;
+        }
+    return digits(i) == seg.size();
 }
 
 Diagnosis path_shape(const std::string& raw) {
@@ -222,7 +236,7 @@ PathVerdict no_repair(PathVerdict v, const ClientProfile& client, const ProxyPro
         std::string list;
         for (const auto& f : served) list += (list.empty() ? "" : ", ") + family_name(f);
         v.shape = Diagnosis::WrongProtocol;
-        v.reason = v.path + " is a " + family_name(family) + " call; " + proxy.name +
+        v.reason = v.path + " is " + with_article(family_name(family)) + " call; " + proxy.name +
                    (served.empty() ? std::string(" serves none of the OpenAI, Anthropic or Gemini APIs")
                                    : " serves " + list + " only") +
                    side;
@@ -333,7 +347,7 @@ PathVerdict judge_path(const ClientProfile& client, const Step& step, const std:
         std::string list;
         for (const auto& f : served) list += (list.empty() ? "" : ", ") + family_name(f);
         v.shape = Diagnosis::WrongProtocol;
-        v.reason = line + " is a " + family_name(family) + " call; " + proxy.name +
+        v.reason = line + " is " + with_article(family_name(family)) + " call; " + proxy.name +
                    (served.empty() ? std::string(" serves none of the OpenAI, Anthropic or Gemini APIs")
                                    : " serves " + list + " only");
         return v;

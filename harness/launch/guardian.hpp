@@ -39,6 +39,7 @@ struct LaunchPlan {
     std::map<std::string, std::string> env;  // the child's whole environment
     std::string cwd;                         // empty: the guardian's
     std::string orphan_dir;                  // removed after the harness died without stopping the launch; empty: none
+    int nice = 0;                            // the child's nice value (ProcessSpec::nice); 0: the guardian's own
 };
 
 // The plan as bytes: a version line and then "key\0value\0" pairs, ended by "end\0" (argv and environment strings
@@ -74,6 +75,11 @@ Guardian start_guardian(const LaunchPlan& plan, int output_fd);
 // tree's copy (its path is written into a generated header at configure time, so every test executable of the
 // build finds it wherever it lives).
 std::vector<std::filesystem::path> guardian_candidates();
+
+// Makes the spawner thread (the one start_guardian forks from) now, if it is not there yet, so that it has the
+// calling thread's priority: made later by a thread that lowered its own (ProcessSpec::nice), every guardian and
+// child would inherit that, and only root may raise it again. install_signal_cleanup() calls it from main().
+void start_spawner();
 
 // The first candidate that is an executable regular file. Throws LaunchError naming every place looked at.
 std::filesystem::path find_guardian(const std::vector<std::filesystem::path>& candidates);

@@ -16,6 +16,7 @@
 #include <linux/close_range.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -125,7 +126,7 @@ int stage_of(std::string_view what) {
 // guardian, the signal mask and dispositions of a fresh process, no descriptor but 0..2, the plan's cwd. A failure
 // goes to the executor's error pipe with its stage, and the child ends there.
 template <class Executor>
-void child_exec_setup(Executor& e, const std::string& cwd, pid_t guardian) {
+void child_exec_setup(Executor& e, const std::string& cwd, int nice, pid_t guardian) {
     auto fail = [&e](const char* stage) {
         e.set_error(std::error_code(errno, std::system_category()), stage);
         ::_exit(127);
@@ -142,6 +143,8 @@ void child_exec_setup(Executor& e, const std::string& cwd, pid_t guardian) {
     ::syscall(SYS_close_range, 3u, ~0u, CLOSE_RANGE_CLOEXEC);
     // Not bp::start_dir: it ignores a failed chdir (start_dir.hpp), and the child would run in the wrong folder.
     if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) fail("chdir");
+    // A lower priority only (any process may lower its own); a failure leaves the guardian's.
+    if (nice > 0) ::setpriority(PRIO_PROCESS, 0, nice);
 }
 
 // Starts the child with Boost.Process: the plan's program, argv (argv[0] as given: bp::exe alone would put the
@@ -160,7 +163,7 @@ pid_t spawn_child(const LaunchPlan& plan, int output, int report, pid_t self) {
             bp::exe = plan.program, bp::args = std::vector<std::string>{}, env, bp::std_in < bp::null,
             bp::posix::fd.bind(STDOUT_FILENO, output), bp::posix::fd.bind(STDERR_FILENO, output),
             bp::extend::on_setup([&argv](auto& e) { e.cmd_line = argv.data(); }),
-            bp::extend::on_exec_setup([&plan, self](auto& e) { child_exec_setup(e, plan.cwd, self); }),
+            bp::extend::on_exec_setup([&plan, self](auto& e) { child_exec_setup(e, plan.cwd, plan.nice, self); }),
             bp::extend::on_fork_error([&fork_errno](auto&, const std::error_code& ec) { fork_errno = ec.value(); }));
         if (!c.valid()) {  // a failed fork is not thrown (executor.hpp)
             write_report(report, {kForkFailed, fork_errno, 0});

@@ -8,7 +8,7 @@ namespace routecheck::launch::detail {
 namespace {
 
 // Raised whenever the format changes: a guardian of another build refuses the plan (kBadPlan) instead of misreading it.
-constexpr std::string_view kPlanVersion = "routecheck-guardian-plan 1";
+constexpr std::string_view kPlanVersion = "routecheck-guardian-plan 2";
 
 void put(std::string& out, std::string_view key, std::string_view value) {
     out.append(key);
@@ -38,6 +38,7 @@ std::string encode_plan(const LaunchPlan& plan) {
     for (const auto& [k, v] : plan.env) put(out, "env", k + "=" + v);
     put(out, "cwd", plan.cwd);
     put(out, "orphan_dir", plan.orphan_dir);
+    put(out, "nice", std::to_string(plan.nice));
     out.append("end");
     out.push_back('\0');
     return out;
@@ -70,6 +71,10 @@ std::optional<LaunchPlan> decode_plan(const std::string& bytes) {
             plan.cwd = value;
         } else if (key == "orphan_dir") {
             plan.orphan_dir = value;
+        } else if (key == "nice") {
+            if (value.empty() || value.size() > 2 || value.find_first_not_of("0123456789") != std::string_view::npos)
+                return std::nullopt;
+            plan.nice = std::stoi(std::string(value));
         } else {
             return std::nullopt;
         }

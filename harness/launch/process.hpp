@@ -81,6 +81,9 @@ struct ProcessSpec {
     // A normal stop never triggers it (the guardian is ended first), nor a caught signal (the handler removes
     // the registered temp dirs itself).
     std::filesystem::path remove_when_orphaned;
+    // The child's nice value (setpriority before exec, inherited by everything it starts): 0 leaves the harness's;
+    // only a lower priority (1..19) is applied. The matrix run lowers the proxies that are not on its critical path.
+    int nice = 0;
 };
 
 // `text` with every occurrence of each secret (of 4 bytes or more) replaced by "[redacted]" (text/secrets.hpp,
@@ -150,6 +153,11 @@ private:
     std::thread log_pump_;  // redacting copier from the child's output pipe to log_file_ (see ProcessSpec::redact)
     std::shared_ptr<std::atomic<bool>> pump_stop_;
 };
+
+// CPU time in milliseconds (user + system) of every process now in process group `pgid`, with the children each
+// has reaped (from /proc/<pid>/stat). 0 when the group has no process left. Processes that left the group are not
+// counted. For the report (a proxy's own cost, whatever priority it ran at); never throws.
+double group_cpu_ms(pid_t pgid);
 
 // Last `lines` lines of a text file (reads at most the last 64 KiB). Empty if the file is missing.
 std::string file_tail(const std::filesystem::path& file, std::size_t lines);

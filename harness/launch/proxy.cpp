@@ -268,6 +268,7 @@ ProcessSpec ProxyInstance::make_spec(const ProxyLaunch& launch) const {
     for (const auto& [k, v] : launch.env)
         spec.env[k] = render(v, vars_, where(profile_file_, "/launch/env/" + json_pointer_escape(k)));
     for (const auto& [k, v] : settings_.extra_env) spec.env[k] = v;
+    spec.nice = settings_.nice;
     spec.cwd = state_dir_;  // not the install dir: a proxy writing relative paths must not touch node_modules
     spec.log_file = log_path_;
     spec.redact = secrets();  // redacted as it is written: a killed harness leaves no key in the log

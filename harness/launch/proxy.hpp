@@ -35,6 +35,7 @@ struct ProxySettings {
     // placeholder and wrong keys the replay sends. A proxy that logs the keys it is sent must not put them
     // into a report folder.
     std::vector<std::string> redact;
+    int nice = 0;  // ProcessSpec::nice of the proxy's processes
 };
 
 class ProxyInstance {
@@ -59,6 +60,8 @@ public:
     const std::filesystem::path& install_dir() const { return install_dir_; }
     pid_t pid() const { return child_ ? child_->pid() : -1; }
     bool alive() { return child_ && child_->running(); }
+    // group_cpu_ms() of the proxy's process group: what it has cost so far (read before stop()).
+    double cpu_ms() const { return child_ ? group_cpu_ms(child_->pgid()) : 0; }
     // True if the proxy has exited or exits within `timeout` (a crash seen as a reset connection can reach
     // the harness a moment before the process is gone).
     bool exits_within(std::chrono::milliseconds timeout) { return !child_ || child_->wait_exit(timeout); }

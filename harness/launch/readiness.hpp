@@ -11,7 +11,7 @@ namespace routecheck::launch {
 struct ReadyOptions {
     std::string path = "/";                      // e.g. the profile's launch.ready_path
     std::chrono::milliseconds deadline{20000};   // total time allowed
-    std::chrono::milliseconds interval{10};      // pause between tries
+    std::chrono::milliseconds interval{10};      // pause between tries (after the first second, up to 4 times it)
     std::chrono::milliseconds per_try{2000};     // one GET, including the proxy's own work
     std::map<std::string, std::string> headers;  // e.g. x-routecheck-step for correlation
     std::size_t log_lines = 40;                  // log tail included in errors

@@ -5,6 +5,7 @@
 
 #include "report/compare.hpp"
 #include "report/html_parts.hpp"
+#include "text/words.hpp"
 
 namespace routecheck {
 
@@ -63,10 +64,6 @@ Tally tally(const std::vector<CellChange>& changed) {
         t.no_longer += ch.before.works && !ch.after.works;
     }
     return t;
-}
-
-std::string plural(std::size_t n, const char* one, const char* many) {
-    return std::to_string(n) + " " + (n == 1 ? one : many);
 }
 
 std::string totals(const CellComparison& c) {

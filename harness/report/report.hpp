@@ -46,6 +46,8 @@ struct ProxyRunInfo {
     int requests = 0;
     double grids_ms = 0;   // the behaviour grids against the same proxy
     double stop_ms = 0;    // teardown of the proxy's process group and the mock
+    int nice = 0;          // the priority it ran at: 0, or lowered off the critical path (run/busy_slots.hpp)
+    double cpu_ms = 0;     // CPU time of its processes (launch/process.hpp group_cpu_ms), read before the stop
     std::string error;     // why it could not be run ("" when it ran)
     std::string log_tail;  // the proxy's last log lines when it failed
     std::string log;       // its log, relative to the report folder ("run/<id>.log"; "" when none was kept)

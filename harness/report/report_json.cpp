@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <future>
 
 #include "report/report.hpp"
 #include "text/file_write.hpp"
@@ -114,6 +115,8 @@ nlohmann::json matrix_json(const MatrixReport& report) {
                                 {"requests", p.requests},
                                 {"stop_ms", p.stop_ms},
                                 {"grids_ms", p.grids_ms},
+                                {"nice", p.nice},
+                                {"cpu_ms", p.cpu_ms},
                                 {"error", p.error},
                                 {"log_tail", p.log_tail},
                                 {"log", p.log}});
@@ -225,20 +228,32 @@ void keep_previous(const fs::path& dir) {
 }  // namespace
 
 std::vector<std::pair<std::string, std::string>> report_files(const MatrixReport& report) {
-    std::vector<std::pair<std::string, std::string>> files;
-    if (!report.grids.is_null()) files.emplace_back("grids.json", safe_dump(report.grids, 2) + "\n");
-    files.emplace_back("summary.md", summary_markdown(report));
-    files.emplace_back("junit.xml", junit_xml(report));
-    files.emplace_back("index.html", index_html(report));
-    for (const auto& p : report.proxies) files.emplace_back("badges/" + p.id + ".svg", badge_svg(report, p));
+    // The files are made side by side (each reads the report only): they are written after every proxy is done,
+    // when the cores are otherwise idle, and one after another they took about a second of the full matrix's wall
+    // time. Each file is cleaned (valid UTF-8, secrets cut) on its own thread too.
+    auto clean = [](std::string text) { return redact_known(valid_utf8(text)); };
+    auto later = [&](auto make) { return std::async(std::launch::async, [make, clean] { return clean(make()); }); };
+    auto grids = later([&] { return report.grids.is_null() ? std::string() : safe_dump(report.grids, 2) + "\n"; });
+    auto summary = later([&] { return summary_markdown(report); });
+    auto junit = later([&] { return junit_xml(report); });
+    auto html = later([&] { return index_html(report); });
     const nlohmann::json doc = matrix_json(report);
     // cells.tsv: "<cell id>\t<the cell's matrix.json object, one line>" per cell, so a reader that wants one cell
     // (each ctest cell test is its own process) reads one line instead of parsing the whole matrix.json.
-    std::string index;
-    for (const auto& c : doc["cells"]) index += c["id"].get<std::string>() + "\t" + safe_dump(c) + "\n";
-    files.emplace_back("cells.tsv", std::move(index));
-    files.emplace_back("matrix.json", safe_dump(doc, 2) + "\n");  // last: it names a whole report
-    for (auto& [name, text] : files) text = redact_known(valid_utf8(text));
+    auto cells = later([&] {
+        std::string index;
+        for (const auto& c : doc["cells"]) index += c["id"].get<std::string>() + "\t" + safe_dump(c) + "\n";
+        return index;
+    });
+    std::string matrix = clean(safe_dump(doc, 2) + "\n");
+    std::vector<std::pair<std::string, std::string>> files;
+    if (!report.grids.is_null()) files.emplace_back("grids.json", grids.get());
+    files.emplace_back("summary.md", summary.get());
+    files.emplace_back("junit.xml", junit.get());
+    files.emplace_back("index.html", html.get());
+    for (const auto& p : report.proxies) files.emplace_back("badges/" + p.id + ".svg", clean(badge_svg(report, p)));
+    files.emplace_back("cells.tsv", cells.get());
+    files.emplace_back("matrix.json", std::move(matrix));  // last: it names a whole report
     return files;
 }
 

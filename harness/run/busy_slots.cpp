@@ -4,6 +4,19 @@
 
 namespace routecheck {
 
+std::vector<int> priority_by_expected_work(const std::vector<double>& expected_ms, int cores, int lowered) {
+    std::vector<int> nice(expected_ms.size(), 0);
+    std::vector<std::size_t> known;
+    for (std::size_t i = 0; i < expected_ms.size(); ++i)
+        if (expected_ms[i] > 0) known.push_back(i);
+    const std::size_t keep = static_cast<std::size_t>(std::max(1, cores));
+    if (known.size() < 2 || known.size() <= keep) return nice;
+    std::stable_sort(known.begin(), known.end(),
+                     [&](std::size_t a, std::size_t b) { return expected_ms[a] > expected_ms[b]; });
+    for (std::size_t k = keep; k < known.size(); ++k) nice[known[k]] = lowered;
+    return nice;
+}
+
 BusySlots::BusySlots(int slots) : slots_(std::max(1, slots)), free_(std::max(1, slots)) {}
 
 BusySlots::Ticket::Ticket(BusySlots& slots, double expected_ms) : slots_(slots) {

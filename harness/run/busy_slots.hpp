@@ -65,4 +65,16 @@ private:
     std::vector<Entry> entries_;  // in the order tickets were made; never shrinks (index_ points into it)
 };
 
+// The nice value of each launched proxy of a run (its processes, and the harness threads that replay against it):
+// `expected_ms[i]` is proxy i's expected work in milliseconds (0: unknown; the matrix passes the CPU time it took in
+// the previous report), `cores` the machine's. The `cores` proxies with the most expected work keep the harness's
+// priority (0); the others get `lowered`. On a machine with fewer cores than proxies, the costliest then run as if
+// nearly alone (LiteLLM, whose start is 6 s of imports, was ready only after 15-16 s with the eight other proxies
+// replaying beside it, and 8-13 s with them lowered), while the cheap ones fill the time the costly leave.
+// Measured on 2 cores (scripts/bench-matrix part 3, docs/performance.md): keeping one proxy (LiteLLM) was no
+// faster, since claude-code-router 3, lowered, then ended last; keeping two was 2 s faster (24.3 s against 26.5).
+// Nothing is lowered when fewer than two proxies have a known expected work, when every proxy is kept, or for a
+// proxy whose work is unknown (a proxy new since the previous report may be a costly one).
+std::vector<int> priority_by_expected_work(const std::vector<double>& expected_ms, int cores, int lowered = 10);
+
 }  // namespace routecheck

@@ -1,6 +1,7 @@
 #include "run/matrix_run.hpp"
 
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -8,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <ostream>
 #include <thread>
 
@@ -159,7 +161,7 @@ std::size_t rows_not_run(const nlohmann::json& grids) {
 }
 
 ProxyOutcome run_launched(const Fixtures& f, const Plan& plan, const ProxyProfile& proxy, const RunContext& run,
-                          std::size_t progress_index, BusySlots::Ticket& ticket) {
+                          std::size_t progress_index, BusySlots::Ticket& ticket, int nice) {
     const MatrixOptions& opt = run.opt;
     // However this ends (a start that failed too), the proxy's slot or place in line is given back.
     struct GiveBack {
@@ -184,6 +186,11 @@ ProxyOutcome run_launched(const Fixtures& f, const Plan& plan, const ProxyProfil
                 (install_root / proxy.npm_dir).string() + ": run `npm ci --ignore-scripts` in " +
                 "that folder (scripts/setup in a source tree), or select other proxies with --proxy");
         }
+        // A proxy off the critical path: this thread (and so the mock's workers, the replay and grid threads it
+        // starts, which inherit it) and the proxy's processes run at a lower priority. Linux keeps a nice value per
+        // thread, and only this proxy's threads start from here.
+        if (nice > 0) ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), nice);
+        out.info.nice = nice;
         mock::Options mo;
         mo.protocols = proxy.upstream_protocols;
         mock::MockUpstream upstream(mo);
@@ -197,6 +204,7 @@ ProxyOutcome run_launched(const Fixtures& f, const Plan& plan, const ProxyProfil
         // logs what it is sent must not carry them into the kept log (its own auth.key is always redacted).
         settings.redact = kRunKeys;
         settings.install_root = install_root;
+        settings.nice = nice;
         // The readiness wait is cut by the run's deadline too.
         if (proxy.launch)
             settings.ready_deadline = std::chrono::milliseconds(run.deadline.clamp_ms(proxy.launch->ready_timeout_ms));
@@ -233,6 +241,16 @@ ProxyOutcome run_launched(const Fixtures& f, const Plan& plan, const ProxyProfil
         out.info.slot_wait_ms = ms_since(wait_start);
         auto replay_start = std::chrono::steady_clock::now();
         run.progress.phase(progress_index, "cells");
+        // The grids use the same proxy and mock (the proxy starts once per run). Their undisturbed rows (phase 0)
+        // run beside the cells; the rows whose faults a proxy may remember run after them, so those faults can
+        // never reach a cell. Without redirection the mock sees nothing and its faults cannot reach the proxy: the
+        // grids then run as attach mode does (no mock).
+        std::optional<grid::ProxyGridRun> grids;
+        if (opt.grids) {
+            grids.emplace(f, proxy, instance.port(), proxy.upstream_redirect ? &upstream : nullptr, target.vars,
+                          run.deadline);
+            grids->start_undisturbed();
+        }
         std::string stopped;
         out.cells = replay_cells(target, cells_for(plan), &stopped);
         out.info.replay_ms = ms_since(replay_start);
@@ -251,18 +269,15 @@ ProxyOutcome run_launched(const Fixtures& f, const Plan& plan, const ProxyProfil
                 auto it = by_step.find(cell.id() + "/" + s.step);
                 if (it != by_step.end()) s.upstream = it->second;
             }
-        // The behaviour grids use the same proxy and mock (the proxy starts once per run), after the cells so
-        // their faults can never reach a cell.
         if (opt.grids && !stopped.empty()) {
-            // A proxy that stopped answering would hold every row for its whole timeout.
+            // A proxy that stopped answering would hold every later row for its whole timeout.
+            grids.reset();
             out.grids = grid::failed_proxy_grids(proxy, "not run: " + stopped);
         } else if (opt.grids) {
+            // From the end of the cells: the waiting for the phase-0 rows still running, then the other phases.
             auto grid_start = std::chrono::steady_clock::now();
             run.progress.phase(progress_index, "grids");
-            // Without redirection the mock sees nothing and its faults cannot reach the proxy: run the grids as
-            // attach mode does (no mock).
-            out.grids = grid::run_proxy_grids(f, proxy, instance.port(), proxy.upstream_redirect ? &upstream : nullptr,
-                                              instance.vars(), run.deadline);
+            out.grids = grids->finish();
             out.info.grids_ms = ms_since(grid_start);
             if (const std::size_t cut = rows_not_run(out.grids); cut > 0 && out.info.error.empty())
                 out.info.error = run.deadline.what + ": " + std::to_string(cut) + " grid rows not run";
@@ -291,6 +306,7 @@ ProxyOutcome run_launched(const Fixtures& f, const Plan& plan, const ProxyProfil
         say("replayed " + std::to_string(out.cells.size() - static_cast<std::size_t>(not_run)) + " of " +
             std::to_string(out.cells.size()) + " cells");
         run.progress.phase(progress_index, "done");
+        out.info.cpu_ms = instance.cpu_ms();
         auto stop_start = std::chrono::steady_clock::now();
         instance.stop();
         upstream.stop();
@@ -444,12 +460,20 @@ MatrixReport run_matrix(const Fixtures& f, const Plan& plan, const MatrixOptions
     // Every launched proxy's place in line exists before any starts, so a long one still starting is known.
     BusySlots slots(opt.proxies_at_once > 0 ? opt.proxies_at_once : static_cast<int>(plan.proxies.size()));
     std::vector<std::unique_ptr<BusySlots::Ticket>> tickets(plan.proxies.size());
+    std::vector<double> expected_cpu_ms(plan.proxies.size(), 0.0);
+    auto of = [](const std::map<std::string, double>& m, const std::string& id) {
+        const auto at = m.find(id);
+        return at == m.end() ? 0.0 : at->second;
+    };
     for (std::size_t i = 0; i < plan.proxies.size(); ++i)
         if (plan.proxies[i].attach_url.empty() && plan.proxies[i].proxy->provenance == "launched") {
-            const auto expected = opt.expected_busy_ms.find(plan.proxies[i].proxy->id);
-            tickets[i] = std::make_unique<BusySlots::Ticket>(
-                slots, expected == opt.expected_busy_ms.end() ? 0.0 : expected->second);
+            tickets[i] = std::make_unique<BusySlots::Ticket>(slots, of(opt.expected_busy_ms, plan.proxies[i].proxy->id));
+            expected_cpu_ms[i] = of(opt.expected_cpu_ms, plan.proxies[i].proxy->id);
         }
+    const std::vector<int> nice =
+        opt.favour_longest ? priority_by_expected_work(expected_cpu_ms,
+                                                       static_cast<int>(std::max(1u, std::thread::hardware_concurrency())))
+                           : std::vector<int>(plan.proxies.size(), 0);
     std::vector<ProxyOutcome> outcomes(plan.proxies.size());
     std::vector<std::thread> threads;
     for (std::size_t i = 0; i < plan.proxies.size(); ++i) {
@@ -458,7 +482,8 @@ MatrixReport run_matrix(const Fixtures& f, const Plan& plan, const MatrixOptions
             outcomes[i] = run_attached(f, plan, *pp.proxy, pp.attach_url, run, progress_index[i]);
         } else if (pp.proxy->provenance == "launched") {
             threads.emplace_back([&, i] {
-                outcomes[i] = run_launched(f, plan, *plan.proxies[i].proxy, run, progress_index[i], *tickets[i]);
+                outcomes[i] =
+                    run_launched(f, plan, *plan.proxies[i].proxy, run, progress_index[i], *tickets[i], nice[i]);
             });
         } else {
             outcomes[i].info = proxy_info(pp.proxy->id, pp.proxy->name, "source", pp.proxy->npm_version);

@@ -26,6 +26,12 @@ struct MatrixOptions {
     // proxy's ready_ms + replay_ms + grids_ms from an earlier run (the previous report), empty when unknown.
     int proxies_at_once = 0;
     std::map<std::string, double> expected_busy_ms;
+    // Lower the priority of the launched proxies off the run's critical path (run/busy_slots.hpp
+    // priority_by_expected_work) by expected_cpu_ms: each proxy's cpu_ms in an earlier run (the previous report;
+    // empty: nothing is lowered). CPU time, not wall time: a lowered proxy takes longer, but its CPU time stays
+    // what it was, so the choice does not flip from run to run. --equal-priority: false.
+    bool favour_longest = true;
+    std::map<std::string, double> expected_cpu_ms;
     bool grids = true;              // also run the behaviour grids (auth, health, streaming) against each proxy
     std::filesystem::path preload;  // the Node preload
     std::filesystem::path run_dir;  // temp HOMEs and logs go below it

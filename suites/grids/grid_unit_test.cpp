@@ -1,9 +1,15 @@
 // The grid verdicts from crafted answers (no proxy): what a streaming client receives, named the same way every
-// time, and the rows a profile plans (names, carriers, predictions from a source contract).
+// time, the rows a profile plans (names, carriers, predictions from a source contract), and when a split grid run
+// sends its rows (the mock upstream standing in for the proxy).
 #include <gtest/gtest.h>
+
+#include <chrono>
+#include <set>
+#include <thread>
 
 #include "grid/grid.hpp"
 #include "grid/grid_verdict.hpp"
+#include "mock_upstream/mock_upstream.hpp"
 #include "model/json_access.hpp"
 
 namespace {
@@ -192,6 +198,48 @@ TEST(GridPlan, PredictionsFollowTheContract) {
     EXPECT_EQ(status["auth/right-key.x-goog-api-key.known"], 401);  // a header it does not read is no key
     EXPECT_EQ(status["auth/wrong-key.authorization.known"], 403);
     EXPECT_EQ(status["health/down.no-key"], 200);  // exempt, answered locally
+}
+
+// The grid rows of phase 0 run beside the cells (ProxyGridRun::start_undisturbed), the others only in finish():
+// the mock upstream stands in for the proxy here, so its journal shows which rows were sent when.
+TEST(GridRunSplit, UndisturbedRowsRunFirstAndTheRestOnlyInFinish) {
+    ProxyProfile p = keyed_profile("launched");
+    // Without the dribble row (seconds long), so the phase-0 rows are over well inside the pause below.
+    std::vector<RowSpec> rows = rows_of(p);
+    std::erase_if(rows, [](const RowSpec& r) { return r.stream_case == "dribble"; });
+    std::set<std::string> undisturbed, disturbing;
+    for (const auto& r : rows) (r.phase == 0 ? undisturbed : disturbing).insert("grid/" + r.kind + "." + r.row);
+    ASSERT_FALSE(undisturbed.empty());
+    ASSERT_FALSE(disturbing.empty());
+    mock::MockUpstream mock{mock::Options{}};
+    mock.start();
+    auto sent = [&] {
+        std::set<std::string> out;
+        for (const auto& e : mock.journal())
+            if (e.correlation.rfind("grid/", 0) == 0) out.insert(e.correlation);
+        return out;
+    };
+    const Deadline deadline;
+    ProxyGridRun run(p, rows, nullptr, mock.port(), &mock, {}, deadline);
+    run.start_undisturbed();
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (sent() != undisturbed && std::chrono::steady_clock::now() < until)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    // Every phase-0 row reached the mock, and nothing else did while finish() was not called.
+    EXPECT_EQ(sent(), undisturbed);
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    EXPECT_EQ(sent(), undisturbed);
+    const nlohmann::json grids = run.finish();
+    std::set<std::string> all = undisturbed;
+    all.insert(disturbing.begin(), disturbing.end());
+    EXPECT_EQ(sent(), all);
+    // The rows come back in the plan's order, each judged.
+    ASSERT_EQ(grids["rows"].size(), rows.size());
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        EXPECT_EQ(grids["rows"][i]["name"], rows[i].test_name("p"));
+        EXPECT_FALSE(grids["rows"][i]["verdict"].get<std::string>().empty()) << rows[i].row;
+    }
+    mock.stop();
 }
 
 // A grid file p.json holding `rows` (kind -> row -> expected).

@@ -82,10 +82,20 @@ TEST(TerminalAnswer, NotAsExpectedCellsFailTheRunByDefault) {
     auto r = run_routecheck(s.matrix_args("hyg-serve"), s.log("run"));
     ASSERT_TRUE(r.in_time) << r.output;
     EXPECT_EQ(r.code, 1) << r.output;
-    EXPECT_NE(r.output.find("hyg-serve (launched): 1 cells, "), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("hyg-serve (launched): 1 cell, "), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("1 cell fails the run (not as expected):\n  hyg-serve.claude-code.v1  "), std::string::npos)
         << r.output;
     EXPECT_NE(r.output.find("(no expected row)"), std::string::npos) << r.output;
+    // The launched proxy's port was this run's only: the fix line names {port}, the user's proxy's port, instead.
+    const auto m = read_json(s.out() / "matrix.json");
+    const std::string origin = "127.0.0.1:" + std::to_string(m["proxies"][0]["port"].get<int>());
+    ASSERT_NE(m["cells"][0]["verdict"]["fix"].get<std::string>().find(origin), std::string::npos)
+        << "the test needs a fix that names the Base URL: " << m["cells"][0]["verdict"];
+    const auto line_at = r.output.find("\n  hyg-serve.claude-code.v1  ");
+    ASSERT_NE(line_at, std::string::npos) << r.output;
+    const std::string line = r.output.substr(line_at + 1, r.output.find('\n', line_at + 1) - line_at - 1);
+    EXPECT_EQ(line.find(origin), std::string::npos) << line;
+    EXPECT_NE(line.find("fix: set the Base URL to http://127.0.0.1:{port}"), std::string::npos) << line;
     // --fail-on names other classes: this cell's class is not among them, so the run passes.
     auto ok = run_routecheck(s.matrix_args("hyg-serve", {"--fail-on", "NOT_LISTENING"}), s.log("ok"));
     EXPECT_EQ(ok.code, 0) << ok.output;

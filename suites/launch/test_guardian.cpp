@@ -44,6 +44,7 @@ detail::LaunchPlan sample_plan() {
     p.env = {{"EMPTY", ""}, {"EQ", "a=b=c"}, {"BYTES", "\x01\xff"}, {"PATH", "/usr/bin:/bin"}};
     p.cwd = "/tmp/some dir";
     p.orphan_dir = "/tmp/rc-x-123";
+    p.nice = 10;
     return p;
 }
 
@@ -58,6 +59,7 @@ TEST(GuardianPlan, EveryByteGoesThrough) {
     EXPECT_EQ(back->env, plan.env);
     EXPECT_EQ(back->cwd, plan.cwd);
     EXPECT_EQ(back->orphan_dir, plan.orphan_dir);
+    EXPECT_EQ(back->nice, plan.nice);
 }
 
 // Anything but a whole plan of this version is refused, never half read: a guardian of another build, a plan cut
@@ -67,13 +69,19 @@ TEST(GuardianPlan, RefusesWhatItDoesNotRead) {
     for (std::size_t cut = 0; cut < whole.size(); ++cut)
         EXPECT_FALSE(detail::decode_plan(whole.substr(0, cut)).has_value()) << "cut at " << cut;
     std::string other = whole;
-    other.replace(other.find(" 1"), 2, " 9");
+    other.replace(other.find(" 2"), 2, " 9");
     EXPECT_FALSE(detail::decode_plan(other).has_value()) << "another version";
     std::string unknown = whole;
-    unknown.insert(unknown.find("cwd"), std::string("nice\0"
+    unknown.insert(unknown.find("cwd"), std::string("priority\0"
                                                     "5\0",
-                                                    7));
+                                                    11));
     EXPECT_FALSE(detail::decode_plan(unknown).has_value()) << "an unknown key";
+    for (const char* bad : {"", "x", "-3", "100"}) {
+        std::string wrong = whole;
+        const auto at = wrong.find(std::string("nice\0", 5)) + 5;
+        wrong.replace(at, wrong.find('\0', at) - at, bad);
+        EXPECT_FALSE(detail::decode_plan(wrong).has_value()) << "nice " << bad;
+    }
     detail::LaunchPlan empty = sample_plan();
     empty.argv.clear();
     EXPECT_FALSE(detail::decode_plan(detail::encode_plan(empty)).has_value()) << "no argv";

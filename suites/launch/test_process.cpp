@@ -2,6 +2,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <sys/resource.h>
 #include <sys/wait.h>
 
 #include <fstream>
@@ -180,6 +181,27 @@ TEST(ChildProcess, SurvivesTheThreadThatStartedIt) {
     std::thread([&] { p = std::make_unique<ChildProcess>(shell("sleep 30")); }).join();
     std::this_thread::sleep_for(200ms);
     EXPECT_TRUE(p->running()) << p->exit_description();
+}
+
+// ProcessSpec::nice lowers the child's priority; a child without it runs at the harness's own, even when it was
+// started from a thread that lowered its priority (as a matrix run's thread of a proxy off the critical path does):
+// children are forked from the spawner thread, which install_signal_cleanup() makes on main()'s thread.
+TEST(ChildProcess, NiceIsTheSpecsNotTheStartingThreads) {
+    install_signal_cleanup();
+    const int own = ::getpriority(PRIO_PROCESS, 0);
+    std::unique_ptr<ChildProcess> lowered, plain;
+    std::thread([&] {
+        ASSERT_EQ(::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), own + 5), 0);
+        ProcessSpec spec = shell("sleep 30");
+        spec.nice = own + 12;
+        lowered = std::make_unique<ChildProcess>(spec);
+        plain = std::make_unique<ChildProcess>(shell("sleep 30"));
+    }).join();
+    ASSERT_TRUE(lowered && plain);
+    errno = 0;
+    EXPECT_EQ(::getpriority(PRIO_PROCESS, static_cast<id_t>(lowered->pid())), own + 12);
+    EXPECT_EQ(::getpriority(PRIO_PROCESS, static_cast<id_t>(plain->pid())), own);
+    EXPECT_EQ(errno, 0);
 }
 
 TEST(ChildProcess, KillAllChildrenReachesEveryGroup) {

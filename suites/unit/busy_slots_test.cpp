@@ -163,4 +163,23 @@ TEST(BusySlots, AtLeastOneSlot) {
     EXPECT_TRUE(t.wait(Deadline::in(1s, "test deadline")));
 }
 
+TEST(PriorityByExpectedWork, TheCostliestAsManyAsCoresKeepTheirPriority) {
+    // The CPU seconds of a full matrix's proxies (litellm 16.3, claude-code-router-3 6.9, portkey 3.5, ...).
+    const std::vector<double> cpu = {1700, 2500, 6900, 2100, 1000, 700, 2100, 16300, 3500};
+    EXPECT_EQ(priority_by_expected_work(cpu, 2), (std::vector<int>{10, 10, 0, 10, 10, 10, 10, 0, 10}));
+    EXPECT_EQ(priority_by_expected_work(cpu, 1), (std::vector<int>{10, 10, 10, 10, 10, 10, 10, 0, 10}));
+    EXPECT_EQ(priority_by_expected_work(cpu, 3, 5), (std::vector<int>{5, 5, 0, 5, 5, 5, 5, 0, 0}));
+    // As many cores as proxies: nothing lowered.
+    EXPECT_EQ(priority_by_expected_work(cpu, 9), std::vector<int>(9, 0));
+}
+
+TEST(PriorityByExpectedWork, UnknownWorkIsNeverLoweredAndOneKnownLowersNothing) {
+    // Proxy 1 is new since the previous report: it may be a costly one.
+    EXPECT_EQ(priority_by_expected_work({5000, 0, 300, 200}, 1), (std::vector<int>{0, 0, 10, 10}));
+    EXPECT_EQ(priority_by_expected_work({5000, 0, 0}, 1), (std::vector<int>{0, 0, 0}));
+    EXPECT_EQ(priority_by_expected_work({}, 2), std::vector<int>{});
+    // Ties keep their order: the first of two equal proxies is kept.
+    EXPECT_EQ(priority_by_expected_work({100, 100, 100}, 1), (std::vector<int>{0, 10, 10}));
+}
+
 }  // namespace
