@@ -105,9 +105,10 @@ namespace {
 
 struct ProcLinks {
     pid_t pid, ppid, pgrp;
+    double cpu_ticks;  // utime + stime + cutime + cstime: its own CPU time and that of the children it reaped
 };
 
-// pid, parent and group of every process, from /proc/<pid>/stat.
+// pid, parent, group and CPU time of every process, from /proc/<pid>/stat.
 std::vector<ProcLinks> all_processes() {
     std::vector<ProcLinks> out;
     std::error_code ec;
@@ -117,19 +118,32 @@ std::vector<ProcLinks> all_processes() {
         std::ifstream in(entry.path() / "stat");
         std::string stat;
         if (!std::getline(in, stat)) continue;  // the process ended meanwhile
-        // Fields after the command name (which may contain spaces and parentheses): state ppid pgrp ...
+        // Fields after the command name (which may contain spaces and parentheses): state ppid pgrp session tty
+        // tpgid flags minflt cminflt majflt cmajflt utime stime cutime cstime ...
         auto close = stat.rfind(')');
         if (close == std::string::npos) continue;
         std::istringstream rest(stat.substr(close + 1));
         std::string state;
-        long ppid = 0, pgrp = 0;
-        if (rest >> state >> ppid >> pgrp)
-            out.push_back({static_cast<pid_t>(std::stol(name)), static_cast<pid_t>(ppid), static_cast<pid_t>(pgrp)});
+        long ppid = 0, pgrp = 0, skip = 0;
+        double utime = 0, stime = 0, cutime = 0, cstime = 0;
+        if (!(rest >> state >> ppid >> pgrp)) continue;
+        for (int i = 0; i < 8; ++i) rest >> skip;
+        rest >> utime >> stime >> cutime >> cstime;
+        out.push_back({static_cast<pid_t>(std::stol(name)), static_cast<pid_t>(ppid), static_cast<pid_t>(pgrp),
+                       rest ? utime + stime + cutime + cstime : 0.0});
     }
     return out;
 }
 
 }  // namespace
+
+double group_cpu_ms(pid_t pgid) {
+    if (pgid <= 0) return 0;
+    double ticks = 0;
+    for (const auto& p : all_processes())
+        if (p.pgrp == pgid) ticks += p.cpu_ticks;
+    return ticks * 1000.0 / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
 
 std::vector<pid_t> processes_in_group(pid_t pgid) {
     std::vector<pid_t> out;

@@ -37,6 +37,11 @@ struct ListenAddress {
 // Processes whose process group is `pgid` (from /proc/<pid>/stat). Zombies are included.
 std::vector<pid_t> processes_in_group(pid_t pgid);
 
+// CPU time in milliseconds (user + system) of every process now in process group `pgid`, with the children each
+// has reaped (from /proc/<pid>/stat). 0 when the group has no process left. Processes that left the group are not
+// counted. For the report (a proxy's own cost, whatever priority it ran at); never throws.
+double group_cpu_ms(pid_t pgid);
+
 // Every descendant of `root` (not root itself), from the parent links in /proc/<pid>/stat. A launched child's
 // guardian is its parent and a child subreaper, so its tree holds every process of the launch, also those that
 // left the child's group.

@@ -356,33 +356,6 @@ void ChildProcess::stop_pump() noexcept {
 
 std::string ChildProcess::log_tail(std::size_t lines) const { return file_tail(log_file_, lines); }
 
-double group_cpu_ms(pid_t pgid) {
-    if (pgid <= 0) return 0;
-    const double tick_ms = 1000.0 / static_cast<double>(::sysconf(_SC_CLK_TCK));
-    double total = 0;
-    std::error_code ec;
-    for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
-        const std::string name = entry.path().filename().string();
-        if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
-        std::ifstream in(entry.path() / "stat");
-        std::string stat;
-        if (!std::getline(in, stat)) continue;  // gone meanwhile
-        // pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime cutime cstime:
-        // the command may hold spaces and parentheses, so fields are counted from the last ')'.
-        const auto close = stat.rfind(')');
-        if (close == std::string::npos) continue;
-        std::istringstream fields(stat.substr(close + 2));
-        std::string state;
-        long ppid = 0, pgrp = 0, skip = 0;
-        double utime = 0, stime = 0, cutime = 0, cstime = 0;
-        fields >> state >> ppid >> pgrp;
-        for (int i = 0; i < 8; ++i) fields >> skip;
-        fields >> utime >> stime >> cutime >> cstime;
-        if (fields && pgrp == pgid) total += (utime + stime + cutime + cstime) * tick_ms;
-    }
-    return total;
-}
-
 std::string file_tail(const std::filesystem::path& file, std::size_t lines) {
     if (file.empty() || lines == 0) return {};
     std::ifstream in(file, std::ios::binary);

@@ -154,11 +154,6 @@ private:
     std::shared_ptr<std::atomic<bool>> pump_stop_;
 };
 
-// CPU time in milliseconds (user + system) of every process now in process group `pgid`, with the children each
-// has reaped (from /proc/<pid>/stat). 0 when the group has no process left. Processes that left the group are not
-// counted. For the report (a proxy's own cost, whatever priority it ran at); never throws.
-double group_cpu_ms(pid_t pgid);
-
 // Last `lines` lines of a text file (reads at most the last 64 KiB). Empty if the file is missing.
 std::string file_tail(const std::filesystem::path& file, std::size_t lines);
 

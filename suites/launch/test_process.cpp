@@ -204,6 +204,20 @@ TEST(ChildProcess, NiceIsTheSpecsNotTheStartingThreads) {
     EXPECT_EQ(errno, 0);
 }
 
+// The CPU time a group took, its reaped children included: a shell that spins, then waits in a child of its own.
+TEST(GroupCpu, CountsTheGroupsProcessesAndTheirReapedChildren) {
+    ChildProcess p(shell("(i=0; while [ $i -lt 150000 ]; do i=$((i+1)); done); echo done; sleep 30"));
+    const auto until = std::chrono::steady_clock::now() + 20s;
+    double ms = 0;
+    while ((ms = group_cpu_ms(p.pgid())) < 100 && std::chrono::steady_clock::now() < until)
+        std::this_thread::sleep_for(50ms);
+    EXPECT_GE(ms, 100) << "the spinning subshell's CPU time (reaped by the shell) counts";
+    EXPECT_LT(ms, 60000);
+    p.stop(2s);
+    EXPECT_EQ(group_cpu_ms(p.pgid()), 0) << "no process left in the group";
+    EXPECT_EQ(group_cpu_ms(0), 0);
+}
+
 TEST(ChildProcess, KillAllChildrenReachesEveryGroup) {
     ChildProcess a(shell("sleep 30")), b(shell("sleep 30"));
     kill_all_children();
