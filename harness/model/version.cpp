@@ -6,7 +6,10 @@ namespace routecheck {
 
 std::string routecheck_version() {
     const std::string git = ROUTECHECK_GIT_DESCRIBE;
-    return std::string(ROUTECHECK_VERSION) + (git.empty() ? "" : " (git " + git + ")");
+    // Appended in steps: g++ 12 warns (-Warray-bounds, a false positive) on the operator+ chain of temporaries.
+    std::string out = ROUTECHECK_VERSION;
+    if (!git.empty()) out += " (git " + git + ")";
+    return out;
 }
 
 }  // namespace routecheck
