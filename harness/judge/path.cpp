@@ -226,10 +226,13 @@ namespace {
 // A misjoin stands as such when some Base URL repairs it, or when the routes are unknown. When the proxy's known
 // routes serve the call at no Base URL, removing the doubled version would not help: the call is of a family the
 // proxy does not serve (WRONG_PROTOCOL) or one it lacks (NO_ROUTE), and the misjoin is a side note in the reason.
-PathVerdict no_repair(PathVerdict v, const ClientProfile& client, const ProxyProfile& proxy) {
+// The call's family is that of the endpoint the client appends, not of the whole path: a Base URL that holds another
+// family's endpoint (a Gemini client's call under .../v1/chat/completions) does not make the call that family's.
+PathVerdict no_repair(PathVerdict v, const ClientProfile& client, const Step& step, const ProxyProfile& proxy) {
     if (!v.bases.empty() || !proxy.routes_known) return v;
-    std::string family = path_family(v.path);
+    std::string family = path_family(step.endpoint);
     if (family.empty()) family = protocol_family(client.protocol);
+    if (family.empty()) family = path_family(v.path);
     auto served = served_families(proxy);
     std::string side = " (besides: " + v.reason + ")";
     if (!family.empty() && std::find(served.begin(), served.end(), family) == served.end()) {
@@ -287,7 +290,7 @@ PathVerdict judge_path(const ClientProfile& client, const Step& step, const std:
         v.reason = line + ": the Base URL already holds the endpoint " + to_path(base, at, at + words) + " and " + who +
                    " appends " + step.endpoint + " to it";
         v.shape_fix = to_path(base, 0, at);
-        return no_repair(v, client, proxy);
+        return no_repair(v, client, step, proxy);
     }
     for (std::size_t i = 0; i + 1 < all.size(); ++i)
         if (is_version_segment(all[i]) && is_version_segment(all[i + 1])) {
@@ -299,7 +302,7 @@ PathVerdict judge_path(const ClientProfile& client, const Step& step, const std:
             Segments cut = base;
             if (!cut.empty() && is_version_segment(cut.back())) cut.pop_back();
             v.shape_fix = to_path(cut);
-            return no_repair(v, client, proxy);
+            return no_repair(v, client, step, proxy);
         }
     if (v.on_route) {  // a pass-through takes it, and its shape is sound
         for (const auto& r : proxy.routes) {

@@ -202,4 +202,38 @@ TEST(Recommend, AClientThatIgnoresTheBaseUrlHasNoBaseUrlButAnotherMode) {
     EXPECT_EQ(r.alternatives.front().rfind("x-anthropic at", 0), 0u) << r.alternatives.front();
 }
 
+// The call's family is the endpoint's the client appends, not the first family word of the whole path: a Gemini
+// client under a Base URL that holds an OpenAI endpoint makes a Gemini call (a proxy serving no Gemini API:
+// WRONG_PROTOCOL, "a Gemini call"), and an OpenAI Responses client under .../v1beta makes an OpenAI call (a proxy
+// serving OpenAI without /v1/responses: NO_ROUTE, not "a Gemini call"). Both were judged by the path's first word.
+TEST(JudgePath, TheCallsFamilyIsTheAppendedEndpoints) {
+    ProxyProfile anthropic_only = proxy();
+    ClientProfile gemini;
+    gemini.id = "g";
+    gemini.protocol = "gemini";
+    Step generate;
+    generate.id = "prompt.generate";
+    generate.method = "POST";
+    generate.endpoint = "/v1beta/models/gemini-2.5-flash:generateContent";
+    gemini.steps = {generate};
+    PathVerdict g = judge_path(gemini, generate, "http://127.0.0.1:1/v1/chat/completions", anthropic_only);
+    EXPECT_EQ(g.shape, Diagnosis::WrongProtocol) << g.reason;
+    EXPECT_NE(g.reason.find("is a Gemini call"), std::string::npos) << g.reason;
+
+    ProxyProfile openai_chat = proxy();
+    openai_chat.capabilities = {"openai"};
+    openai_chat.routes = {{"POST", "/v1/chat/completions"}, {"GET", "/v1/models"}};
+    ClientProfile responses;
+    responses.id = "r";
+    responses.protocol = "openai-responses";
+    Step respond;
+    respond.id = "prompt.responses";
+    respond.method = "POST";
+    respond.endpoint = "/v1/responses";
+    responses.steps = {respond};
+    PathVerdict r = judge_path(responses, respond, "http://127.0.0.1:1/v1beta", openai_chat);
+    EXPECT_EQ(r.shape, Diagnosis::NoRoute) << r.reason;
+    EXPECT_EQ(r.reason.find("Gemini"), std::string::npos) << r.reason;
+}
+
 }  // namespace
