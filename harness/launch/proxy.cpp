@@ -1,7 +1,9 @@
 #include "launch/proxy.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
+#include <sstream>
 #include <system_error>
 
 #include "http/headers.hpp"
@@ -151,6 +153,39 @@ std::filesystem::path check_installed(const ProxyProfile& profile, const std::fi
     return dir;
 }
 
+namespace {
+
+// The Go module a go.mod's `tool` line names ("" when none): what scripts/setup builds.
+std::string go_tool(const std::filesystem::path& go_mod) {
+    std::ifstream in(go_mod);
+    for (std::string line; std::getline(in, line);)
+        if (line.rfind("tool", 0) == 0 && line.size() > 5 && std::isspace(static_cast<unsigned char>(line[4]))) {
+            std::istringstream words(line.substr(5));
+            std::string tool;
+            if (words >> tool) return tool;
+        }
+    return "";
+}
+
+// How to install a PyPI or Go proxy into `dir`: scripts/setup in a source tree; in an installed copy (no
+// scripts/setup beside the fixtures) the commands it would run, against the lockfiles installed there.
+std::string how_to_install(const ProxyProfile& profile, const std::filesystem::path& install_root,
+                           const std::filesystem::path& dir) {
+    if (std::filesystem::exists(install_root / "scripts" / "setup")) return "run scripts/setup " + profile.id;
+    const std::string d = dir.string();
+    if (profile.package->registry == "pypi")
+        return "run `python3 -m venv " + d + "/.venv && " + d +
+               "/.venv/bin/pip install --require-hashes --no-deps -r " + d + "/requirements.txt`";
+    if (profile.package->registry == "go") {
+        const std::string tool = go_tool(dir / "go.mod");
+        return "run `cd " + d + " && go build -mod=readonly -trimpath -o bin/" + profile.id + " " +
+               (tool.empty() ? "<the tool go.mod names>" : tool) + "`";
+    }
+    return "install it into " + d;
+}
+
+}  // namespace
+
 std::filesystem::path check_package_installed(const ProxyProfile& profile, const std::filesystem::path& install_root) {
     const auto& pkg = *profile.package;
     std::error_code ec;
@@ -158,7 +193,7 @@ std::filesystem::path check_package_installed(const ProxyProfile& profile, const
     if (!std::filesystem::exists(dir / pkg.installed)) {
         throw LaunchError("proxy '" + profile.id + "' (" + profile.file.string() + "): " + pkg.registry + " package " +
                           pkg.name + "@" + pkg.version + " is not installed (missing " +
-                          (dir / pkg.installed).string() + "); run scripts/setup " + profile.id);
+                          (dir / pkg.installed).string() + "); " + how_to_install(profile, install_root, dir));
     }
     return dir;
 }

@@ -49,8 +49,16 @@ TEST_F(Installed, LaysOutBinariesPreloadFixturesAndLockfilesOnly) {
         EXPECT_TRUE(fs::exists(dir / "package.json")) << dir;
         EXPECT_TRUE(fs::exists(dir / "package-lock.json")) << dir;
     }
-    for (const auto& e : fs::recursive_directory_iterator(share_))
+    // The PyPI and Go proxies' lockfiles, without the venv or the binary.
+    EXPECT_TRUE(fs::exists(share_ / "python" / "proxies" / "litellm" / "requirements.txt"));
+    EXPECT_TRUE(fs::exists(share_ / "go" / "proxies" / "cliproxyapi" / "go.mod"));
+    EXPECT_TRUE(fs::exists(share_ / "go" / "proxies" / "cliproxyapi" / "go.sum"));
+    for (const auto& e : fs::recursive_directory_iterator(share_)) {
         EXPECT_NE(e.path().filename(), "node_modules") << "node_modules must not be installed: " << e.path();
+        EXPECT_NE(e.path().filename(), ".venv") << "a venv must not be installed: " << e.path();
+        EXPECT_FALSE(e.path().parent_path().filename() == "bin" && e.path().string().find("/go/") != std::string::npos)
+            << "a Go proxy's binary must not be installed: " << e.path();
+    }
     Result m = run_bash(sh_quote((prefix() / "bin" / "mock-upstream").string()) + " --help", work_);
     EXPECT_NE(m.out + m.err, "") << "mock-upstream did not run from the prefix";
 }
@@ -260,6 +268,27 @@ TEST_F(Installed, ProxyWithoutUpstreamRedirectRunsTheQuotaSafeSubset) {
     EXPECT_NE(slurp(work_ / "f2" / "index.html").find("skipped"), std::string::npos);
     std::string table = slurp(repo / "routecheck" / "expected" / "my-fixed-proxy.json");
     EXPECT_EQ(table.find("\"status\": 502"), std::string::npos) << "a quota step was sent and recorded";
+}
+
+// An installed copy has no scripts/setup: a PyPI or Go proxy not yet installed says the command that fills its
+// folder under share/ (a new user's trial met "run scripts/setup", which is not there).
+TEST_F(Installed, BuiltinPyPIAndGoProxiesSayTheCommandThatInstallsThem) {
+    Result py = rc("matrix --proxy litellm --client claude-code --variant root --no-grids --out " +
+                   sh_quote((work_ / "py").string()));
+    EXPECT_EQ(py.rc, 1) << py.both();
+    const std::string litellm = (share_ / "python" / "proxies" / "litellm").string();
+    EXPECT_NE(py.err.find("python3 -m venv " + litellm + "/.venv"), std::string::npos) << py.err;
+    EXPECT_NE(py.err.find("--require-hashes --no-deps -r " + litellm + "/requirements.txt"), std::string::npos)
+        << py.err;
+    EXPECT_EQ(py.err.find("scripts/setup"), std::string::npos) << py.err;
+    Result go = rc("matrix --proxy cliproxyapi --client claude-code --variant root --no-grids --out " +
+                   sh_quote((work_ / "go").string()));
+    EXPECT_EQ(go.rc, 1) << go.both();
+    const std::string cliproxy = (share_ / "go" / "proxies" / "cliproxyapi").string();
+    EXPECT_NE(go.err.find("cd " + cliproxy + " && go build -mod=readonly -trimpath -o bin/cliproxyapi github.com/"),
+              std::string::npos)
+        << go.err;
+    EXPECT_EQ(go.err.find("scripts/setup"), std::string::npos) << go.err;
 }
 
 TEST_F(Installed, BuiltinProxyWithoutNodeModulesSaysHowToInstallIt) {
