@@ -302,8 +302,10 @@ what changed since the last run.
   --jobs N                  cells replayed at once per proxy (default 2)
   --proxies-at-once N       launched proxies replaying at once (default: all); all start at once; the longest
                             work in the previous report goes first, and a slot is kept for it while it starts
-  --equal-priority          do not lower the priority (nice 10) of the proxies that took less CPU time in the
-                            previous report than the costliest (as many kept as the machine has cores)
+  --equal-priority          every launched proxy at the harness's priority. By default, from the second run in
+                            an --out folder on, the proxies that took the most CPU time in its previous report
+                            (as many as the machine has cores) keep it, and the others, with the harness
+                            threads that serve them, run at nice 10 (matrix.json: each proxy's cpu_ms, nice)
   --deadline SECONDS        the whole run ends by then: cells and grid rows not run say so, the report is
                             marked incomplete (exit 1); default 120 + 0.5 per cell of one proxy + 30
                             with grids

@@ -254,6 +254,14 @@ ProxyOutcome run_launched(const Fixtures& f, const Plan& plan, const ProxyProfil
         std::string stopped;
         out.cells = replay_cells(target, cells_for(plan), &stopped);
         out.info.replay_ms = ms_since(replay_start);
+        {
+            // Said before the grids' line: the rows of phases 1 and 2 run after the cells.
+            const auto not_run = std::count_if(out.cells.begin(), out.cells.end(), [](const CellObservation& c) {
+                return c.error.rfind("not run: ", 0) == 0;
+            });
+            say("replayed " + std::to_string(out.cells.size() - static_cast<std::size_t>(not_run)) + " of " +
+                std::to_string(out.cells.size()) + " cells");
+        }
         if (!stopped.empty()) {
             out.info.error = stopped_error(stopped, out.cells);
             say(out.info.error);
@@ -301,10 +309,6 @@ ProxyOutcome run_launched(const Fixtures& f, const Plan& plan, const ProxyProfil
             for (auto& cell : out.cells) cell.error = why;
             if (opt.grids) out.grids = grid::failed_proxy_grids(proxy, why);
         }
-        const auto not_run = std::count_if(out.cells.begin(), out.cells.end(),
-                                           [](const CellObservation& c) { return c.error.rfind("not run: ", 0) == 0; });
-        say("replayed " + std::to_string(out.cells.size() - static_cast<std::size_t>(not_run)) + " of " +
-            std::to_string(out.cells.size()) + " cells");
         run.progress.phase(progress_index, "done");
         out.info.cpu_ms = instance.cpu_ms();
         auto stop_start = std::chrono::steady_clock::now();
