@@ -182,31 +182,19 @@ void print_answer(std::ostream& out, const MatrixReport& report, const FailPolic
                                          [&](const CellResult* c) { return c->cell.proxy == p.id; });
             if (n == 0) continue;
             not_run.insert(p.id);
-            out << "  " << p.id << ".*  " << plural(static_cast<std::size_t>(n), "cell", "cells") << ": " << run_problem(report, p) << ": " << one_line(p.error, 160)
-                << " (its log: " << (p.log.empty() ? "none kept" : (dir / p.log).string()) << ")\n";
+            out << "  " << p.id << ".*  " << plural(static_cast<std::size_t>(n), "cell", "cells") << ": "
+                << run_problem(report, p) << ": " << one_line(p.error, 160) << " (its log: " << (p.log.empty() ? "none kept" : (dir / p.log).string()) << ")\n";
         }
-        // A launched proxy listened on a port of this run only: its fixes name "{port}", the user's own proxy's
-        // port, as the page does.
-        std::map<std::string, std::string> run_origin;
-        for (const auto& p : report.proxies)
-            if (p.provenance == "launched" && p.port > 0) run_origin[p.id] = "127.0.0.1:" + std::to_string(p.port);
-        auto shown_fix = [&](const CellResult& c) {
-            std::string fix = one_line(c.judgment.fix);
-            const auto origin = run_origin.find(c.cell.proxy);
-            if (origin == run_origin.end()) return fix;
-            const std::string& o = origin->second;
-            for (auto at = fix.find(o); at != std::string::npos; at = fix.find(o, at + 1))
-                if (at + o.size() == fix.size() || !std::isdigit(static_cast<unsigned char>(fix[at + o.size()])))
-                    fix.replace(at, o.size(), "127.0.0.1:{port}");
-            return fix;
-        };
         for (const auto* c : failing) {
             if (not_run.count(c->cell.proxy)) continue;
             out << "  " << c->cell.id() << "  " << to_string(c->diagnosis);
             if (c->verdict == CellVerdict::Fail) out << " (not as expected)";
             if (c->verdict == CellVerdict::NoExpectation) out << " (no expected row)";
+            // A launched proxy's port was this run's own: the fix names {port} (the files keep the run's Base URL).
             out << "  "
-                << (c->judgment.fix.empty() ? "fix: none needed at this Base URL" : "fix: " + shown_fix(*c))
+                << (c->judgment.fix.empty()
+                        ? "fix: none needed at this Base URL"
+                        : "fix: " + with_port_placeholder(report, c->cell.proxy, one_line(c->judgment.fix)))
                 << "\n";
         }
     }
@@ -382,8 +370,10 @@ int cmd_matrix(const std::vector<std::string>& argv) {
         }
     }
     OutDirLock lock(out);
-    const std::string no_report = "routecheck: interrupted: no report was written to " + out.string() +
-                                  " (a previous report there is left as it was)";
+    std::error_code exists_ec;
+    const std::string kept =
+        fs::exists(out / "matrix.json", exists_ec) ? " (the previous report there is left as it was)" : "";
+    const std::string no_report = "routecheck: interrupted: no report was written to " + out.string() + kept;
     launch::set_interrupt_message(no_report);
     if (!a.has("--previous")) {
         std::error_code ec;
@@ -420,7 +410,7 @@ int cmd_matrix(const std::vector<std::string>& argv) {
     } catch (const ReportWriteError& e) {
         // Not a usage error (exit 2 means nothing ran): the run happened, its report could not be kept.
         std::cerr << "routecheck: error: " << redact_known(e.what()) << "\nroutecheck: no report was written to "
-                  << out.string() << " (a previous report there is left as it was)\n";
+                  << out.string() << kept << "\n";
         return 1;
     }
     if (const char* gh = std::getenv("GITHUB_STEP_SUMMARY"); gh && *gh) {

@@ -14,6 +14,7 @@
 #include <array>
 #include <atomic>
 #include <cerrno>
+#include <csignal>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -413,7 +414,10 @@ struct SignalText {
 };
 SignalText g_interrupt_message, g_interrupt_unlink;
 
+volatile std::sig_atomic_t g_interrupted = 0;
+
 void on_fatal_signal(int sig) {
+    g_interrupted = 1;
     kill_all_children();
     // Once the guardians are gone, so is every process of every launch: none still writes into a temp dir.
     wait_for_guardians();
@@ -432,6 +436,7 @@ void on_fatal_signal(int sig) {
 }  // namespace
 
 void set_interrupt_message(const std::string& text) { g_interrupt_message.set(text); }
+bool interrupted() noexcept { return g_interrupted != 0; }
 void set_interrupt_unlink(const std::string& path) { g_interrupt_unlink.set(path); }
 
 void install_signal_cleanup() {

@@ -179,6 +179,10 @@ void install_signal_cleanup();
 // use from two threads at once.
 void set_interrupt_message(const std::string& text);
 
+// True once a signal install_signal_cleanup() handles has arrived: the handler is ending every launch, so a
+// launch that fails from now on fails because of it (what a run says of such a failure would mislead).
+bool interrupted() noexcept;
+
 // A file the signal handler removes before it re-raises (the --out lock file); "" for none. Same buffer rules.
 void set_interrupt_unlink(const std::string& path);
 

@@ -93,6 +93,13 @@ nlohmann::json verdict_json(const Finding& finding);
 // observation, its verdict, essential, outcome, and the expected row). docs/design.md documents it.
 nlohmann::json cell_json(const CellResult& cell);
 std::string summary_markdown(const MatrixReport& report);
+
+// `text` (a fix, a verdict line) with the origin a launched proxy of this report listened on ("127.0.0.1:<port>",
+// not followed by another digit) written "127.0.0.1:{port}": that port was the run's own, and a reader's proxy
+// listens on its own. For the terminal answer only: the report files carry each cell's verdict as one text, the
+// same everywhere (suites/report: EveryCellsVerdictIsTheSameTextEverywhere), next to the run's Base URL it was
+// judged at. Other proxies' text comes back as it was.
+std::string with_port_placeholder(const MatrixReport& report, const std::string& proxy, std::string text);
 // `markdown` cut to at most `room` bytes for a CI step summary: GitHub refuses a step summary over 1 MiB
 // ("$GITHUB_STEP_SUMMARY upload aborted, supports content up to a size of 1024k"; the full matrix's summary.md is
 // about 2.6 MB). Cut at the last line that fits, with a last line saying how much was left out and that summary.md

@@ -1,5 +1,6 @@
 // summary.md and junit.xml: the two text forms CI systems read.
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <set>
 #include <sstream>
@@ -48,6 +49,17 @@ std::string fit_step_summary(const std::string& markdown, std::size_t room) {
     const std::size_t end = markdown.rfind('\n', room - reserve - 1);
     const std::size_t kept = end == std::string::npos ? 0 : end + 1;
     return markdown.substr(0, kept) + note(kept);
+}
+
+std::string with_port_placeholder(const MatrixReport& report, const std::string& proxy, std::string text) {
+    for (const auto& p : report.proxies) {
+        if (p.id != proxy || p.provenance != "launched" || p.port <= 0) continue;
+        const std::string origin = "127.0.0.1:" + std::to_string(p.port);
+        for (auto at = text.find(origin); at != std::string::npos; at = text.find(origin, at + 1))
+            if (at + origin.size() == text.size() || !std::isdigit(static_cast<unsigned char>(text[at + origin.size()])))
+                text.replace(at, origin.size(), "127.0.0.1:{port}");
+    }
+    return text;
 }
 
 std::string summary_markdown(const MatrixReport& report) {

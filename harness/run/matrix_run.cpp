@@ -320,7 +320,9 @@ ProxyOutcome run_launched(const Fixtures& f, const Plan& plan, const ProxyProfil
         std::error_code ec;
         if (!opt.run_dir.empty() && fs::exists(opt.run_dir / (proxy.id + ".log"), ec))
             out.info.log = (opt.run_dir.filename() / (proxy.id + ".log")).string();
-        say(std::string("could not run: ") + e.what());
+        // An interrupt ends every launch: a start it cut short is not the proxy's failure, and the handler says
+        // what became of the run.
+        if (!launch::interrupted()) say(std::string("could not run: ") + e.what());
         if (opt.grids) out.grids = grid::failed_proxy_grids(proxy, "proxy could not be run: " + std::string(e.what()));
         // A start the run's deadline cut short is "not run", as the cells it kept from running.
         out.cells = failed_cells(plan, proxy,

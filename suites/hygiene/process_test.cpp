@@ -100,6 +100,8 @@ TEST_P(SignalMidRun, RealProxyAndTempDirsAreGone) {
               std::string::npos)
         << rc.describe();
     EXPECT_FALSE(fs::exists(scratch.out() / ".routecheck.lock")) << "the lock file outlived the interrupted run";
+    // The folder had no report before: nothing is said to be left as it was.
+    EXPECT_EQ(rc.output().find("left as it was"), std::string::npos) << rc.describe();
     expect_clean(groups);
 }
 

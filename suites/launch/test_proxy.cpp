@@ -200,15 +200,27 @@ TEST(ProxyInstall, MissingPackageSectionInstallNamesPathAndSetup) {
     l.command = {"{install_dir}/.venv/bin/some-proxy"};
     p.launch = l;
     TempDir root("rc-pkg-");
-    try {
-        check_package_installed(p, root.path());
-        FAIL() << "an uninstalled package passed the check";
-    } catch (const LaunchError& e) {
-        const std::string msg = e.what();
-        EXPECT_NE(msg.find("pypi package some-proxy[extra]@1.2.3 is not installed"), std::string::npos) << msg;
-        EXPECT_NE(msg.find("python/proxies/py-proxy/.venv/bin/some-proxy"), std::string::npos) << msg;
-        EXPECT_NE(msg.find("scripts/setup py-proxy"), std::string::npos) << msg;
-    }
+    auto message = [&] {
+        try {
+            check_package_installed(p, root.path());
+        } catch (const LaunchError& e) {
+            return std::string(e.what());
+        }
+        return std::string("an uninstalled package passed the check");
+    };
+    // An installed copy (no scripts/setup beside the fixtures): the commands that fill the folder.
+    std::string msg = message();
+    EXPECT_NE(msg.find("pypi package some-proxy[extra]@1.2.3 is not installed"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("python/proxies/py-proxy/.venv/bin/some-proxy"), std::string::npos) << msg;
+    const std::string dir = (root.path() / "python/proxies/py-proxy").string();
+    EXPECT_NE(msg.find("python3 -m venv " + dir + "/.venv && " + dir + "/.venv/bin/pip install --require-hashes"),
+              std::string::npos)
+        << msg;
+    // A source tree: scripts/setup does it.
+    std::filesystem::create_directories(root.path() / "scripts");
+    std::ofstream(root.path() / "scripts" / "setup") << "#!/bin/sh\n";
+    msg = message();
+    EXPECT_NE(msg.find("run scripts/setup py-proxy"), std::string::npos) << msg;
     std::filesystem::create_directories(root.path() / "python/proxies/py-proxy/.venv/bin");
     std::ofstream(root.path() / "python/proxies/py-proxy/.venv/bin/some-proxy") << "#!/bin/sh\n";
     EXPECT_EQ(check_package_installed(p, root.path()), root.path() / "python/proxies/py-proxy");
