@@ -207,31 +207,28 @@ TEST(Recommend, AClientThatIgnoresTheBaseUrlHasNoBaseUrlButAnotherMode) {
 // WRONG_PROTOCOL, "a Gemini call"), and an OpenAI Responses client under .../v1beta makes an OpenAI call (a proxy
 // serving OpenAI without /v1/responses: NO_ROUTE, not "a Gemini call"). Both were judged by the path's first word.
 TEST(JudgePath, TheCallsFamilyIsTheAppendedEndpoints) {
-    ProxyProfile anthropic_only = proxy();
-    ClientProfile gemini;
-    gemini.id = "g";
-    gemini.protocol = "gemini";
-    Step generate;
-    generate.id = "prompt.generate";
-    generate.method = "POST";
-    generate.endpoint = "/v1beta/models/gemini-2.5-flash:generateContent";
-    gemini.steps = {generate};
-    PathVerdict g = judge_path(gemini, generate, "http://127.0.0.1:1/v1/chat/completions", anthropic_only);
+    // A client of one POST step: its id, protocol and endpoint.
+    auto one_step = [](const std::string& protocol, const std::string& endpoint) {
+        ClientProfile c;
+        c.id = protocol + "-client";
+        c.protocol = protocol;
+        Step s;
+        s.id = "prompt";
+        s.method = "POST";
+        s.endpoint = endpoint;
+        c.steps = {s};
+        return c;
+    };
+    const ClientProfile gemini = one_step("gemini", "/v1beta/models/gemini-2.5-flash:generateContent");
+    PathVerdict g = judge_path(gemini, gemini.steps[0], "http://127.0.0.1:1/v1/chat/completions", proxy());
     EXPECT_EQ(g.shape, Diagnosis::WrongProtocol) << g.reason;
     EXPECT_NE(g.reason.find("is a Gemini call"), std::string::npos) << g.reason;
 
     ProxyProfile openai_chat = proxy();
     openai_chat.capabilities = {"openai"};
     openai_chat.routes = {{"POST", "/v1/chat/completions"}, {"GET", "/v1/models"}};
-    ClientProfile responses;
-    responses.id = "r";
-    responses.protocol = "openai-responses";
-    Step respond;
-    respond.id = "prompt.responses";
-    respond.method = "POST";
-    respond.endpoint = "/v1/responses";
-    responses.steps = {respond};
-    PathVerdict r = judge_path(responses, respond, "http://127.0.0.1:1/v1beta", openai_chat);
+    const ClientProfile responses = one_step("openai-responses", "/v1/responses");
+    PathVerdict r = judge_path(responses, responses.steps[0], "http://127.0.0.1:1/v1beta", openai_chat);
     EXPECT_EQ(r.shape, Diagnosis::NoRoute) << r.reason;
     EXPECT_EQ(r.reason.find("Gemini"), std::string::npos) << r.reason;
 }
