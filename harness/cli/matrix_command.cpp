@@ -161,8 +161,8 @@ void print_answer(std::ostream& out, const MatrixReport& report, const FailPolic
     for (const auto& p : report.proxies) {
         const ProxyTally t = proxy_tally(report, p.id);
         out << p.id << (p.version.empty() ? "" : " " + p.version) << " ("
-            << (p.known.how.empty() ? p.provenance : p.known.how) << "): " << plural(t.cells, "cell", "cells") << ", " << t.working
-            << " working, " << t.as_expected << " as expected, " << t.unexpected << " not as expected"
+            << (p.known.how.empty() ? p.provenance : p.known.how) << "): " << plural(t.cells, "cell", "cells") << ", "
+            << t.working << " working, " << t.as_expected << " as expected, " << t.unexpected << " not as expected"
             << (t.predicted ? ", " + std::to_string(t.predicted) + " predicted (not run)" : std::string())
             << (t.skipped ? ", " + std::to_string(t.skipped) + " skipped" : std::string()) << "; " << t.clients_working
             << " of " << plural(t.clients, "client works", "clients work") << " at some Base URL"
@@ -183,7 +183,8 @@ void print_answer(std::ostream& out, const MatrixReport& report, const FailPolic
             if (n == 0) continue;
             not_run.insert(p.id);
             out << "  " << p.id << ".*  " << plural(static_cast<std::size_t>(n), "cell", "cells") << ": "
-                << run_problem(report, p) << ": " << one_line(p.error, 160) << " (its log: " << (p.log.empty() ? "none kept" : (dir / p.log).string()) << ")\n";
+                << run_problem(report, p) << ": " << one_line(p.error, 160)
+                << " (its log: " << (p.log.empty() ? "none kept" : (dir / p.log).string()) << ")\n";
         }
         for (const auto* c : failing) {
             if (not_run.count(c->cell.proxy)) continue;
@@ -227,12 +228,12 @@ private:
     sigset_t old_{};
 };
 
-// Each launched proxy's expected work in this run, from an earlier report of it: its start, its replay time per cell
-// there times its cells here, and its grid time when this run has grids. A proxy the earlier report did not run (or ran
-// without cells) is left out: unknown.
-std::map<std::string, double> expected_busy_ms(const nlohmann::json& before, const Plan& plan, bool grids) {
-    std::map<std::string, double> out;
-    if (!before.is_object() || !before.contains("proxies") || !before["proxies"].is_array()) return out;
+// What an earlier report says of each launched proxy that ran there without an error, for MatrixOptions: its expected
+// work in this run (its start, its replay time per cell there times its cells here, and its grid time when this run
+// has grids; left out when it ran no cell) and its CPU time (left out when the report predates cpu_ms). A proxy the
+// earlier report did not run is in neither: unknown.
+void read_expected_work(const nlohmann::json& before, const Plan& plan, MatrixOptions& opt) {
+    if (!before.is_object() || !before.contains("proxies") || !before["proxies"].is_array()) return;
     std::map<std::string, std::size_t> cells_before;
     if (before.contains("cells") && before["cells"].is_array())
         for (const auto& c : before["cells"])
@@ -242,25 +243,15 @@ std::map<std::string, double> expected_busy_ms(const nlohmann::json& before, con
     for (const auto& p : before["proxies"]) {
         if (!p.is_object() || p.value("provenance", "") != "launched" || !p.value("error", "").empty()) continue;
         const std::string id = p.value("id", "");
+        if (p.contains("cpu_ms") && p["cpu_ms"].is_number() && p["cpu_ms"].get<double>() > 0)
+            opt.expected_cpu_ms[id] = p["cpu_ms"].get<double>();
         const auto n = cells_before.find(id);
         if (n == cells_before.end() || n->second == 0) continue;
         const double ready = p.value("ready_ms", 0.0), replay = p.value("replay_ms", 0.0),
                      grid = p.value("grids_ms", 0.0);
-        out[id] = ready + replay / static_cast<double>(n->second) * cells_now + (grids ? grid : 0.0);
+        opt.expected_busy_ms[id] =
+            ready + replay / static_cast<double>(n->second) * cells_now + (opt.grids ? grid : 0.0);
     }
-    return out;
-}
-
-// Each launched proxy's cpu_ms in an earlier report (those that ran without an error; reports from before the field
-// have none): which proxies keep their priority (MatrixOptions::favour_longest).
-std::map<std::string, double> expected_cpu_ms(const nlohmann::json& before) {
-    std::map<std::string, double> out;
-    if (!before.is_object() || !before.contains("proxies") || !before["proxies"].is_array()) return out;
-    for (const auto& p : before["proxies"])
-        if (p.is_object() && p.value("provenance", "") == "launched" && p.value("error", "").empty() &&
-            p.contains("cpu_ms") && p["cpu_ms"].is_number() && p["cpu_ms"].get<double>() > 0)
-            out[p.value("id", "")] = p["cpu_ms"].get<double>();
-    return out;
 }
 
 const char* kMatrixHelp = R"(usage: routecheck matrix [flags]
@@ -358,8 +349,7 @@ int cmd_matrix(const std::vector<std::string>& argv) {
         nlohmann::json doc;
         previous = read_matrix_outcomes(file.string(), &doc);
         // The order in which proxies take the slots (--proxies-at-once), and which keep their priority.
-        opt.expected_busy_ms = expected_busy_ms(doc, plan, opt.grids);
-        opt.expected_cpu_ms = expected_cpu_ms(doc);
+        read_expected_work(doc, plan, opt);
         previous_label = "run of " + doc.value("started_at", std::string("unknown time"));
     };
     if (a.has("--previous")) {
@@ -392,9 +382,10 @@ int cmd_matrix(const std::vector<std::string>& argv) {
                   << " could not be removed\n";
     std::cerr << "routecheck: " << plural(plan.proxies.size(), "proxy", "proxies") << " x "
               << plural(plan.clients.size(), "client", "clients") << " x "
-              << plural(plan.variants.size(), "variant", "variants") << " = " << plural(plan.cell_count(), "cell", "cells")
-              << (opt.grids ? "" : ", no behaviour grids") << "; deadline "
-              << (opt.deadline.count() > 0 ? opt.deadline : default_deadline(plan, opt.grids)).count() << " s\n";
+              << plural(plan.variants.size(), "variant", "variants") << " = "
+              << plural(plan.cell_count(), "cell", "cells") << (opt.grids ? "" : ", no behaviour grids")
+              << "; deadline " << (opt.deadline.count() > 0 ? opt.deadline : default_deadline(plan, opt.grids)).count()
+              << " s\n";
     MatrixReport report = run_matrix(f, plan, opt, std::cerr);
     report.logs = opt.run_dir.filename().string();
     if (!previous_label.empty()) {
@@ -422,10 +413,10 @@ int cmd_matrix(const std::vector<std::string>& argv) {
         summary << fit_step_summary(redact_known(summary_markdown(report)), room);
     }
     Counts c = count_cells(report.cells);
-    std::cerr << "routecheck: " << plural(report.cells.size(), "cell", "cells") << ": " << c.pass << " as expected, " << c.fail
-              << " not as expected, " << c.no_expectation << " without expectation, " << c.skipped << " skipped, "
-              << c.prediction << " predicted; report in " << out.string() << " (open " << (out / "index.html").string()
-              << ")\n";
+    std::cerr << "routecheck: " << plural(report.cells.size(), "cell", "cells") << ": " << c.pass << " as expected, "
+              << c.fail << " not as expected, " << c.no_expectation << " without expectation, " << c.skipped
+              << " skipped, " << c.prediction << " predicted; report in " << out.string() << " (open "
+              << (out / "index.html").string() << ")\n";
     for (const auto& e : report.errors) std::cerr << "routecheck: error: " << redact_known(e) << "\n";
     if (report.grids.is_object()) {
         int pass = 0, fail = 0;

@@ -247,7 +247,8 @@ ProxyGridRun::ProxyGridRun(const Fixtures& f, const ProxyProfile& proxy, int por
 ProxyGridRun::ProxyGridRun(const ProxyProfile& proxy, std::vector<RowSpec> rows, const GridFile* expected, int port,
                            mock::MockUpstream* upstream, const std::map<std::string, std::string>& vars,
                            const Deadline& deadline)
-    : s_(std::make_unique<State>(proxy, Planned{expected ? std::optional<GridFile>(*expected) : std::nullopt, std::move(rows)},
+    : s_(std::make_unique<State>(proxy,
+                                 Planned{expected ? std::optional<GridFile>(*expected) : std::nullopt, std::move(rows)},
                                  port, upstream, vars, deadline)) {}
 
 ProxyGridRun::~ProxyGridRun() {

@@ -1,8 +1,8 @@
 #include "judge/path.hpp"
 
 #include <algorithm>
-#include <string_view>
 #include <set>
+#include <string_view>
 
 #include "contract/routes.hpp"
 #include "join/join.hpp"

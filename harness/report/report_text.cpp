@@ -56,7 +56,8 @@ std::string with_port_placeholder(const MatrixReport& report, const std::string&
         if (p.id != proxy || p.provenance != "launched" || p.port <= 0) continue;
         const std::string origin = "127.0.0.1:" + std::to_string(p.port);
         for (auto at = text.find(origin); at != std::string::npos; at = text.find(origin, at + 1))
-            if (at + origin.size() == text.size() || !std::isdigit(static_cast<unsigned char>(text[at + origin.size()])))
+            if (at + origin.size() == text.size() ||
+                !std::isdigit(static_cast<unsigned char>(text[at + origin.size()])))
                 text.replace(at, origin.size(), "127.0.0.1:{port}");
     }
     return text;

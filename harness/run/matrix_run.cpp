@@ -473,12 +473,13 @@ MatrixReport run_matrix(const Fixtures& f, const Plan& plan, const MatrixOptions
     };
     for (std::size_t i = 0; i < plan.proxies.size(); ++i)
         if (plan.proxies[i].attach_url.empty() && plan.proxies[i].proxy->provenance == "launched") {
-            tickets[i] = std::make_unique<BusySlots::Ticket>(slots, of(opt.expected_busy_ms, plan.proxies[i].proxy->id));
+            tickets[i] =
+                std::make_unique<BusySlots::Ticket>(slots, of(opt.expected_busy_ms, plan.proxies[i].proxy->id));
             expected_cpu_ms[i] = of(opt.expected_cpu_ms, plan.proxies[i].proxy->id);
         }
     const std::vector<int> nice =
-        opt.favour_longest ? priority_by_expected_work(expected_cpu_ms,
-                                                       static_cast<int>(std::max(1u, std::thread::hardware_concurrency())))
+        opt.favour_longest ? priority_by_expected_work(
+                                 expected_cpu_ms, static_cast<int>(std::max(1u, std::thread::hardware_concurrency())))
                            : std::vector<int>(plan.proxies.size(), 0);
     std::vector<ProxyOutcome> outcomes(plan.proxies.size());
     std::vector<std::thread> threads;
