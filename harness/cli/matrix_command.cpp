@@ -140,13 +140,6 @@ bool fails_run(const CellResult& c, const FailPolicy& p) {
     return p.classes.count(to_string(c.diagnosis)) > 0;
 }
 
-std::string one_line(std::string s, std::size_t max = 240) {
-    for (auto& c : s)
-        if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-    if (s.size() > max) s = s.substr(0, max) + "…";
-    return s;
-}
-
 // How a proxy's error reads: a deadline or a stall that cut its replay short left cells "not run: ..." (the proxy
 // did run); any other error means the proxy could not run (or exited).
 std::string run_problem(const MatrixReport& report, const ProxyRunInfo& p) {
@@ -195,7 +188,7 @@ void print_answer(std::ostream& out, const MatrixReport& report, const FailPolic
             out << "  "
                 << (c->judgment.fix.empty()
                         ? "fix: none needed at this Base URL"
-                        : "fix: " + with_port_placeholder(report, c->cell.proxy, one_line(c->judgment.fix)))
+                        : "fix: " + with_port_placeholder(report, c->cell.proxy, one_line(c->judgment.fix, 240)))
                 << "\n";
         }
     }
@@ -341,6 +334,18 @@ int cmd_matrix(const std::vector<std::string>& argv) {
     fs::path out = a.one_or("--out", "routecheck-report");
     opt.run_dir = out / "run";
     Plan plan = plan_or_usage(f, opt);
+    // A missing process guardian fails every launch the same way: say it once, before anything runs.
+    const bool launches = std::any_of(plan.proxies.begin(), plan.proxies.end(), [](const auto& pp) {
+        return pp.attach_url.empty() && pp.proxy->provenance == "launched";
+    });
+    if (launches) {
+        try {
+            launch::require_guardian();
+        } catch (const launch::LaunchError& e) {
+            std::cerr << "routecheck matrix: cannot launch proxies: " << e.what() << "\nroutecheck: nothing was run\n";
+            return 2;
+        }
+    }
     // The run to compare with: --previous, or the matrix.json this folder holds from its last run. A --previous
     // that cannot be read is a usage error before anything runs; an unreadable report in the folder only a note.
     std::vector<CellOutcome> previous;

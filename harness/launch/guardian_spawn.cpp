@@ -228,3 +228,9 @@ Guardian start_guardian(const LaunchPlan& plan, int output_fd) {
 }
 
 }  // namespace routecheck::launch::detail
+
+namespace routecheck::launch {
+
+std::filesystem::path require_guardian() { return detail::find_guardian(detail::guardian_candidates()); }
+
+}  // namespace routecheck::launch

@@ -157,6 +157,12 @@ private:
 // Last `lines` lines of a text file (reads at most the last 64 KiB). Empty if the file is missing.
 std::string file_tail(const std::filesystem::path& file, std::size_t lines);
 
+// The process guardian every launch is started through (routecheck-guardian: beside the running executable,
+// the build tree's copy, or only <prefix>/libexec/routecheck for an installed routecheck). Out: its path. Throws
+// LaunchError naming every place it looked. A command that will launch proxies calls it before anything runs, so a
+// broken install is one error (exit 2), not one failed launch per proxy.
+std::filesystem::path require_guardian();
+
 // --- Process-wide teardown -------------------------------------------------------------------------------
 // Every live child group is recorded in a lock-free registry so that a signal handler (or atexit) can kill
 // them all without touching the heap.

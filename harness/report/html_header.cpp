@@ -107,6 +107,8 @@ void header_html(std::ostringstream& h, const MatrixReport& r) {
       << esc(r.started_at.empty() ? std::string("(unknown)") : r.started_at) << " · wall time " << wall_text(r.wall_ms)
       << " · " << r.proxies.size() << " prox" << (r.proxies.size() == 1 ? "y" : "ies") << " · " << r.cells.size()
       << " cells</p>";
+    if (const std::string lowered = lowered_priority_note(r); !lowered.empty())
+        h << "<p class=muted>" << esc(lowered) << "</p>";
     if (!r.complete) {
         h << "<div class=banner role=alert>Incomplete run: it stopped before every cell was replayed. The grid below "
              "is partial; missing cells were not run, not passed.";

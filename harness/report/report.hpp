@@ -94,6 +94,10 @@ nlohmann::json verdict_json(const Finding& finding);
 nlohmann::json cell_json(const CellResult& cell);
 std::string summary_markdown(const MatrixReport& report);
 
+// Which launched proxies ran at a lowered priority (ProxyRunInfo::nice > 0), as one sentence for summary.md and
+// index.html ("" when none was): the run's wall time and each proxy's start-to-ready time depend on it.
+std::string lowered_priority_note(const MatrixReport& report);
+
 // `text` (a fix, a verdict line) with the origin a launched proxy of this report listened on ("127.0.0.1:<port>",
 // not followed by another digit) written "127.0.0.1:{port}": that port was the run's own, and a reader's proxy
 // listens on its own. For the terminal answer only: the report files carry each cell's verdict as one text, the

@@ -63,6 +63,22 @@ std::string with_port_placeholder(const MatrixReport& report, const std::string&
     return text;
 }
 
+std::string lowered_priority_note(const MatrixReport& report) {
+    std::vector<std::string> lowered;
+    int nice = 0;
+    for (const auto& p : report.proxies)
+        if (p.nice > 0) {
+            lowered.push_back(p.id);
+            nice = std::max(nice, p.nice);
+        }
+    if (lowered.empty()) return "";
+    std::string ids;
+    for (const auto& id : lowered) ids += (ids.empty() ? "" : ", ") + id;
+    return "Ran at lowered priority (nice " + std::to_string(nice) + "): " + ids +
+           ". The proxies that used the most CPU time in the previous report kept the harness's priority, so the "
+           "longest work is not held up (--equal-priority runs all alike).";
+}
+
 std::string summary_markdown(const MatrixReport& report) {
     std::ostringstream md;
     Counts c = count_cells(report.cells);
@@ -72,6 +88,7 @@ std::string summary_markdown(const MatrixReport& report) {
     md << report.cells.size() << " cells: " << c.pass << " as expected, " << c.fail << " not as expected, "
        << c.no_expectation << " without expectation, " << c.skipped << " skipped, " << c.prediction
        << " predicted from source. Wall time " << static_cast<long>(report.wall_ms) << " ms.\n\n";
+    if (const std::string lowered = lowered_priority_note(report); !lowered.empty()) md << lowered << "\n\n";
     md << "routecheck " << report.routecheck_version << ", started " << report.started_at << ".\n\n";
     if (report.since_previous)
         md << "Changed since the last run (" << report.since_previous->before_label

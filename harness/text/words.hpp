@@ -1,4 +1,4 @@
-// Small pieces of English for messages: counted nouns and the indefinite article.
+// Small pieces of English for messages: counted nouns, the indefinite article, a text fitted on one line.
 #pragma once
 #include <cstddef>
 #include <string>
@@ -10,5 +10,11 @@ std::string plural(std::size_t n, const char* one, const char* many);
 
 // `word` after "a" or "an" by its first letter ("an OpenAI", "an Anthropic", "a Gemini"). Empty: "a".
 std::string with_article(const std::string& word);
+
+// `text` on one terminal line: line breaks and tabs become spaces; longer than `max_bytes`, it is cut after the last
+// whole word that fits (or, with no space in its second half, at the last whole UTF-8 character) and ends in " …".
+// Out: at most max_bytes + 4 bytes (the " …"). For a line that points elsewhere for the whole text (an error kept
+// in matrix.json and the proxy's log).
+std::string one_line(std::string text, std::size_t max_bytes);
 
 }  // namespace routecheck

@@ -168,7 +168,8 @@ TEST_F(Installed, OwnProxyProfileFromPlainCommandGivesFullReport) {
 }
 
 // The installed routecheck starts the guardian installed with it (<prefix>/libexec/routecheck); one whose guardian is
-// missing fails on that path, naming it: it does not borrow the build tree's, which may be of another version.
+// missing fails on that path, naming it, before anything runs: it does not borrow the build tree's, which may be of
+// another version.
 TEST_F(Installed, LaunchesWithItsOwnGuardianOnly) {
     fs::path repo = tmp_.path() / "guardian-repo";
     write_proxy_repo(repo);
@@ -180,10 +181,14 @@ TEST_F(Installed, LaunchesWithItsOwnGuardianOnly) {
     fs::rename(guardian, away);
     Result missing = rc(args + sh_quote((work_ / "g1").string()));
     fs::rename(away, guardian);
-    EXPECT_NE(missing.rc, 0) << missing.both();
+    // Said once, before anything runs: exit 2 (nothing was run), no report folder, no launch attempted.
+    EXPECT_EQ(missing.rc, 2) << missing.both();
     EXPECT_NE(missing.err.find("routecheck-guardian was not found (looked for " + guardian.string() + ")"),
               std::string::npos)
         << missing.both();
+    EXPECT_EQ(count(missing.err, "was not found"), 1u) << missing.both();
+    EXPECT_NE(missing.err.find("nothing was run"), std::string::npos) << missing.both();
+    EXPECT_FALSE(fs::exists(work_ / "g1")) << missing.both();
     Result present = rc(args + sh_quote((work_ / "g2").string()));
     EXPECT_EQ(present.rc, 0) << present.both();
 }

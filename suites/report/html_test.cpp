@@ -90,6 +90,18 @@ TEST(IndexHtml, IncompleteRunSaysSoAtTheTop) {
     EXPECT_NE(html.find("<title>routecheck: INCOMPLETE"), std::string::npos);
 }
 
+// A proxy that ran at a lowered priority (off the critical path) says so in both readable files: its ready time and
+// the run's wall time depend on it. A run where none was lowered says nothing of it.
+TEST(IndexHtml, LoweredPriorityIsSaidWhereTheWallTimeIs) {
+    MatrixReport r = sample::report();
+    EXPECT_EQ(index_html(r).find("lowered priority"), std::string::npos);
+    EXPECT_EQ(summary_markdown(r).find("lowered priority"), std::string::npos);
+    r.proxies[0].nice = 10;
+    const std::string want = "Ran at lowered priority (nice 10): px.";
+    EXPECT_NE(index_html(r).find(want), std::string::npos);
+    EXPECT_NE(summary_markdown(r).find(want), std::string::npos);
+}
+
 TEST(IndexHtml, RecommendationsSayConfirmedOrWhyNone) {
     std::string html = index_html(sample::report());
     EXPECT_NE(html.find("confirmed by replay"), std::string::npos);

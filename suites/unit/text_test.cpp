@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "text/secrets.hpp"
+#include "text/words.hpp"
 
 namespace {
 
@@ -62,6 +63,25 @@ TEST(StreamRedactor, HoldsBackAtMostTheLongestForm) {
     out += r.flush().size();
     EXPECT_EQ(out, fed);
     EXPECT_EQ(r.cut(), 0u);
+}
+
+// The terminal's one-line errors: a cut never splits a word (a path or host cut in two reads as another one) nor a
+// UTF-8 character, and says that it cut.
+TEST(OneLine, ShortTextOnlyLosesItsLineBreaks) {
+    EXPECT_EQ(one_line("cannot start\n\tproxy", 80), "cannot start  proxy");
+}
+
+TEST(OneLine, CutsAfterTheLastWholeWord) {
+    const std::string text = "cannot start 'node': not found in PATH=/usr/local/bin:/usr/bin:/bin";
+    const std::string cut = one_line(text, 40);  // byte 40 is inside "PATH=/usr/local/bin..."
+    EXPECT_EQ(cut, "cannot start 'node': not found in …");
+    EXPECT_LE(cut.size(), 40u + 4u);
+}
+
+TEST(OneLine, AWordLongerThanHalfIsCutAtAWholeCharacter) {
+    const std::string text = "x " + std::string(30, 'a') + "\xC3\xA9" + std::string(30, 'b');  // an e-acute at 32-33
+    EXPECT_EQ(one_line(text, 33), "x " + std::string(30, 'a') + " …");  // the e-acute would not fit whole
+    EXPECT_EQ(one_line(text, 34), "x " + std::string(30, 'a') + "\xC3\xA9 …");
 }
 
 }  // namespace
