@@ -112,10 +112,21 @@ void print_text(std::ostream& o, const CellResult& r, const ClientProfile& clien
     else {
         o << "   GET " << health->url << " -> " << answer_text(health->answer) << "\n   ";
         int st = health->answer.status;
+        const bool soft_404 = learned.probe && learned.probe->soft_404;
+        // A probed proxy has no known health endpoint unless the probe found one: the doctor then asked GET /.
+        const bool no_health_found = learned.probe && learned.probe->health_path.empty();
         if (st == 0) o << "NO: nothing answers there.\n";
+        else if (st >= 200 && st < 300 && soft_404)
+            o << "yes: it listens (it answers 2xx to every path, so this says no more than that).\n";
         else if (st >= 200 && st < 300) o << "yes: it listens and its health endpoint answers.\n";
         else if (st == 401 || st == 403) o << "it listens; its health endpoint wants a key (a strict auth mode).\n";
-        else o << "something listens, but its health endpoint did not answer 2xx: is it really " << proxy.id << "?\n";
+        else if (no_health_found) {
+            std::string tried;
+            for (const auto& h : learned.probe->health) tried += (tried.empty() ? "" : ", ") + h.path;
+            o << "yes: it listens (no health endpoint found: " << tried << " did not answer 2xx).\n";
+        } else
+            o << "something listens, but not as " << proxy.name << " does (its health endpoint did not answer 2xx): is "
+              << "it really " << proxy.name << "?\n";
     }
     o << "2. Which path does " << client.id << " build from this Base URL, is it a route of " << proxy.name
       << ", and what came back (a 401 is a key problem, a 404 a route problem)?\n";

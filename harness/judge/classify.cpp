@@ -61,13 +61,13 @@ std::string key_fix(const StepContext& c) {
             if (c.key_carrier && c.key_carrier->header != k.header)
                 return "put the key in " + carrier_text(k) + " instead of " +
                        (c.key_carrier->setting.empty() ? c.key_carrier->header : c.key_carrier->setting) + ": " +
-                       proxy.name + " reads " + list_of(proxy.auth_carriers);
+                       proxy.name + " reads " + carriers_words(proxy.auth_carriers);
             return "give " + client.id + " the key configured in " + proxy.name + ": " + carrier_text(k);
         }
     std::vector<std::string> headers;
     for (const auto& k : client.key_carriers) headers.push_back(k.header);
     return client.id + " can send its key only as " + list_of(headers) + ", and " + proxy.name + " reads " +
-           list_of(proxy.auth_carriers) + ": the proxy must accept " + headers.front() +
+           carriers_words(proxy.auth_carriers) + ": the proxy must accept " + headers.front() +
            " (no setting of the client sends another header)";
 }
 
@@ -82,7 +82,7 @@ Finding auth_finding(const StepContext& c, int status) {
     if (!proxy_reads(proxy, k->header))
         return {Diagnosis::AuthMissing,
                 st + ": " + c.client->id + " sent its key in " + k->header + ", which " + proxy.name +
-                    " does not read (it reads " + list_of(proxy.auth_carriers) + ")",
+                    " does not read (it reads " + carriers_words(proxy.auth_carriers) + ")",
                 key_fix(c), ""};
     return {Diagnosis::AuthRejected,
             st + ": " + proxy.name + " refused the key sent in " + k->header + " (the path is right)",
@@ -92,6 +92,27 @@ Finding auth_finding(const StepContext& c, int status) {
 }
 
 std::string status_text(const StepObservation& o) { return std::to_string(o.status); }
+
+// The fix when no Base URL of the client makes the proxy answer its call and no other mode of the client is known
+// to work: what the proxy does serve, so the user knows which client or mode to look for. A call of a family the
+// proxy serves but that it lacks (the Responses API at a proxy with chat completions only) names the proxy's calls
+// of that family; a call of another family names the APIs it serves.
+std::string no_base_url_fix(const StepContext& c) {
+    const ProxyProfile& proxy = *c.proxy;
+    std::string family = path_family(c.step->endpoint);
+    if (family.empty()) family = protocol_family(c.client->protocol);
+    const auto calls = served_calls(proxy, family, 2);
+    const std::string apis = served_apis_words(proxy);
+    std::string what;
+    if (c.path->shape == Diagnosis::NoRoute && !calls.empty()) {
+        what = "whose calls " + proxy.name + " serves (it serves " + list_of(calls, " and ") + ", not this call)";
+    } else if (!apis.empty()) {
+        what = "that speaks " + apis + " (what " + proxy.name + " serves)";
+    } else {
+        what = "that speaks a protocol " + proxy.name + " serves";
+    }
+    return "use a client, or a mode of " + c.client->id + ", " + what + "; no Base URL makes it answer this call";
+}
 
 // A misjoined path stays a misjoin whatever came back; what came back only adds to the reason (and a missing key
 // to the fix).
@@ -103,8 +124,7 @@ Finding misjoin(const StepContext& c, const BodyReading& body) {
     if (pv.shape == Diagnosis::WrongProtocol ||
         (pv.shape == Diagnosis::NoRoute && pv.bases.empty() && c.fix_base_url.empty())) {
         f.fix = c.alternatives.empty()
-                    ? std::string("use a client, or a mode of ") + c.client->id + ", that speaks a protocol " +
-                          proxy.name + " serves; no Base URL makes it answer this call"
+                    ? no_base_url_fix(c)
                     : "switch to another mode of the client: " + c.alternatives.front() + "; no Base URL of " +
                           c.client->id + " makes " + proxy.name + " answer this call";
     } else {
@@ -146,6 +166,12 @@ Finding misjoin(const StepContext& c, const BodyReading& body) {
 }
 
 }  // namespace
+
+std::string carriers_words(const std::vector<std::string>& carriers) {
+    std::vector<std::string> words;
+    for (const auto& c : carriers) words.push_back(c == "query-key" ? "the ?key= query parameter" : c);
+    return list_of(words);
+}
 
 Finding classify_step(const StepContext& c) {
     const StepObservation& o = *c.observed;

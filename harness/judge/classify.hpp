@@ -38,6 +38,10 @@ struct StepContext {
 // The verdict of one step. Never throws.
 Finding classify_step(const StepContext& context);
 
+// Where a proxy reads its key (ProxyProfile::auth_carriers), in a user's words: "authorization, x-api-key or the
+// ?key= query parameter" (the fixtures' "query-key" is that parameter).
+std::string carriers_words(const std::vector<std::string>& carriers);
+
 // The protocol family a client protocol name belongs to ("openai-responses" -> "openai").
 std::string protocol_family(const std::string& protocol);
 

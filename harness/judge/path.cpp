@@ -197,6 +197,27 @@ std::vector<std::string> served_families(const ProxyProfile& proxy) {
     return {out.begin(), out.end()};
 }
 
+std::string served_apis_words(const ProxyProfile& proxy) {
+    std::vector<std::string> names;
+    for (const auto& f : served_families(proxy)) names.push_back(family_name(f));
+    if (names.empty()) return "";
+    std::string out = "the ";
+    for (std::size_t i = 0; i < names.size(); ++i)
+        out += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + names[i];
+    return out + (names.size() == 1 ? " API" : " APIs");
+}
+
+std::vector<std::string> served_calls(const ProxyProfile& proxy, const std::string& family, std::size_t max) {
+    std::vector<std::string> out;
+    for (const auto& r : proxy.routes) {
+        if (out.size() >= max) break;
+        if (r.fallback || r.method != "POST" || r.path.find("**") != std::string::npos) continue;
+        if (path_family(r.path) != family) continue;
+        out.push_back(r.method + " " + r.path);
+    }
+    return out;
+}
+
 std::vector<std::string> rank_bases(std::vector<std::string> bases, const std::string& typed_path,
                                     const std::string& family) {
     Segments typed = split_path(typed_path);
@@ -223,13 +244,23 @@ std::vector<std::string> rank_bases(std::vector<std::string> bases, const std::s
 
 namespace {
 
+// Whether the proxy's route table says anything about `path`: not when it is unknown, nor when the path lies under
+// a prefix whose routes were not seen (a probe without the key of a proxy that checks it before routing there).
+// Such a path is judged by its shape only, as with no route table.
+bool routes_seen_at(const ProxyProfile& proxy, const std::string& path) {
+    if (!proxy.routes_known) return false;
+    return std::none_of(proxy.routes_unseen_under.begin(), proxy.routes_unseen_under.end(), [&](const std::string& p) {
+        return path.compare(0, p.size(), p) == 0 && (path.size() == p.size() || path[p.size()] == '/');
+    });
+}
+
 // A misjoin stands as such when some Base URL repairs it, or when the routes are unknown. When the proxy's known
 // routes serve the call at no Base URL, removing the doubled version would not help: the call is of a family the
 // proxy does not serve (WRONG_PROTOCOL) or one it lacks (NO_ROUTE), and the misjoin is a side note in the reason.
 // The call's family is that of the endpoint the client appends, not of the whole path: a Base URL that holds another
 // family's endpoint (a Gemini client's call under .../v1/chat/completions) does not make the call that family's.
 PathVerdict no_repair(PathVerdict v, const ClientProfile& client, const Step& step, const ProxyProfile& proxy) {
-    if (!v.bases.empty() || !proxy.routes_known) return v;
+    if (!v.bases.empty() || !routes_seen_at(proxy, v.path)) return v;
     std::string family = path_family(step.endpoint);
     if (family.empty()) family = protocol_family(client.protocol);
     if (family.empty()) family = path_family(v.path);
@@ -345,7 +376,8 @@ PathVerdict judge_path(const ClientProfile& client, const Step& step, const std:
     std::string family = path_family(v.path);
     if (family.empty()) family = protocol_family(client.protocol);
     auto served = served_families(proxy);
-    const bool any_route = proxy.routes_known;  // an empty known table: the proxy serves none of the families
+    // An empty table that is known (and covers this path) means the proxy serves none of the families.
+    const bool any_route = routes_seen_at(proxy, v.path);
     if (!family.empty() && any_route && std::find(served.begin(), served.end(), family) == served.end()) {
         std::string list;
         for (const auto& f : served) list += (list.empty() ? "" : ", ") + family_name(f);

@@ -55,6 +55,15 @@ std::string base_url_at(const ClientProfile& client, const std::string& base_url
 // The protocol families a proxy serves: its capabilities plus the families of its routes' paths.
 std::vector<std::string> served_families(const ProxyProfile& proxy);
 
+// What the proxy serves of the API families, in words: "the OpenAI API", "the OpenAI and Anthropic APIs"; "" when
+// its route table names none.
+std::string served_apis_words(const ProxyProfile& proxy);
+
+// The proxy's routes of `family` ("openai", ...) that take a request body (POST), as "POST /v1/chat/completions"
+// lines in profile order, at most `max`: the calls of that family a client can make there. Pass-through (**) and
+// fallback routes are left out.
+std::vector<std::string> served_calls(const ProxyProfile& proxy, const std::string& family, std::size_t max);
+
 // The shape of a final path alone, when the Base URL and the endpoint are not known apart (a line of a proxy's
 // access log): DuplicatePrefix (/v1/v1/...), EndpointInBase (/v1/chat/completions/responses), MissingVersion
 // (/chat/completions), or Ok.

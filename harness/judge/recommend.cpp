@@ -4,6 +4,7 @@
 
 #include "contract/routes.hpp"
 #include "join/join.hpp"
+#include "judge/classify.hpp"
 #include "judge/path.hpp"
 
 namespace routecheck {
@@ -49,6 +50,21 @@ std::string client_family(const ClientProfile& client) {
 
 namespace {
 
+// The package a client profile was recorded from ("@openai/codex", "langchain-openai"), "" when it names none.
+std::string client_package(const ClientProfile& client) {
+    const auto& p = client.provenance;
+    return p.is_object() && p.contains("package") && p["package"].is_string() ? p["package"].get<std::string>() : "";
+}
+
+// Two profiles are modes of one client when their ids say so (client_family) or when they were recorded from the
+// same package (langchain-openai-python and langchain-openai-python-responses: ChatOpenAI with and without
+// use_responses_api).
+bool same_client(const ClientProfile& a, const ClientProfile& b) {
+    if (client_family(a) == client_family(b)) return true;
+    const std::string pa = client_package(a);
+    return !pa.empty() && pa == client_package(b);
+}
+
 std::string probe_url(const Variant& v) { return shown_base_url(v.base_url); }
 
 const Variant* first_working(const ClientProfile& client, const ProxyProfile& proxy, const Fixtures& fixtures) {
@@ -66,9 +82,7 @@ std::string auth_caveat(const ClientProfile& client, const ProxyProfile& proxy) 
         return std::find(proxy.auth_carriers.begin(), proxy.auth_carriers.end(), k.header) != proxy.auth_carriers.end();
     };
     if (reads(client.key_carriers.front())) return "";
-    std::string carriers;
-    for (std::size_t i = 0; i < proxy.auth_carriers.size(); ++i)
-        carriers += (i == 0 ? "" : i + 1 == proxy.auth_carriers.size() ? " or " : ", ") + proxy.auth_carriers[i];
+    const std::string carriers = carriers_words(proxy.auth_carriers);
     for (const auto& k : client.key_carriers)
         if (reads(k))
             return proxy.name + " reads its key from " + carriers + " only: give " + client.id + " the key in " +
@@ -107,9 +121,8 @@ Recommendation recommend(const ClientProfile& client, const ProxyProfile& proxy,
         for (std::size_t i = 0; i < best_missing.size(); ++i) r.note += (i ? "; " : "") + best_missing[i];
         r.note += " never lands on a route of " + proxy.name;
     }
-    std::string family = client_family(client);
     for (const auto& other : fixtures.clients) {
-        if (other.id == client.id || client_family(other) != family) continue;
+        if (other.id == client.id || !same_client(client, other)) continue;
         if (const Variant* v = first_working(other, proxy, fixtures))
             r.alternatives.push_back(other.id + " at " + v->base_url);
     }

@@ -100,6 +100,7 @@ Behaviour parse_behaviour(const JsonAt& at) {
                   "disabled_exempt",
                   "health_calls_upstream",
                   "routes_known",
+                  "routes_unseen_under",
                   "admin",
                   "route_status_overrides",
                   "deployments",
@@ -123,6 +124,7 @@ Behaviour parse_behaviour(const JsonAt& at) {
     b.disabled_exempt = paths_at(at, "disabled_exempt");
     b.health_calls_upstream = at.boolean_or("health_calls_upstream", false);
     b.routes_known = at.boolean_or("routes_known", true);
+    b.routes_unseen_under = paths_at(at, "routes_unseen_under");
     if (at.has("admin")) b.admin = parse_admin(at.at("admin"));
     if (at.has("route_status_overrides")) {
         JsonAt rules = at.at("route_status_overrides");

@@ -68,6 +68,9 @@ struct Behaviour {
     // false: a probed profile whose probe could not tell paths apart (a key checked before routing, without the
     // key); its route table says nothing (ProxyProfile::routes_known)
     bool routes_known = true;
+    // Path prefixes ("/v1") whose routes a probe could not see: the key is checked before routing there and it was
+    // probed without the key, so every path under them got the key's answer. Paths elsewhere were seen.
+    std::vector<std::string> routes_unseen_under;
     AdminApi admin;
     std::vector<StatusRule> overrides;
     std::map<std::string, Deployment> deployments;

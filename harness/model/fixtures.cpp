@@ -365,6 +365,7 @@ ProxyProfile parse_proxy(const nlohmann::json& doc, const fs::path& file) {
     if (root.has("behaviour")) {
         p.behaviour = parse_behaviour(root.at("behaviour"));
         p.routes_known = p.behaviour->routes_known;
+        p.routes_unseen_under = p.behaviour->routes_unseen_under;
     }
     // A probed profile may hold no route: a probe that met nothing of the API families (routes_known) or one that
     // could not tell paths apart (a key checked before routing, without the key: routes_known false).

@@ -162,6 +162,9 @@ struct ProxyProfile {
     // false when the route table is not known ("behaviour": {"routes_known": false}: a probe that met a key checked
     // before routing, without the key). Then the judge says nothing about a path but its shape.
     bool routes_known = true;
+    // Prefixes whose routes were not seen ("behaviour": {"routes_unseen_under": ["/v1"]}): a probe without the key
+    // of a proxy that checks it before routing under them. The judge treats a path there as with routes_known false.
+    std::vector<std::string> routes_unseen_under;
     std::optional<Behaviour> behaviour;  // source profiles: the contract harness/contract/predict.cpp reads
     nlohmann::json raw;                  // the whole document, for sections other modules read
     std::filesystem::path file;

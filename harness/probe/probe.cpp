@@ -333,9 +333,18 @@ public:
         for (const auto& pr : r_.routes)
             if (pr.state == "route" && (!ref || (pr.method == "GET" && ref->method != "GET"))) ref = &pr;
         keys(ref);
-        if (r_.auth_order.rfind("before-routing", 0) == 0 && opt_.api_key.empty())
+        if (r_.auth_order == "before-routing under /v1" && opt_.api_key.empty()) {
+            // Only /v1 is gated: the paths outside it were seen, the ones under it were not.
+            r_.unseen_under = {"/v1"};
+            r_.unseen_answer = answer_words(control("GET", "/v1"));
+            r_.notes.push_back(
+                "the key is checked before routing under /v1 and no --api-key was given: every path "
+                "under /v1 gets " +
+                r_.unseen_answer + ", so its routes stay unknown");
+        } else if (r_.auth_order == "before-routing" && opt_.api_key.empty()) {
             r_.notes.push_back("the key is checked before routing and no --api-key was given: every path gets " +
                                r_.unknown_answer + ", so routes stay unknown");
+        }
     }
 
 private:
@@ -362,22 +371,26 @@ nlohmann::json probe_json(const ProbeResult& r) {
     nlohmann::json health = nlohmann::json::array();
     for (const auto& h : r.health)
         health.push_back({{"path", h.path}, {"status", h.status}, {"content_type", h.content_type}});
-    return {
-        {"target", r.target},
-        {"listening", r.listening},
-        {"health", health},
-        {"health_path", r.health_path},
-        {"version", r.version},
-        {"unknown_answer", r.unknown_answer},
-        {"soft_404", r.soft_404},
-        {"pass_through", r.pass_through},
-        {"pass_through_prefix", r.pass_through_prefix},
-        {"auth", {{"seen", r.auth_seen}, {"order", r.auth_order}, {"carriers", r.carriers}, {"how", r.carriers_how}}},
-        {"redirects", r.redirects},
-        {"not_implemented", r.not_implemented},
-        {"routes", routes},
-        {"requests", r.requests},
-        {"notes", r.notes}};
+    return {{"target", r.target},
+            {"listening", r.listening},
+            {"health", health},
+            {"health_path", r.health_path},
+            {"version", r.version},
+            {"unknown_answer", r.unknown_answer},
+            {"soft_404", r.soft_404},
+            {"pass_through", r.pass_through},
+            {"pass_through_prefix", r.pass_through_prefix},
+            {"auth",
+             {{"seen", r.auth_seen},
+              {"order", r.auth_order},
+              {"carriers", r.carriers},
+              {"how", r.carriers_how},
+              {"unseen_under", r.unseen_under}}},
+            {"redirects", r.redirects},
+            {"not_implemented", r.not_implemented},
+            {"routes", routes},
+            {"requests", r.requests},
+            {"notes", r.notes}};
 }
 
 nlohmann::json probed_profile(const ProbeResult& r, const std::string& id, const std::string& date) {
@@ -405,17 +418,18 @@ nlohmann::json probed_profile(const ProbeResult& r, const std::string& id, const
                         std::to_string(r.requests) + " requests, none billable). Unknown paths: " + r.unknown_answer +
                         ". Key: " + (r.auth_seen ? "checked " + r.auth_order : std::string("not asked for")) + ".";
     for (const auto& n : r.notes) notes += " " + n + ".";
-    nlohmann::json p = {
-        {"id", id},
-        {"name", "the proxy at " + r.target},
-        {"provenance", "probed"},
-        {"source", {{"probed_at", date}, {"target", r.target}, {"version", r.version}}},
-        {"health", {{"path", r.health_path.empty() ? "/" : r.health_path}}},
-        {"capabilities", std::vector<std::string>(families.begin(), families.end())},
-        {"routes", routes},
-        {"behaviour",
-         {{"auth_before_routing", r.auth_order.rfind("before-routing", 0) == 0}, {"routes_known", told_apart}}},
-        {"notes", notes}};
+    nlohmann::json p = {{"id", id},
+                        {"name", "the proxy at " + r.target},
+                        {"provenance", "probed"},
+                        {"source", {{"probed_at", date}, {"target", r.target}, {"version", r.version}}},
+                        {"health", {{"path", r.health_path.empty() ? "/" : r.health_path}}},
+                        {"capabilities", std::vector<std::string>(families.begin(), families.end())},
+                        {"routes", routes},
+                        {"behaviour",
+                         {{"auth_before_routing", r.auth_order.rfind("before-routing", 0) == 0},
+                          {"routes_known", told_apart},
+                          {"routes_unseen_under", r.unseen_under}}},
+                        {"notes", notes}};
     // The key itself is never stored; the profile says a key is needed and where the proxy reads it.
     if (r.auth_seen) p["auth"] = {{"key", "(needed; not stored)"}, {"carriers", r.carriers}};
     return p;

@@ -53,8 +53,12 @@ struct ProbeResult {
     std::string health_path;           // the first that answered 2xx, "" none
     std::string version;               // from a health body that names one
     std::vector<ProbedRoute> routes;
-    bool auth_seen = false;             // some path wanted a key
-    std::string auth_order;             // before-routing | before-routing under /v1 | after-routing | none
+    bool auth_seen = false;  // some path wanted a key
+    std::string auth_order;  // before-routing | before-routing under /v1 | after-routing | none
+    // Without --api-key, the prefixes under which the key was checked before routing (every path there got the
+    // key's answer, so their routes were not seen), with that answer in words; empty when none or a key was given.
+    std::vector<std::string> unseen_under;
+    std::string unseen_answer;
     std::vector<std::string> carriers;  // headers (or "query-key") that carry the key
     std::string carriers_how;
     std::string unknown_answer;                // what a path that surely is no route gets, e.g. "404 (empty)"
