@@ -39,6 +39,10 @@ Answer answer_of(const json& j, Answer fallback, const std::string& where) {
         a.status = j["status"].get<int>();
     }
     if (j.contains("content_type")) a.content_type = j["content_type"].get<std::string>();
+    // A body written as a JSON value is JSON on the wire unless the case says otherwise: the unknown-path and
+    // wrong-method answers have no content type of their own (a string body goes out as text/plain).
+    else if (a.content_type.empty() && j.contains("body") && !j["body"].is_string())
+        a.content_type = "application/json";
     if (j.contains("body")) a.body = j["body"].is_string() ? j["body"].get<std::string>() : j["body"].dump();
     return a;
 }

@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "http/client.hpp"
 #include "launch/proxy.hpp"
 #include "mock_upstream/mock_upstream.hpp"
 #include "mock_upstream/standin.hpp"
@@ -191,6 +192,29 @@ TEST_F(Attach, OnlyLoopbackUrls) {
     RunResult r = run_routecheck(std::string("--attach ") + kProxy + "=http://192.0.2.1:8045", "non-loopback");
     EXPECT_NE(r.exit_code, 0) << r.output;
     EXPECT_NE(r.output.find("loopback"), std::string::npos) << r.output;
+}
+
+// A case's unknown-path answer written as a JSON value goes out as JSON (FastAPI's {"detail":"Not Found"} is
+// application/json on the wire), a string as text/plain, and a content_type the case gives wins.
+TEST(StandIn, AnUnknownAnswersContentTypeFollowsItsBody) {
+    auto content_type_of_unknown = [](const json& unknown) {
+        mock::StandIn standin(json{{"name", "t"}, {"routes", json::array()}, {"unknown", unknown}});
+        standin.start();
+        http_global_init();
+        HttpClient http;
+        HttpRequest req;
+        req.method = "GET";
+        req.url = standin.url() + "/no-such-path";
+        const HttpResponse r = http.send(req);
+        standin.stop();
+        EXPECT_EQ(r.status, 404);
+        const auto ct = r.headers.find("content-type");
+        return ct == r.headers.end() ? std::string() : ct->second;
+    };
+    EXPECT_EQ(content_type_of_unknown({{"status", 404}, {"body", {{"detail", "Not Found"}}}}), "application/json");
+    EXPECT_EQ(content_type_of_unknown({{"status", 404}, {"body", "404 page not found"}}), "text/plain");
+    EXPECT_EQ(content_type_of_unknown({{"status", 404}, {"body", "<html></html>"}, {"content_type", "text/html"}}),
+              "text/html");
 }
 
 // Antigravity Tools cannot be built in CI. Its observed answers (suites/attach/data/antigravity-tools-observed.json,
