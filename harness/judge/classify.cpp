@@ -131,7 +131,9 @@ Finding misjoin(const StepContext& c, const BodyReading& body) {
         f.base_url = c.fix_base_url;
         if (f.base_url.empty() && !pv.bases.empty()) f.base_url = base_url_at(*c.client, c.base_url, pv.bases.front());
         if (f.base_url.empty()) f.base_url = base_url_at(*c.client, c.base_url, pv.shape_fix);
-        f.fix = "set the Base URL to " + f.base_url;
+        f.fix = "set the Base URL" +
+                (c.client->base_url_setting.empty() ? std::string() : " (" + c.client->base_url_setting + ")") +
+                " to " + f.base_url;
         if (pv.shape == Diagnosis::DuplicatePrefix) f.fix += " (" + c.client->id + " appends the version itself)";
         if (pv.shape == Diagnosis::EndpointInBase) f.fix += " (" + c.client->id + " appends the endpoint itself)";
     }

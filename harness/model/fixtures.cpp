@@ -139,8 +139,8 @@ const KeyCarrier* ClientProfile::carrier(const std::string& name) const {
 
 ClientProfile parse_client(const nlohmann::json& doc, const fs::path& file) {
     JsonAt root(doc, file.string());
-    root.only_keys(
-        {"id", "name", "protocol", "provenance", "join", "auth", "steps", "recordings", "notes", "base_url_ignored"});
+    root.only_keys({"id", "name", "protocol", "provenance", "join", "auth", "steps", "recordings", "notes",
+                    "base_url_ignored", "base_url_setting"});
     ClientProfile c;
     c.file = file;
     check_id(root, "id");
@@ -158,6 +158,9 @@ ClientProfile parse_client(const nlohmann::json& doc, const fs::path& file) {
     c.auth_header = c.key_carriers.front().header;
     c.auth_prefix = c.key_carriers.front().prefix;
     c.base_url_ignored = root.str_or("base_url_ignored", "");
+    c.base_url_setting = root.str_or("base_url_setting", "");
+    if (root.has("base_url_setting") && c.base_url_setting.empty())
+        root.at("base_url_setting").fail("name the setting the Base URL is typed in, or leave the key out");
     if (root.has("base_url_ignored") && c.base_url_ignored.empty())
         root.at("base_url_ignored").fail("say what the client does instead of sending to the Base URL");
     JsonAt steps = root.at("steps");

@@ -92,6 +92,10 @@ struct ClientProfile {
     // variant): what it does instead and where that is known from. Such a profile has no steps, and each of its
     // cells is judged BASE_URL_IGNORED. Fixture key "base_url_ignored".
     std::string base_url_ignored;
+    // Where a user types the Base URL in this client (an environment variable, an option, a config key), as the
+    // client's own docs or the recording's command name it: "ANTHROPIC_BASE_URL", "baseURL (createOpenAI option)".
+    // "" when the profile does not say. A fix that changes the Base URL names it. Fixture key "base_url_setting".
+    std::string base_url_setting;
     std::filesystem::path file;
 };
 

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { clients } from './clients.mjs';
 import { compareProfiles, installNpmGroup, installPythonVenv } from './drift.mjs';
 import { sources } from './sources.mjs';
+import { baseUrlSettings } from './base-url-settings.mjs';
 import { endpointFromRoot, joinSpec, joinTarget } from './join.mjs';
 import { buildAuth, detectCarriers } from './auth.mjs';
 import { FAKE_KEY, Normalizer, findSecrets, stableStringify } from './normalize.mjs';
@@ -393,7 +394,7 @@ async function recordClient(id, cfg, opts, variants) {
       ...(cfg.needs ? { with: Object.fromEntries(cfg.needs.map((p) => [p, packageVersion(opts.clientsDir, p)])) } : {}),
       recorded_at: today(), command: cfg.command,
       how: `scripts/record-client ${id}`, ...(cfg.note ? { note: cfg.note } : {}) },
-    join: joinSpec(cfg.join), auth, steps, recordings,
+    join: joinSpec(cfg.join), auth, steps, recordings, ...baseUrlSetting(id),
   };
   return { profile, bad, work, noAuth: !recordedCarriers.some((c) => c.header), queryKey: recordedCarriers.find((c) => c.query) };
 }
@@ -410,8 +411,14 @@ function ignoredProfile(id, cfg, version, perVariant, opts) {
     provenance: { kind: 'recorded', package: cfg.package, version, recorded_at: today(), command: cfg.command,
       how: `scripts/record-client ${id}` },
     join: joinSpec(cfg.join), auth: buildAuth(cfg, []), base_url_ignored: cfg.baseUrlIgnored, steps: [], recordings,
+    ...baseUrlSetting(id),
   };
   return { profile, bad, work: perVariant[0] && path.dirname(perVariant[0].vdir), noAuth: false };
+}
+
+// The profile's "base_url_setting" from base-url-settings.mjs; nothing when the table has no entry for the id.
+function baseUrlSetting(id) {
+  return baseUrlSettings[id] ? { base_url_setting: baseUrlSettings[id] } : {};
 }
 
 function deriveSource(id, cfg, variants) {
@@ -423,7 +430,7 @@ function deriveSource(id, cfg, variants) {
     note: 'derived: the join rule applied to the steps (this client was not run)',
   }));
   const profile = { id, name: cfg.name, protocol: cfg.protocol, provenance: { kind: 'source', ...cfg.source },
-    join: joinSpec(cfg.join), auth: cfg.auth, steps, recordings };
+    join: joinSpec(cfg.join), auth: cfg.auth, steps, recordings, ...baseUrlSetting(id) };
   return { profile, bad: [], work: null };
 }
 

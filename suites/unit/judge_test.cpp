@@ -111,6 +111,35 @@ TEST(JudgeCell, FixBaseUrlKeepsTheTypedSchemeAndHost) {
     EXPECT_EQ(base_url_at(client(), "https://[::1]/v1", "/v2"), "https://[::1]/v2");
 }
 
+// A fix that changes the Base URL names where the user types it when the profile says (base_url_setting), and
+// says only "the Base URL" when it does not.
+TEST(JudgeCell, TheFixNamesTheClientsBaseUrlSetting) {
+    ClientProfile c = client();
+    CellResult plain = judge_cell(observed(404, {}), proxy(), c, nullptr);
+    EXPECT_EQ(plain.judgment.fix, "set the Base URL to http://127.0.0.1:1 (c appends the version itself)");
+    c.base_url_setting = "ANTHROPIC_BASE_URL";
+    CellResult named = judge_cell(observed(404, {}), proxy(), c, nullptr);
+    EXPECT_EQ(named.judgment.fix,
+              "set the Base URL (ANTHROPIC_BASE_URL) to http://127.0.0.1:1 (c appends the version itself)");
+}
+
+// A probe without the key of a proxy that checks it before routing under /v1 saw no route there: a path under /v1
+// is judged by its shape only (no WRONG_PROTOCOL from the empty table), while a path elsewhere still is by the table.
+TEST(JudgePath, APrefixWhoseRoutesWereNotSeenSaysNothingOfItsPaths) {
+    ProxyProfile probed = proxy();
+    probed.capabilities = {};
+    probed.routes = {{"GET", "/health"}};
+    const ClientProfile c = client();
+    PathVerdict known = judge_path(c, c.steps[0], "http://127.0.0.1:1", probed);
+    EXPECT_EQ(known.shape, Diagnosis::WrongProtocol) << known.reason;
+    probed.routes_unseen_under = {"/v1"};
+    PathVerdict unseen = judge_path(c, c.steps[0], "http://127.0.0.1:1", probed);
+    EXPECT_NE(unseen.shape, Diagnosis::WrongProtocol) << unseen.reason;
+    EXPECT_NE(unseen.shape, Diagnosis::NoRoute) << unseen.reason;
+    probed.routes_unseen_under = {"/v1beta"};  // a prefix that only starts like the path's: /v1 stays seen
+    EXPECT_EQ(judge_path(c, c.steps[0], "http://127.0.0.1:1", probed).shape, Diagnosis::WrongProtocol);
+}
+
 TEST(Predict, AuthBeforeRoutingGives401ForUnknownPaths) {
     ProxyProfile p = proxy();
     p.behaviour = Behaviour{};
