@@ -3,8 +3,10 @@
 #include <algorithm>
 
 #include "contract/routes.hpp"
+#include "http/route_path.hpp"
 #include "judge/body.hpp"
 #include "judge/path.hpp"
+#include "text/words.hpp"
 
 namespace routecheck {
 
@@ -131,10 +133,19 @@ Finding misjoin(const StepContext& c, const BodyReading& body) {
         f.base_url = c.fix_base_url;
         if (f.base_url.empty() && !pv.bases.empty()) f.base_url = base_url_at(*c.client, c.base_url, pv.bases.front());
         if (f.base_url.empty()) f.base_url = base_url_at(*c.client, c.base_url, pv.shape_fix);
-        f.fix = "set the Base URL" +
-                (c.client->base_url_setting.empty() ? std::string() : " (" + c.client->base_url_setting + ")") +
+        // Named by the client's own setting when the profile says where the Base URL is typed.
+        f.fix = "set " +
+                (c.client->base_url_setting.empty() ? std::string("the Base URL") : c.client->base_url_setting) +
                 " to " + f.base_url;
-        if (pv.shape == Diagnosis::DuplicatePrefix) f.fix += " (" + c.client->id + " appends the version itself)";
+        if (pv.shape == Diagnosis::DuplicatePrefix) {
+            // Either the client brings its own version (Claude Code's /v1/messages under .../v1), or the Base URL
+            // typed held the version twice (.../v1/v1 for a client that appends /chat/completions).
+            const auto ep = split_path(c.step->endpoint);
+            const bool brings_version = !ep.empty() && is_version_segment(ep.front());
+            f.fix += brings_version
+                         ? " (" + c.client->id + " appends the version itself)"
+                         : " (one version segment: " + c.client->id + " appends " + c.step->endpoint + " to it)";
+        }
         if (pv.shape == Diagnosis::EndpointInBase) f.fix += " (" + c.client->id + " appends the endpoint itself)";
     }
     std::string st = status_text(o);
@@ -210,6 +221,16 @@ Finding classify_step(const StepContext& c) {
         return {Diagnosis::Ok, st + " from " + where, "", ""};
     }
     if (o.status == 404) {
+        if (!pv.empty_segment_fix.empty()) {
+            // The route exists without the empty segment, and the proxy's router did not drop it.
+            PathVerdict empty = pv;
+            empty.shape = Diagnosis::NoRoute;
+            empty.reason = pv.empty_segment_reason + "; " + proxy.name + " routes the path only without it";
+            StepContext again = c;
+            again.path = &empty;
+            again.fix_base_url = pv.empty_segment_fix;
+            return misjoin(again, body);
+        }
         if (!pv.unversioned_fix.empty()) {
             // Forwarded as is by a pass-through, and the 404 came back: the upstream's paths carry a version.
             PathVerdict missing = pv;
@@ -220,11 +241,22 @@ Finding classify_step(const StepContext& c) {
             if (again.fix_base_url.empty()) again.fix_base_url = pv.unversioned_fix;
             return misjoin(again, body);
         }
-        if (body.kind == BodyKind::UpstreamError || !o.upstream.empty())
+        if (body.kind == BodyKind::UpstreamError || !o.upstream.empty()) {
+            const std::string said =
+                (body.what.empty() ? "the upstream's answer" : body.what) +
+                (body.message.empty() ? std::string() : " (\"" + one_line(body.message, 120) + "\")");
+            if (says_path_not_found(body))
+                return {Diagnosis::UpstreamError,
+                        "404 at " + where + " with " + said + ": the route exists, and the upstream " + proxy.name +
+                            " called has no such path",
+                        "the Base URL is right; fix the upstream URL in " + proxy.name +
+                            "'s own configuration (the provider's base URL or api_base it calls)",
+                        ""};
             return {Diagnosis::UpstreamError,
-                    "404 at " + where + " with " + (body.what.empty() ? "the upstream's answer" : body.what) +
+                    "404 at " + where + " with " + said +
                         ": the upstream did not find the model or resource, the route itself exists",
                     "the Base URL is right; check the model name and the upstream account", ""};
+        }
         return {
             Diagnosis::NoRoute,
             "404 at " + path + ", which " + proxy.name + "'s route table lists, with " +

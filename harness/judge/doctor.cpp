@@ -93,15 +93,33 @@ bool same_segment(const std::string& a, const std::string& b) {
     return a == b;
 }
 
-// The Base URL path a client must have typed for `step` to reach `path`, or nullopt.
-std::optional<std::string> base_for(const ClientProfile& c, const Step& step, const std::string& path) {
-    const std::vector<std::string> e = split_path(step.endpoint), p = split_path(path);
-    if (e.empty() || p.size() < e.size()) return std::nullopt;
-    for (std::size_t k = 0; k < e.size(); ++k)
-        if (!same_segment(e[e.size() - 1 - k], p[p.size() - 1 - k])) return std::nullopt;
-    std::string base;
-    for (std::size_t k = 0; k + e.size() < p.size(); ++k) base += "/" + p[k];
+// The Base URL path a client must have typed for `step` to reach `path` exactly, or nullopt. The path is read as
+// it came: an empty segment ("//v1") is part of what the client typed, so the Base URL is the path's raw prefix
+// before the endpoint's segments, and the client's own join of the two must give the path back (a client that trims
+// a trailing '/' never builds "//v1beta/...", one that joins as typed does).
+std::optional<std::string> base_for(const ClientProfile& c, const Step& step, const std::string& path,
+                                    const std::string& origin) {
+    const std::vector<std::string> e = split_path(step.endpoint);
+    if (e.empty()) return std::nullopt;
+    // The start of the path's last e.size() segments, each matching the endpoint's.
+    std::size_t tail = path.size();
+    for (std::size_t k = 0; k < e.size(); ++k) {
+        if (tail == 0) return std::nullopt;
+        const std::size_t slash = path.rfind('/', tail - 1);
+        if (slash == std::string::npos) return std::nullopt;
+        if (!same_segment(e[e.size() - 1 - k], path.substr(slash + 1, tail - slash - 1))) return std::nullopt;
+        tail = slash;
+    }
+    std::string base = path.substr(0, tail);
     if (c.join.rule == JoinRule::Resolve) base += "/";
+    Step seen = step;
+    seen.endpoint = path.substr(tail + (c.join.rule == JoinRule::Resolve ? 1 : 0));
+    seen.query.clear();
+    try {
+        if (join_request(c.join, origin + base, seen).path != path) return std::nullopt;
+    } catch (const std::invalid_argument&) {
+        return std::nullopt;
+    }
     return base;
 }
 
@@ -114,7 +132,7 @@ std::vector<SeenExplanation> explain_seen(const Fixtures& f, const ProxyProfile&
     for (const auto& c : f.clients)
         for (const auto& step : c.steps) {
             if (step.method != method) continue;
-            auto base = base_for(c, step, path);
+            auto base = base_for(c, step, path, origin);
             if (!base) continue;
             // One step, judged as a cell: the status seen (404 when the line has none).
             Step seen_step = step;  // the path as seen (its model name), for the judge

@@ -1,4 +1,5 @@
 #include "judge/judge.hpp"
+#include "judge/body.hpp"
 
 #include <algorithm>
 #include <set>
@@ -240,7 +241,10 @@ CellResult judge_cell(const CellObservation& cell, const ProxyProfile& proxy, co
         // The path is right but the call failed there: when the proxy serves every essential step at another Base
         // URL too (another route, e.g. a /gemini pass-through beside native routes), name it as one to try.
         Diagnosis d = r.judgment.diagnosis;
-        if (parsed && (d == Diagnosis::UpstreamError || d == Diagnosis::Unexpected)) {
+        // Not when the upstream said its own path is wrong: another Base URL of the proxy calls the same upstream URL.
+        const bool upstream_path =
+            says_path_not_found(read_body(decisive->observed.content_type, decisive->observed.body_excerpt));
+        if (parsed && !upstream_path && (d == Diagnosis::UpstreamError || d == Diagnosis::Unexpected)) {
             std::string other = cell_fix_base_url(client, proxy, cell.base_url, true);
             if (!other.empty())
                 r.judgment.fix += "; " + proxy.name + " also serves these calls at " + other + ": try it";

@@ -244,15 +244,10 @@ std::vector<std::string> rank_bases(std::vector<std::string> bases, const std::s
 
 namespace {
 
-// Whether the proxy's route table says anything about `path`: not when it is unknown, nor when the path lies under
-// a prefix whose routes were not seen (a probe without the key of a proxy that checks it before routing there).
-// Such a path is judged by its shape only, as with no route table.
-bool routes_seen_at(const ProxyProfile& proxy, const std::string& path) {
-    if (!proxy.routes_known) return false;
-    return std::none_of(proxy.routes_unseen_under.begin(), proxy.routes_unseen_under.end(), [&](const std::string& p) {
-        return path.compare(0, p.size(), p) == 0 && (path.size() == p.size() || path[p.size()] == '/');
-    });
-}
+// Whether the proxy's route table can say that no Base URL serves a call: not when it is unknown, nor when the
+// routes under some prefix were not seen (a probe of a proxy that checks the key before routing there, without a
+// key that opens it): the call may be served there. A path is then judged by its shape only, as with no table.
+bool routes_complete(const ProxyProfile& proxy) { return proxy.routes_known && proxy.routes_unseen_under.empty(); }
 
 // A misjoin stands as such when some Base URL repairs it, or when the routes are unknown. When the proxy's known
 // routes serve the call at no Base URL, removing the doubled version would not help: the call is of a family the
@@ -260,7 +255,7 @@ bool routes_seen_at(const ProxyProfile& proxy, const std::string& path) {
 // The call's family is that of the endpoint the client appends, not of the whole path: a Base URL that holds another
 // family's endpoint (a Gemini client's call under .../v1/chat/completions) does not make the call that family's.
 PathVerdict no_repair(PathVerdict v, const ClientProfile& client, const Step& step, const ProxyProfile& proxy) {
-    if (!v.bases.empty() || !routes_seen_at(proxy, v.path)) return v;
+    if (!v.bases.empty() || !routes_complete(proxy)) return v;
     std::string family = path_family(step.endpoint);
     if (family.empty()) family = protocol_family(client.protocol);
     if (family.empty()) family = path_family(v.path);
@@ -301,9 +296,20 @@ PathVerdict judge_path(const ClientProfile& client, const Step& step, const std:
         if (!r.fallback && !pass_through(r) && route_fits(r.path, all) && method_ok(r, step.method))
             exact = RouteMatch::Route;
     v.on_route = match_route(proxy.routes, step.method, v.path) == RouteMatch::Route;
-    if (exact == RouteMatch::Route) return v;  // the proxy names this very path: whatever its shape, it is right
     const std::string who = client.id;
     const std::string line = step.method + " " + v.path;
+    if (v.path.find("//") != std::string::npos && (exact == RouteMatch::Route || v.on_route)) {
+        // The table names this path only with its empty segment dropped: what the proxy does with "//" shows in
+        // its answer (classify: a 404 there is this misjoin).
+        const bool at_join = !typed.path.empty() && typed.path.back() == '/' && !step.endpoint.empty() &&
+                             step.endpoint.front() == '/' && typed.path.find("//") == std::string::npos;
+        v.empty_segment_reason =
+            line + " has an empty segment (//): " +
+            (at_join ? "the Base URL ends in '/' and " + who + " appends " + step.endpoint + " to it as typed"
+                     : std::string("the Base URL holds one"));
+        v.empty_segment_fix = base_url_at(client, base_url, to_path(base));
+    }
+    if (exact == RouteMatch::Route) return v;  // the proxy names this very path: whatever its shape, it is right
 
     // Shapes that are wrong whatever the proxy: they hold even when a pass-through forwards them.
     auto [at, words] = endpoint_in(base);
@@ -376,8 +382,8 @@ PathVerdict judge_path(const ClientProfile& client, const Step& step, const std:
     std::string family = path_family(v.path);
     if (family.empty()) family = protocol_family(client.protocol);
     auto served = served_families(proxy);
-    // An empty table that is known (and covers this path) means the proxy serves none of the families.
-    const bool any_route = routes_seen_at(proxy, v.path);
+    // An empty table that is complete means the proxy serves none of the families.
+    const bool any_route = routes_complete(proxy);
     if (!family.empty() && any_route && std::find(served.begin(), served.end(), family) == served.end()) {
         std::string list;
         for (const auto& f : served) list += (list.empty() ? "" : ", ") + family_name(f);

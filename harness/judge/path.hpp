@@ -30,6 +30,12 @@ struct PathVerdict {
     // through "/**"): the Base URL that adds it, and why. A 404 from the far side then means MissingVersion.
     std::string unversioned_fix;
     std::string unversioned_reason;
+    // When the final path has an empty segment ("//v1beta/...": a Base URL typed with a trailing '/' under a join
+    // that keeps it, or a "//" typed in it) and the route table names the path only without it: the Base URL without
+    // the empty segment, and why. Routers differ on "//" (LiteLLM, CLIProxyAPI, claude-code-router 3 and portkey
+    // answered 404 there in the matrix), so only a 404 makes it the verdict.
+    std::string empty_segment_fix;
+    std::string empty_segment_reason;
     // For a misjoin whose repair the route table cannot name (no route known, or none serves the call): the Base URL
     // path the shape alone gives (the typed path without its trailing version, or cut before the endpoint).
     std::string shape_fix;

@@ -94,7 +94,8 @@ struct ClientProfile {
     std::string base_url_ignored;
     // Where a user types the Base URL in this client (an environment variable, an option, a config key), as the
     // client's own docs or the recording's command name it: "ANTHROPIC_BASE_URL", "baseURL (createOpenAI option)".
-    // "" when the profile does not say. A fix that changes the Base URL names it. Fixture key "base_url_setting".
+    // "" when the profile does not say. A fix that changes the Base URL says "set <it> to URL". Fixture key
+    // "base_url_setting".
     std::string base_url_setting;
     std::filesystem::path file;
 };
@@ -167,7 +168,8 @@ struct ProxyProfile {
     // before routing, without the key). Then the judge says nothing about a path but its shape.
     bool routes_known = true;
     // Prefixes whose routes were not seen ("behaviour": {"routes_unseen_under": ["/v1"]}): a probe without the key
-    // of a proxy that checks it before routing under them. The judge treats a path there as with routes_known false.
+    // of a proxy that checks it before routing under them. The judge then draws no "served at no Base URL"
+    // conclusion from the table (a call may be served there): it judges such a call by its shape only.
     std::vector<std::string> routes_unseen_under;
     std::optional<Behaviour> behaviour;  // source profiles: the contract harness/contract/predict.cpp reads
     nlohmann::json raw;                  // the whole document, for sections other modules read

@@ -333,14 +333,18 @@ public:
         for (const auto& pr : r_.routes)
             if (pr.state == "route" && (!ref || (pr.method == "GET" && ref->method != "GET"))) ref = &pr;
         keys(ref);
-        if (r_.auth_order == "before-routing under /v1" && opt_.api_key.empty()) {
-            // Only /v1 is gated: the paths outside it were seen, the ones under it were not.
+        // Only /v1 is gated: the paths outside it were seen. The ones under it were not when no path there could
+        // be told apart (no key was given, or the one given does not open the gate).
+        const bool v1_unseen = std::none_of(r_.routes.begin(), r_.routes.end(), [](const ProbedRoute& x) {
+            return x.state != "unknown" && x.path.rfind("/v1/", 0) == 0;
+        });
+        if (r_.auth_order == "before-routing under /v1" && v1_unseen) {
             r_.unseen_under = {"/v1"};
             r_.unseen_answer = answer_words(control("GET", "/v1"));
             r_.notes.push_back(
-                "the key is checked before routing under /v1 and no --api-key was given: every path "
-                "under /v1 gets " +
-                r_.unseen_answer + ", so its routes stay unknown");
+                "the key is checked before routing under /v1 and " +
+                std::string(opt_.api_key.empty() ? "no --api-key was given" : "the --api-key given does not open it") +
+                ": every path under /v1 gets " + r_.unseen_answer + ", so its routes stay unknown");
         } else if (r_.auth_order == "before-routing" && opt_.api_key.empty()) {
             r_.notes.push_back("the key is checked before routing and no --api-key was given: every path gets " +
                                r_.unknown_answer + ", so routes stay unknown");

@@ -95,8 +95,7 @@ TEST(TerminalAnswer, NotAsExpectedCellsFailTheRunByDefault) {
     ASSERT_NE(line_at, std::string::npos) << r.output;
     const std::string line = r.output.substr(line_at + 1, r.output.find('\n', line_at + 1) - line_at - 1);
     EXPECT_EQ(line.find(origin), std::string::npos) << line;
-    EXPECT_NE(line.find("fix: set the Base URL (ANTHROPIC_BASE_URL) to http://127.0.0.1:{port}"), std::string::npos)
-        << line;
+    EXPECT_NE(line.find("fix: set ANTHROPIC_BASE_URL to http://127.0.0.1:{port}"), std::string::npos) << line;
 
     // --fail-on names other classes: this cell's class is not among them, so the run passes.
     auto ok = run_routecheck(s.matrix_args("hyg-serve", {"--fail-on", "NOT_LISTENING"}), s.log("ok"));

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "contract/predict.hpp"
+#include "judge/doctor.hpp"
 #include "judge/judge.hpp"
 #include "judge/path.hpp"
 #include "judge/recommend.hpp"
@@ -119,12 +120,12 @@ TEST(JudgeCell, TheFixNamesTheClientsBaseUrlSetting) {
     EXPECT_EQ(plain.judgment.fix, "set the Base URL to http://127.0.0.1:1 (c appends the version itself)");
     c.base_url_setting = "ANTHROPIC_BASE_URL";
     CellResult named = judge_cell(observed(404, {}), proxy(), c, nullptr);
-    EXPECT_EQ(named.judgment.fix,
-              "set the Base URL (ANTHROPIC_BASE_URL) to http://127.0.0.1:1 (c appends the version itself)");
+    EXPECT_EQ(named.judgment.fix, "set ANTHROPIC_BASE_URL to http://127.0.0.1:1 (c appends the version itself)");
 }
 
-// A probe without the key of a proxy that checks it before routing under /v1 saw no route there: a path under /v1
-// is judged by its shape only (no WRONG_PROTOCOL from the empty table), while a path elsewhere still is by the table.
+// A probe of a proxy that checks the key before routing under /v1, without a key that opens it, saw no route there:
+// the table cannot say that no Base URL serves a call (no WRONG_PROTOCOL from the empty table), so a call is judged by
+// its shape: under /v1, unjudged by the path (the 401 then speaks); at the root, a missing /v1 (vLLM #22407).
 TEST(JudgePath, APrefixWhoseRoutesWereNotSeenSaysNothingOfItsPaths) {
     ProxyProfile probed = proxy();
     probed.capabilities = {};
@@ -136,8 +137,64 @@ TEST(JudgePath, APrefixWhoseRoutesWereNotSeenSaysNothingOfItsPaths) {
     PathVerdict unseen = judge_path(c, c.steps[0], "http://127.0.0.1:1", probed);
     EXPECT_NE(unseen.shape, Diagnosis::WrongProtocol) << unseen.reason;
     EXPECT_NE(unseen.shape, Diagnosis::NoRoute) << unseen.reason;
-    probed.routes_unseen_under = {"/v1beta"};  // a prefix that only starts like the path's: /v1 stays seen
-    EXPECT_EQ(judge_path(c, c.steps[0], "http://127.0.0.1:1", probed).shape, Diagnosis::WrongProtocol);
+    ClientProfile at_root = c;
+    at_root.steps[0].endpoint = "/messages";  // a client that appends /messages (the Base URL must hold /v1)
+    PathVerdict root = judge_path(at_root, at_root.steps[0], "http://127.0.0.1:1", probed);
+    EXPECT_EQ(root.shape, Diagnosis::MissingVersion) << root.reason;
+}
+
+// A client that keeps the Base URL's trailing '/' (LangChain JS's Gemini client: "http://host/" gives
+// "//v1beta/models/...") meets a route only without the empty segment. A 404 there is that misjoin, with the Base URL
+// that drops it; a 200 (a router that folds "//") is fine. It was "what listens there is not the proxy".
+TEST(JudgeCell, AnEmptySegmentThatGets404IsTheBaseUrlsTrailingSlash) {
+    ClientProfile c;
+    c.id = "keeps-slash";
+    c.protocol = "gemini";
+    c.join.rule = JoinRule::ConcatRaw;
+    Step s;
+    s.id = "generate";
+    s.method = "POST";
+    s.endpoint = "/v1beta/models/m:generateContent";
+    c.steps = {s};
+    ProxyProfile p = proxy();
+    p.capabilities = {"gemini"};
+    p.routes = {{"POST", "/v1beta/models/*"}};
+    auto at = [&](int status) {
+        CellObservation cell{"p", "keeps-slash", "root-slash", "http://127.0.0.1:1/", {}, ""};
+        StepObservation o;
+        o.step = "generate";
+        o.method = "POST";
+        o.target = "//v1beta/models/m:generateContent";
+        o.status = status;
+        cell.steps.push_back(o);
+        return judge_cell(cell, p, c, nullptr);
+    };
+    const CellResult missed = at(404);
+    EXPECT_EQ(missed.judgment.diagnosis, Diagnosis::NoRoute) << missed.judgment.reason;
+    EXPECT_NE(missed.judgment.reason.find("empty segment (//)"), std::string::npos) << missed.judgment.reason;
+    EXPECT_EQ(missed.judgment.base_url, "http://127.0.0.1:1");
+    EXPECT_EQ(at(200).judgment.diagnosis, Diagnosis::Ok);
+}
+
+// doctor --seen reads a path as it came: "//v1/chat/completions" is built from a Base URL ending in "//v1", not from
+// "/v1" with the path cut one character off ("/v11/chat/completions").
+TEST(ExplainSeen, AnEmptySegmentStaysInTheBaseUrl) {
+    Fixtures f;
+    ClientProfile c;
+    c.id = "sdk";
+    c.protocol = "openai";
+    Step s;
+    s.id = "chat";
+    s.method = "POST";
+    s.endpoint = "/chat/completions";
+    c.steps = {s};
+    f.clients = {c};
+    ProxyProfile p = proxy();
+    p.routes = {{"POST", "/v1/chat/completions"}};
+    const auto seen = explain_seen(f, p, "POST", "//v1/chat/completions", 404, "http://127.0.0.1:8045");
+    ASSERT_EQ(seen.size(), 1u);
+    EXPECT_EQ(seen[0].base_url, "http://127.0.0.1:8045//v1");
+    EXPECT_EQ(seen[0].result.judgment.base_url, "http://127.0.0.1:8045/v1") << seen[0].result.judgment.reason;
 }
 
 TEST(Predict, AuthBeforeRoutingGives401ForUnknownPaths) {
