@@ -33,6 +33,19 @@ ClientProfile client() {
     return c;
 }
 
+// A client of one POST step: its id, protocol and endpoint.
+ClientProfile one_step(const std::string& id, const std::string& protocol, const std::string& endpoint) {
+    ClientProfile c;
+    c.id = id;
+    c.protocol = protocol;
+    Step s;
+    s.id = "prompt";
+    s.method = "POST";
+    s.endpoint = endpoint;
+    c.steps = {s};
+    return c;
+}
+
 CellObservation observed(int status, std::vector<std::string> upstream) {
     CellObservation cell{"p", "c", "v1", "http://127.0.0.1:1/v1", {}, ""};
     StepObservation s;
@@ -147,22 +160,15 @@ TEST(JudgePath, APrefixWhoseRoutesWereNotSeenSaysNothingOfItsPaths) {
 // "//v1beta/models/...") meets a route only without the empty segment. A 404 there is that misjoin, with the Base URL
 // that drops it; a 200 (a router that folds "//") is fine. It was "what listens there is not the proxy".
 TEST(JudgeCell, AnEmptySegmentThatGets404IsTheBaseUrlsTrailingSlash) {
-    ClientProfile c;
-    c.id = "keeps-slash";
-    c.protocol = "gemini";
+    ClientProfile c = one_step("keeps-slash", "gemini", "/v1beta/models/m:generateContent");
     c.join.rule = JoinRule::ConcatRaw;
-    Step s;
-    s.id = "generate";
-    s.method = "POST";
-    s.endpoint = "/v1beta/models/m:generateContent";
-    c.steps = {s};
     ProxyProfile p = proxy();
     p.capabilities = {"gemini"};
     p.routes = {{"POST", "/v1beta/models/*"}};
     auto at = [&](int status) {
         CellObservation cell{"p", "keeps-slash", "root-slash", "http://127.0.0.1:1/", {}, ""};
         StepObservation o;
-        o.step = "generate";
+        o.step = "prompt";
         o.method = "POST";
         o.target = "//v1beta/models/m:generateContent";
         o.status = status;
@@ -180,15 +186,7 @@ TEST(JudgeCell, AnEmptySegmentThatGets404IsTheBaseUrlsTrailingSlash) {
 // "/v1" with the path cut one character off ("/v11/chat/completions").
 TEST(ExplainSeen, AnEmptySegmentStaysInTheBaseUrl) {
     Fixtures f;
-    ClientProfile c;
-    c.id = "sdk";
-    c.protocol = "openai";
-    Step s;
-    s.id = "chat";
-    s.method = "POST";
-    s.endpoint = "/chat/completions";
-    c.steps = {s};
-    f.clients = {c};
+    f.clients = {one_step("sdk", "openai", "/chat/completions")};
     ProxyProfile p = proxy();
     p.routes = {{"POST", "/v1/chat/completions"}};
     const auto seen = explain_seen(f, p, "POST", "//v1/chat/completions", 404, "http://127.0.0.1:8045");
@@ -293,19 +291,7 @@ TEST(Recommend, AClientThatIgnoresTheBaseUrlHasNoBaseUrlButAnotherMode) {
 // WRONG_PROTOCOL, "a Gemini call"), and an OpenAI Responses client under .../v1beta makes an OpenAI call (a proxy
 // serving OpenAI without /v1/responses: NO_ROUTE, not "a Gemini call"). Both were judged by the path's first word.
 TEST(JudgePath, TheCallsFamilyIsTheAppendedEndpoints) {
-    // A client of one POST step: its id, protocol and endpoint.
-    auto one_step = [](const std::string& protocol, const std::string& endpoint) {
-        ClientProfile c;
-        c.id = protocol + "-client";
-        c.protocol = protocol;
-        Step s;
-        s.id = "prompt";
-        s.method = "POST";
-        s.endpoint = endpoint;
-        c.steps = {s};
-        return c;
-    };
-    const ClientProfile gemini = one_step("gemini", "/v1beta/models/gemini-2.5-flash:generateContent");
+    const ClientProfile gemini = one_step("gemini-client", "gemini", "/v1beta/models/gemini-2.5-flash:generateContent");
     PathVerdict g = judge_path(gemini, gemini.steps[0], "http://127.0.0.1:1/v1/chat/completions", proxy());
     EXPECT_EQ(g.shape, Diagnosis::WrongProtocol) << g.reason;
     EXPECT_NE(g.reason.find("is a Gemini call"), std::string::npos) << g.reason;
@@ -313,7 +299,7 @@ TEST(JudgePath, TheCallsFamilyIsTheAppendedEndpoints) {
     ProxyProfile openai_chat = proxy();
     openai_chat.capabilities = {"openai"};
     openai_chat.routes = {{"POST", "/v1/chat/completions"}, {"GET", "/v1/models"}};
-    const ClientProfile responses = one_step("openai-responses", "/v1/responses");
+    const ClientProfile responses = one_step("responses-client", "openai-responses", "/v1/responses");
     PathVerdict r = judge_path(responses, responses.steps[0], "http://127.0.0.1:1/v1beta", openai_chat);
     EXPECT_EQ(r.shape, Diagnosis::NoRoute) << r.reason;
     EXPECT_EQ(r.reason.find("Gemini"), std::string::npos) << r.reason;
