@@ -279,6 +279,40 @@ int cmd_doctor(const std::vector<std::string>& argv) {
         drop_uninformative_probes(cell, client, origin);
     }
     CellResult r = judge_cell(cell, *proxy, client, nullptr, alternatives_at(rec, base));
+    if (target) {
+        // The steps went to --target, but the client sends to the Base URL's own address: when that is another
+        // port (or host), what the target answered says nothing of what the client meets.
+        const BaseUrl typed = parse_base_url(base);
+        auto loopback = [](const std::string& h) { return h == "127.0.0.1" || h == "localhost" || h == "[::1]"; };
+        const bool same_host = typed.host == target->host || (loopback(typed.host) && loopback(target->host));
+        if (!same_host || typed.port != target->port) {
+            const std::string typed_at = typed.host + ":" + std::to_string(typed.port);
+            const std::string target_at = target->host + ":" + std::to_string(target->port);
+            BaseUrl fixed = typed;
+            fixed.host = target->host;
+            fixed.port = target->port;
+            fixed.port_typed = true;
+            const std::string fixed_url = fixed.origin() + typed.path;
+            const HttpResponse there = send_once("GET", typed.origin() + "/", {}, "");
+            const std::string set =
+                "set " + (client.base_url_setting.empty() ? std::string("the Base URL") : client.base_url_setting) +
+                " to " + fixed_url;
+            if (rec.found)  // the recommendation at the proxy's address, not at the one typed
+                rec_url = base_url_at(client, fixed_url, parse_base_url(render_base_url(rec.base_url, 1, 1)).path);
+            if (there.status == 0 && there.error == TransportError::Refused) {
+                r.works = false;
+                r.judgment = {Diagnosis::NotListening,
+                              "the Base URL's address " + typed_at + " is not the proxy's (--target " + target_at +
+                                  ") and nothing listens there: " + client.id + "'s calls would be refused",
+                              set, fixed_url};
+            } else {
+                r.warnings.insert(r.warnings.begin(), "the Base URL's address " + typed_at + " is not --target " +
+                                                          target_at + ": the steps were sent to the target, but " +
+                                                          client.id + " talks to what listens at " + typed_at +
+                                                          " (to reach the target: " + set + ")");
+            }
+        }
+    }
     if (a.has("--json")) {
         nlohmann::json j = cell_json(r);
         j.erase("expectation");  // a matrix cell's comparison with its expected table: doctor has none

@@ -161,8 +161,7 @@ private:
 // "Paso 2: Confirmar que te encuentras con un error 404 (no 401)".
 TEST(Doctor, A401IsAuthMissingNotARouteProblem) {
     Always401 server;
-    DoctorRun r =
-        doctor({"--client", "openai-node", "--base-url", "http://127.0.0.1:8045/v1", "--target", server.url()});
+    DoctorRun r = doctor({"--client", "openai-node", "--base-url", server.url() + "/v1", "--target", server.url()});
     ASSERT_EQ(verdict(r), "AUTH_MISSING") << r.out;
     EXPECT_EQ(r.exit, 1);
     EXPECT_EQ(r.json["up"]["listening"], true);
@@ -170,6 +169,25 @@ TEST(Doctor, A401IsAuthMissingNotARouteProblem) {
     EXPECT_EQ(r.json["steps"][1]["status"], 401);
     EXPECT_NE(r.json["verdict"]["fix"].get<std::string>().find("authorization: Bearer <key>"), std::string::npos)
         << r.out;
+}
+
+// The client sends to the Base URL's address, not to --target: a Base URL at a port where nothing listens is
+// NOT_LISTENING whatever the target answered, and the fix moves it to the target's address; at a port where
+// something else listens, the verdict stands and a warning says the steps went elsewhere.
+TEST(Doctor, ABaseUrlAtAnotherAddressThanTheTargetIsSaid) {
+    Always401 server;
+    routecheck::launch::ClosedPort closed;
+    const std::string nowhere = "http://127.0.0.1:" + std::to_string(closed.port());
+    DoctorRun r = doctor({"--client", "openai-node", "--base-url", nowhere + "/v1", "--target", server.url()});
+    ASSERT_EQ(verdict(r), "NOT_LISTENING") << r.out;
+    EXPECT_EQ(r.exit, 1);
+    EXPECT_EQ(r.json["verdict"]["base_url"], server.url() + "/v1") << r.out;
+    Always401 other;
+    DoctorRun w = doctor({"--client", "openai-node", "--base-url", other.url() + "/v1", "--target", server.url()});
+    ASSERT_EQ(verdict(w), "AUTH_MISSING") << w.out;
+    ASSERT_TRUE(w.json["warnings"].is_array()) << w.out;
+    ASSERT_FALSE(w.json["warnings"].empty()) << w.out;
+    EXPECT_NE(w.json["warnings"][0].get<std::string>().find("is not --target"), std::string::npos) << w.out;
 }
 
 // A step that spends quota is sent only as a probe whose body holds nothing to generate from.
