@@ -203,7 +203,8 @@ Finding classify_step(const StepContext& c) {
     if (pv.shape != Diagnosis::Ok) return misjoin(c, body);
 
     const std::string path = pv.path, st = status_text(o);
-    const std::string where = pv.on_route ? "route " + path : path + " (not in " + proxy.name + "'s route table)";
+    const std::string where =
+        pv.on_route ? "route " + path : path + " (not in " + possessive(proxy.name) + " route table)";
     const bool probe = o.evidence == "probe";
     // A 401/403 is the API's own key check only when it reads like one: an HTML page is a server in front of the
     // API (a CDN, a WAF, basic auth), and neither the Base URL nor the client's key is the cause.
@@ -217,7 +218,7 @@ Finding classify_step(const StepContext& c) {
     if ((o.status >= 200 && o.status < 300) || o.status == 101) {
         if (body.kind == BodyKind::Html && !c.step->stream)
             return {Diagnosis::Unexpected, st + " from " + path + " with an HTML page, not an API answer",
-                    "check that the Base URL points at " + proxy.name + "'s API and not at a web page", ""};
+                    "check that the Base URL points at " + possessive(proxy.name) + " API and not at a web page", ""};
         return {Diagnosis::Ok, st + " from " + where, "", ""};
     }
     if (o.status == 404) {
@@ -259,7 +260,7 @@ Finding classify_step(const StepContext& c) {
         }
         return {
             Diagnosis::NoRoute,
-            "404 at " + path + ", which " + proxy.name + "'s route table lists, with " +
+            "404 at " + path + ", which " + possessive(proxy.name) + " route table lists, with " +
                 (body.what.empty() ? std::string("an empty body") : body.what) + ": what listens there is not " +
                 proxy.name + ", or a version without this route",
             "check which server listens at that port and its version; start " + proxy.name + " there or fix the port",

@@ -168,7 +168,12 @@ CellResult judge_cell(const CellObservation& cell, const ProxyProfile& proxy, co
                     sv.finding = {Diagnosis::Skipped,
                                   "not sent (" + o.skip_reason + "); its path " + pv.path +
                                       (pv.on_route ? " is a route of " + proxy.name : " looks right"),
-                                  "send it to confirm (doctor --target, or --allow-quota)", ""};
+                                  // What confirms it depends on why it was not sent: nothing was sent at all
+                                  // (no --target), or only a quota-safe probe that could not tell (--allow-quota).
+                                  o.skip_reason.rfind("no --target", 0) == 0
+                                      ? "send it to confirm (doctor --target URL)"
+                                      : "send the real call to confirm (--allow-quota; it may bill the upstream)",
+                                  ""};
                 } else {
                     // The profiles alone settle it: the proxy wants a key in headers this client never sends.
                     unsent.status = 401;

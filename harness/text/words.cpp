@@ -11,6 +11,10 @@ std::string plural(std::size_t n, const char* one, const char* many) {
     return std::to_string(n) + " " + (n == 1 ? one : many);
 }
 
+std::string possessive(const std::string& name) {
+    return name + (!name.empty() && (name.back() == 's' || name.back() == 'S') ? "'" : "'s");
+}
+
 std::string with_article(const std::string& word) {
     // By letter, not sound: right for the API and proxy names these messages hold.
     const char c = word.empty() ? 'x' : static_cast<char>(std::tolower(static_cast<unsigned char>(word[0])));

@@ -8,6 +8,9 @@ namespace routecheck {
 // "1 proxy", "9 proxies": the count, a space, and `one` when n is 1, else `many`.
 std::string plural(std::size_t n, const char* one, const char* many);
 
+// "Antigravity Tools'", "LiteLLM proxy's": a name's possessive (a name that ends in s takes only the apostrophe).
+std::string possessive(const std::string& name);
+
 // `word` after "a" or "an" by its first letter ("an OpenAI", "an Anthropic", "a Gemini"). Empty: "a".
 std::string with_article(const std::string& word);
 

@@ -84,4 +84,9 @@ TEST(OneLine, AWordLongerThanHalfIsCutAtAWholeCharacter) {
     EXPECT_EQ(one_line(text, 34), "x " + std::string(30, 'a') + "\xC3\xA9 …");
 }
 
+TEST(Possessive, ANameEndingInSTakesOnlyTheApostrophe) {
+    EXPECT_EQ(possessive("Antigravity Tools"), "Antigravity Tools'");
+    EXPECT_EQ(possessive("LiteLLM proxy"), "LiteLLM proxy's");
+}
+
 }  // namespace
