@@ -293,7 +293,10 @@ public:
         if (r_.soft_404) r_.notes.push_back("a soft 404: any unknown path gets " + answer_words(unknown));
         for (const std::string prefix : {"/v1", "/v1beta"}) {
             const ProbedAnswer& c = control("POST", prefix);
-            if (!r_.pass_through && read_body(c.content_type, c.body).kind == BodyKind::UpstreamError &&
+            // A key check's answer (401, or a body about the key) is the proxy's own, whatever its shape: not an
+            // upstream's error passed through (a dashboard login in front of /v1 is no pass-through).
+            if (!r_.pass_through && !key_answer(c) &&
+                read_body(c.content_type, c.body).kind == BodyKind::UpstreamError &&
                 read_body(control("POST", "").content_type, control("POST", "").body).kind != BodyKind::UpstreamError) {
                 r_.pass_through = true;
                 r_.pass_through_prefix = prefix;

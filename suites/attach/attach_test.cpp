@@ -22,6 +22,7 @@
 #include "model/cases.hpp"
 #include "model/fixtures.hpp"
 #include "model/json_access.hpp"
+#include "probe/probe.hpp"
 
 using namespace routecheck;
 namespace fs = std::filesystem;
@@ -215,6 +216,22 @@ TEST(StandIn, AnUnknownAnswersContentTypeFollowsItsBody) {
     EXPECT_EQ(content_type_of_unknown({{"status", 404}, {"body", "404 page not found"}}), "text/plain");
     EXPECT_EQ(content_type_of_unknown({{"status", 404}, {"body", "<html></html>"}, {"content_type", "text/html"}}),
               "text/html");
+}
+
+// A key check in front of every path (a dashboard login answering 401 with an OpenAI-shaped error) is the proxy's own
+// answer, not an upstream's error passed through: probed without the key, /v1 is no pass-through (the probe said it
+// was, and a probed profile would then take every /v1 path for a route). Case: codex-proxy's dashboard 401.
+TEST(ProbeStandIn, AKeyAnswerIsNoPassThrough) {
+    const fs::path file = kRepo / "fixtures/cases/codex-proxy-ai-sdk-compatible-root-dashboard-401.json";
+    const json doc = read_json_file(file);
+    mock::StandIn standin(doc["proxy"]);
+    standin.start();
+    ProbeOptions po;
+    po.target = standin.url();
+    const ProbeResult r = probe(po);
+    standin.stop();
+    EXPECT_TRUE(r.auth_seen);
+    EXPECT_FALSE(r.pass_through) << "a pass-through under " << r.pass_through_prefix;
 }
 
 // Antigravity Tools cannot be built in CI. Its observed answers (suites/attach/data/antigravity-tools-observed.json,
