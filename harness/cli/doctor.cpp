@@ -11,6 +11,7 @@
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
+#include "http/base_url.hpp"
 #include "http/client.hpp"
 #include "join/join.hpp"
 #include "judge/doctor.hpp"
@@ -283,8 +284,7 @@ int cmd_doctor(const std::vector<std::string>& argv) {
         // The steps went to --target, but the client sends to the Base URL's own address: when that is another
         // port (or host), what the target answered says nothing of what the client meets.
         const BaseUrl typed = parse_base_url(base);
-        auto loopback = [](const std::string& h) { return h == "127.0.0.1" || h == "localhost" || h == "[::1]"; };
-        const bool same_host = typed.host == target->host || (loopback(typed.host) && loopback(target->host));
+        const bool same_host = typed.host == target->host || (is_loopback(typed) && is_loopback(*target));
         if (!same_host || typed.port != target->port) {
             const std::string typed_at = typed.host + ":" + std::to_string(typed.port);
             const std::string target_at = target->host + ":" + std::to_string(target->port);

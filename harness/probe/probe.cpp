@@ -7,6 +7,7 @@
 #include <set>
 
 #include "contract/routes.hpp"
+#include "http/base_url.hpp"
 #include "http/client.hpp"
 #include "join/join.hpp"
 #include "judge/body.hpp"
@@ -277,7 +278,7 @@ public:
 
     void run() {
         BaseUrl t = parse_base_url(opt_.target);
-        if (t.host != "127.0.0.1" && t.host != "localhost" && t.host != "[::1]")
+        if (!is_loopback(t))
             throw std::invalid_argument("--target " + opt_.target + ": only loopback addresses are probed");
         opt_.target = "http://" + t.host + ":" + std::to_string(t.port);
         r_.target = opt_.target;

@@ -46,15 +46,23 @@ ClientProfile one_step(const std::string& id, const std::string& protocol, const
     return c;
 }
 
-CellObservation observed(int status, std::vector<std::string> upstream) {
-    CellObservation cell{"p", "c", "v1", "http://127.0.0.1:1/v1", {}, ""};
+// A cell of one POST step that reached `target` and got `status`.
+CellObservation one_step_cell(const std::string& client, const std::string& variant, const std::string& base_url,
+                              const std::string& step, const std::string& target, int status) {
+    CellObservation cell{"p", client, variant, base_url, {}, ""};
     StepObservation s;
-    s.step = "prompt.messages";
+    s.step = step;
     s.method = "POST";
-    s.target = "/v1/v1/messages";
+    s.target = target;
     s.status = status;
-    s.upstream = std::move(upstream);
     cell.steps.push_back(s);
+    return cell;
+}
+
+CellObservation observed(int status, std::vector<std::string> upstream) {
+    CellObservation cell =
+        one_step_cell("c", "v1", "http://127.0.0.1:1/v1", "prompt.messages", "/v1/v1/messages", status);
+    cell.steps[0].upstream = std::move(upstream);
     return cell;
 }
 
@@ -111,14 +119,8 @@ TEST(JudgeCell, CellErrorFails) {
 // a Base URL with dot segments is judged by the path a client really sends.
 TEST(JudgeCell, FixBaseUrlKeepsTheTypedSchemeAndHost) {
     for (const std::string typed : {"https://gateway.lan:8045/v1", " HTTPS://Gateway.LAN:8045/x/../v1 "}) {
-        CellObservation cell{"p", "c", "typed", typed, {}, ""};
-        StepObservation s;
-        s.step = "prompt.messages";
-        s.method = "POST";
-        s.target = "/v1/v1/messages";
-        s.status = 404;
-        cell.steps.push_back(s);
-        CellResult r = judge_cell(cell, proxy(), client(), nullptr);
+        CellResult r = judge_cell(one_step_cell("c", "typed", typed, "prompt.messages", "/v1/v1/messages", 404),
+                                  proxy(), client(), nullptr);
         EXPECT_EQ(r.judgment.diagnosis, Diagnosis::DuplicatePrefix) << typed << ": " << r.judgment.reason;
         EXPECT_EQ(r.judgment.base_url, "https://gateway.lan:8045") << typed;
     }
@@ -166,14 +168,9 @@ TEST(JudgeCell, AnEmptySegmentThatGets404IsTheBaseUrlsTrailingSlash) {
     p.capabilities = {"gemini"};
     p.routes = {{"POST", "/v1beta/models/*"}};
     auto at = [&](int status) {
-        CellObservation cell{"p", "keeps-slash", "root-slash", "http://127.0.0.1:1/", {}, ""};
-        StepObservation o;
-        o.step = "prompt";
-        o.method = "POST";
-        o.target = "//v1beta/models/m:generateContent";
-        o.status = status;
-        cell.steps.push_back(o);
-        return judge_cell(cell, p, c, nullptr);
+        return judge_cell(one_step_cell("keeps-slash", "root-slash", "http://127.0.0.1:1/", "prompt",
+                                        "//v1beta/models/m:generateContent", status),
+                          p, c, nullptr);
     };
     const CellResult missed = at(404);
     EXPECT_EQ(missed.judgment.diagnosis, Diagnosis::NoRoute) << missed.judgment.reason;
